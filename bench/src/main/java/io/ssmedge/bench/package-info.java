@@ -1,0 +1,2 @@
+/** JMH benchmarks of ssm-edge. */
+package io.ssmedge.bench;

@@ -1,0 +1,110 @@
+package io.ssmedge.model;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A trained diagonal state space classifier, immutable once loaded (weights only; everything that
+ * changes while a stream runs lives in its {@link StreamState}). Implemented by S5 and S4D models.
+ *
+ * <p>Streaming contract: {@link #newState()} once per stream, then {@link #step} per sample; after a
+ * step {@code logp} holds the log-probabilities the model would give if the window ended at this
+ * sample ({@code last} mode: this step's features; {@code pool} mode: mean of the features since the
+ * last {@link #reset}). {@code step} allocates nothing.
+ */
+public interface SsmModel {
+    /** "s5" or "s4d". */
+    String architecture();
+
+    /** One line a person can read: architecture and the settings that change its behaviour. */
+    String summary();
+
+    /** d_input: sensor channels per sample. */
+    int inputSize();
+
+    /** d_output: number of classes. */
+    int outputSize();
+
+    /** H: model width. */
+    int width();
+
+    int layers();
+
+    /** Pruning units per layer: stored complex states (S5) or (channel, state) pairs (S4D). */
+    int[] unitsPerLayer();
+
+    default int totalUnits() {
+        int n = 0;
+        for (int u : unitsPerLayer()) {
+            n += u;
+        }
+        return n;
+    }
+
+    HeadMode mode();
+
+    /** Normalization of raw sensor values (the identity when the checkpoint has none). */
+    InputNormalization normalization();
+
+    /** Channel names in input order (generated names when the checkpoint has none). */
+    List<String> channels();
+
+    /** Class names in output order (generated names when the checkpoint has none). */
+    List<String> classes();
+
+    /**
+     * The window length the model was trained on (config {@code seq_len} or {@code windowing.length}),
+     * 0 when the config does not say.
+     */
+    int trainingWindow();
+
+    /** The stride the model's test windows used (config {@code windowing.test_stride}), 0 when unknown. */
+    int evaluationStride();
+
+    /** Number of trainable parameters of the checkpoint as it is now (pruned states removed). */
+    long parameterCount();
+
+    /** Bytes of the float32 arrays this model holds for inference. */
+    long weightBytes();
+
+    /** Largest |λ̄| over all states of all layers (stability needs < 1). */
+    double maxPoleMagnitude();
+
+    /** Discretized per-layer systems in float64 (for norms, pruning and reports). */
+    List<LayerSystem> layerSystems();
+
+    StreamState newState();
+
+    /** Zeroes the recurrent state and the pooling accumulator (start of a window). */
+    void reset(StreamState state);
+
+    /**
+     * One sample.
+     *
+     * @param state per-stream state of this model (modified)
+     * @param u     normalized input sample (d_input) (not modified)
+     * @param logp  log-probabilities if the window ended here (d_output) (written)
+     */
+    void step(StreamState state, float[] u, float[] logp);
+
+    /**
+     * A physically smaller model keeping only the listed units of each layer (sorted, distinct indices
+     * into this model's units); everything else unchanged.
+     */
+    SsmModel retain(int[][] keptUnits);
+
+    /**
+     * The reference implementation's pruning: same size and compute, pruned units' λ̄, B̄ rows and C̃
+     * columns set to zero. Outputs equal {@link #retain} of the same units.
+     */
+    SsmModel masked(int[][] keptUnits);
+
+    /**
+     * Copies a stream's state from this model into the state of a model made by {@link #retain} with the
+     * same {@code keptUnits}, so a stream continues on the pruned model without a warm-up gap.
+     */
+    void carryState(StreamState from, int[][] keptUnits, SsmModel target, StreamState to);
+
+    /** Saves checkpoint (model.safetensors) and config.json into {@code dir}, in the layout they were read from. */
+    void save(Path dir);
+}

@@ -1,0 +1,298 @@
+package io.ssmedge.model.s4d;
+
+import io.ssmedge.format.ModelFormatException;
+import io.ssmedge.kernel.Dense;
+import io.ssmedge.model.ClassifierHead;
+import io.ssmedge.model.ConfigReader;
+import io.ssmedge.model.HeadMode;
+import io.ssmedge.model.InputNormalization;
+import io.ssmedge.model.KeptUnits;
+import io.ssmedge.model.LayerSystem;
+import io.ssmedge.model.ModelFiles;
+import io.ssmedge.model.SsmModel;
+import io.ssmedge.model.StreamState;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A multi-SISO S4D classifier (Gu et al., 2022; the state-spaces/s4 example backbone): encoder →
+ * n_layers S4D blocks → mean (or last) → decoder → log-softmax. Each block runs H independent
+ * single-input single-output diagonal systems; units are (channel, state) pairs, stored ragged.
+ */
+public final class S4DModel implements SsmModel {
+    private final S4DConfig config;
+    private final S4DParams params;
+    private final S4DLayer[] layers;
+    private final List<S4DDiscretizer.Discrete> discrete;
+    private final int[] unitOffset;  // (n_layers) layer l's units in the per-stream arrays
+    private final int totalUnits;
+    private final float[] encW;      // (d_input, H) transposed PyTorch weight
+    private final float[] encB;      // (H)
+    private final ClassifierHead head;
+
+    public S4DModel(S4DConfig config, S4DParams params) {
+        this.config = config;
+        this.params = params;
+        int n = params.layers().size();
+        int h = config.dModel();
+        layers = new S4DLayer[n];
+        unitOffset = new int[n];
+        List<S4DDiscretizer.Discrete> disc = new ArrayList<>();
+        int off = 0;
+        for (int l = 0; l < n; l++) {
+            S4DLayerParams lp = params.layers().get(l);
+            S4DDiscretizer.Discrete dl = S4DDiscretizer.discretize(lp);
+            for (int j = 0; j < lp.units(); j++) {
+                double mag = Math.hypot(dl.lambdaRe()[j], dl.lambdaIm()[j]);
+                if (!(mag < 1.0)) {
+                    throw ModelFormatException.tensor(config.source(), S4DCheckpoint.layer(l) + "kernel.log_A_real",
+                            "unit " + j + " is unstable after discretization: expected |λ̄| < 1, got " + mag);
+                }
+            }
+            disc.add(dl);
+            layers[l] = new S4DLayer(lp, dl, config);
+            unitOffset[l] = off;
+            off += lp.units();
+        }
+        discrete = List.copyOf(disc);
+        totalUnits = off;
+        encW = transpose(params.encoderWeight(), h, config.dInput());
+        encB = params.encoderBias();
+        head = new ClassifierHead(config.mode(), h, config.dOutput(),
+                transpose(params.decoderWeight(), config.dOutput(), h), params.decoderBias());
+    }
+
+    /** (rows, cols) → (cols, rows). */
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    public S4DConfig config() {
+        return config;
+    }
+
+    public S4DParams params() {
+        return params;
+    }
+
+    @Override
+    public String architecture() {
+        return "s4d";
+    }
+
+    @Override
+    public String summary() {
+        return "S4D (multi-SISO), " + (config.prenorm() ? "pre-norm" : "post-norm") + " LayerNorm, ZOH, "
+                + (config.geluApproximate() ? "tanh" : "exact") + " GELU + GLU, head " + config.mode().key()
+                + ", up to " + config.statesPerChannel() + " states per channel";
+    }
+
+    @Override
+    public int inputSize() {
+        return config.dInput();
+    }
+
+    @Override
+    public int outputSize() {
+        return config.dOutput();
+    }
+
+    @Override
+    public int width() {
+        return config.dModel();
+    }
+
+    @Override
+    public int layers() {
+        return layers.length;
+    }
+
+    @Override
+    public int[] unitsPerLayer() {
+        return params.unitsPerLayer();
+    }
+
+    /** States kept per channel in each layer: [layer][channel]. */
+    public int[][] statesPerChannel() {
+        int[][] out = new int[layers.length][];
+        for (int l = 0; l < layers.length; l++) {
+            S4DLayerParams lp = params.layers().get(l);
+            out[l] = new int[width()];
+            for (int ch = 0; ch < width(); ch++) {
+                out[l][ch] = lp.statesOf(ch);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public HeadMode mode() {
+        return config.mode();
+    }
+
+    @Override
+    public InputNormalization normalization() {
+        return config.normalization();
+    }
+
+    @Override
+    public List<String> channels() {
+        return config.channels();
+    }
+
+    @Override
+    public List<String> classes() {
+        return config.classes();
+    }
+
+    @Override
+    public int trainingWindow() {
+        return ConfigReader.windowLength(config.document(), config.seqLen());
+    }
+
+    @Override
+    public int evaluationStride() {
+        return ConfigReader.testStride(config.document());
+    }
+
+    @Override
+    public long parameterCount() {
+        return params.parameterCount();
+    }
+
+    @Override
+    public long weightBytes() {
+        long b = 4L * (encW.length + encB.length) + head.bytes();
+        for (S4DLayer l : layers) {
+            b += l.bytes();
+        }
+        return b;
+    }
+
+    @Override
+    public double maxPoleMagnitude() {
+        double m = 0;
+        for (S4DDiscretizer.Discrete d : discrete) {
+            for (int j = 0; j < d.lambdaRe().length; j++) {
+                m = Math.max(m, Math.hypot(d.lambdaRe()[j], d.lambdaIm()[j]));
+            }
+        }
+        return m;
+    }
+
+    /** Unit u of a layer: B̄ has one non-zero, at column channel(u); C̃ one non-zero, at row channel(u). */
+    @Override
+    public List<LayerSystem> layerSystems() {
+        List<LayerSystem> out = new ArrayList<>();
+        int h = width();
+        for (int l = 0; l < layers.length; l++) {
+            S4DLayerParams lp = params.layers().get(l);
+            S4DDiscretizer.Discrete dl = discrete.get(l);
+            int u = lp.units();
+            int[] chan = lp.channelOfUnit();
+            double[] bRe = new double[u * h];
+            double[] bIm = new double[u * h];
+            double[] cRe = new double[h * u];
+            double[] cIm = new double[h * u];
+            for (int j = 0; j < u; j++) {
+                bRe[j * h + chan[j]] = dl.bRe()[j];
+                bIm[j * h + chan[j]] = dl.bIm()[j];
+                cRe[chan[j] * u + j] = lp.c()[2 * j];
+                cIm[chan[j] * u + j] = lp.c()[2 * j + 1];
+            }
+            double[] d = new double[h];
+            for (int k = 0; k < h; k++) {
+                d[k] = lp.d()[k];
+            }
+            out.add(new LayerSystem(h, u, dl.lambdaRe().clone(), dl.lambdaIm().clone(), bRe, bIm, cRe, cIm, d, true, chan));
+        }
+        return out;
+    }
+
+    @Override
+    public S4DState newState() {
+        return new S4DState(this, totalUnits);
+    }
+
+    private S4DState own(StreamState s) {
+        if (!(s instanceof S4DState) || ((S4DState) s).owner != this) {
+            throw new IllegalArgumentException("stream state belongs to another model");
+        }
+        return (S4DState) s;
+    }
+
+    @Override
+    public void reset(StreamState state) {
+        own(state).clear();
+    }
+
+    @Override
+    public void step(StreamState state, float[] u, float[] logp) {
+        S4DState s = own(state);
+        float[] h = s.h;
+        Dense.affine(u, config.dInput(), encW, encB, width(), h);
+        for (int l = 0; l < layers.length; l++) {
+            layers[l].step(h, s, unitOffset[l]);
+        }
+        s.steps++;
+        head.readout(h, s.pool, s.steps, s.feat, s.logits, logp);
+    }
+
+    @Override
+    public S4DModel retain(int[][] keptUnits) {
+        KeptUnits.check(keptUnits, unitsPerLayer());
+        List<S4DLayerParams> ls = new ArrayList<>();
+        for (int l = 0; l < layers.length; l++) {
+            ls.add(params.layers().get(l).select(keptUnits[l]));
+        }
+        return new S4DModel(config, new S4DParams(params.encoderWeight(), params.encoderBias(), List.copyOf(ls),
+                params.decoderWeight(), params.decoderBias()));
+    }
+
+    @Override
+    public S4DModel masked(int[][] keptUnits) {
+        KeptUnits.check(keptUnits, unitsPerLayer());
+        List<S4DLayerParams> ls = new ArrayList<>();
+        for (int l = 0; l < layers.length; l++) {
+            ls.add(params.layers().get(l).mask(keptUnits[l]));
+        }
+        return new S4DModel(config, new S4DParams(params.encoderWeight(), params.encoderBias(), List.copyOf(ls),
+                params.decoderWeight(), params.decoderBias()));
+    }
+
+    @Override
+    public void carryState(StreamState from, int[][] keptUnits, SsmModel target, StreamState to) {
+        S4DState src = own(from);
+        if (!(target instanceof S4DModel) || !(to instanceof S4DState) || ((S4DState) to).owner != target) {
+            throw new IllegalArgumentException("target state must belong to the target S4D model");
+        }
+        S4DModel t = (S4DModel) target;
+        S4DState dst = (S4DState) to;
+        KeptUnits.check(keptUnits, unitsPerLayer());
+        for (int l = 0; l < layers.length; l++) {
+            if (t.layers[l].units != keptUnits[l].length) {
+                throw new IllegalArgumentException("layer " + l + ": target has " + t.layers[l].units + " units, plan keeps "
+                        + keptUnits[l].length);
+            }
+            for (int j = 0; j < keptUnits[l].length; j++) {
+                dst.xRe[t.unitOffset[l] + j] = src.xRe[unitOffset[l] + keptUnits[l][j]];
+                dst.xIm[t.unitOffset[l] + j] = src.xIm[unitOffset[l] + keptUnits[l][j]];
+            }
+        }
+        System.arraycopy(src.pool, 0, dst.pool, 0, src.pool.length);
+        dst.steps = src.steps;
+    }
+
+    @Override
+    public void save(Path dir) {
+        ModelFiles.save(dir, S4DCheckpoint.write(params, config), config.toJson(params.unitsPerLayer()));
+    }
+}

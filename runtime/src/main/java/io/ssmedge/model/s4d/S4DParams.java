@@ -1,0 +1,28 @@
+package io.ssmedge.model.s4d;
+
+import java.util.List;
+
+/**
+ * All trained parameters of an S4D classifier (PyTorch layout: Linear weights are (out, in)).
+ *
+ * @param encoderWeight (H, d_input)
+ * @param encoderBias   (H)
+ * @param layers        one per block
+ * @param decoderWeight (d_output, H)
+ * @param decoderBias   (d_output)
+ */
+public record S4DParams(float[] encoderWeight, float[] encoderBias, List<S4DLayerParams> layers,
+                        float[] decoderWeight, float[] decoderBias) {
+
+    public long parameterCount() {
+        long n = encoderWeight.length + encoderBias.length + decoderWeight.length + decoderBias.length;
+        for (S4DLayerParams l : layers) {
+            n += l.parameterCount();
+        }
+        return n;
+    }
+
+    public int[] unitsPerLayer() {
+        return layers.stream().mapToInt(S4DLayerParams::units).toArray();
+    }
+}

@@ -1,0 +1,201 @@
+package io.ssmedge.model.s5;
+
+import io.ssmedge.kernel.Activations;
+import io.ssmedge.kernel.Dense;
+import io.ssmedge.kernel.Norms;
+
+/**
+ * One S5 layer's inference weights, discretized and laid out for the step loops (float32).
+ * P = states of this layer, H = width.
+ */
+final class S5Layer {
+    final int states;      // P
+    final int width;       // H
+    final float[] lamRe;   // (P) Re λ̄
+    final float[] lamIm;   // (P) Im λ̄
+    final float[] bTRe;    // (H, P) Re B̄ transposed: bTRe[h·P + p] = Re B̄[p, h]
+    final float[] bTIm;    // (H, P) Im B̄ transposed
+    final float[] cTRe;    // (P, H) c·Re C̃ transposed: cTRe[p·H + h] = c·Re C̃[h, p], c = 2 with conj_sym else 1
+    final float[] cTImNeg; // (P, H) −c·Im C̃ transposed, so Re(c·C̃x) = Σ_p cTRe·Re x + cTImNeg·Im x
+    final float[] d;       // (H) feed-through
+    final boolean layerNorm;
+    final float[] normA;   // (H) LayerNorm scale, or folded BatchNorm a = scale/√(var + ε)
+    final float[] normB;   // (H) LayerNorm bias, or folded BatchNorm b = bias − mean·a
+    final S5Activation activation;
+    final float[] out1W;   // (H, H) or null
+    final float[] out1B;   // (H) or null
+    final float[] out2W;   // (H, H) or null
+    final float[] out2B;   // (H) or null
+    final boolean prenorm;
+
+    S5Layer(S5LayerParams p, S5Discretizer.Discrete disc, S5Config cfg) {
+        int n = p.states();
+        int h = p.width();
+        states = n;
+        width = h;
+        lamRe = toFloat(disc.lambdaRe());
+        lamIm = toFloat(disc.lambdaIm());
+        bTRe = new float[h * n];
+        bTIm = new float[h * n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < h; k++) {
+                bTRe[k * n + i] = (float) disc.bRe()[i * h + k];
+                bTIm[k * n + i] = (float) disc.bIm()[i * h + k];
+            }
+        }
+        float scale = cfg.conjSym() ? 2f : 1f;
+        cTRe = new float[n * h];
+        cTImNeg = new float[n * h];
+        for (int k = 0; k < h; k++) {
+            for (int i = 0; i < n; i++) {
+                cTRe[i * h + k] = scale * p.c()[(k * n + i) * 2];
+                cTImNeg[i * h + k] = -scale * p.c()[(k * n + i) * 2 + 1];
+            }
+        }
+        d = p.d();
+        layerNorm = !cfg.batchnorm();
+        if (layerNorm) {
+            normA = p.normScale();
+            normB = p.normBias();
+        } else {
+            normA = new float[h];
+            normB = new float[h];
+            for (int k = 0; k < h; k++) {
+                double a = p.normScale()[k] / Math.sqrt(p.bnVar()[k] + S5Config.BATCH_NORM_EPS);
+                normA[k] = (float) a;
+                normB[k] = (float) (p.normBias()[k] - p.bnMean()[k] * a);
+            }
+        }
+        activation = cfg.activation();
+        out1W = p.out1Kernel();
+        out1B = p.out1Bias();
+        out2W = p.out2Kernel();
+        out2B = p.out2Bias();
+        prenorm = cfg.prenorm();
+    }
+
+    private static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        return f;
+    }
+
+    long bytes() {
+        long n = lamRe.length + lamIm.length + bTRe.length + bTIm.length + cTRe.length + cTImNeg.length + d.length
+                + normA.length + normB.length;
+        n += len(out1W) + len(out1B) + len(out2W) + len(out2B);
+        return 4 * n;
+    }
+
+    private static long len(float[] a) {
+        return a == null ? 0 : a.length;
+    }
+
+    private void norm(float[] x, float[] y) {
+        if (layerNorm) {
+            Norms.layerNorm(x, width, normA, normB, S5Config.LAYER_NORM_EPS, y);
+        } else {
+            Norms.affine(x, width, normA, normB, y);
+        }
+    }
+
+    /**
+     * One time step of the layer on the feature vector {@code h} (H), in place:
+     * <pre>
+     *   skip = h;  z = prenorm ? norm(h) : h
+     *   x_k  = λ̄ ⊙ x_{k−1} + B̄ z                 (complex, diagonal recurrence)
+     *   y    = c·Re(C̃ x_k) + D ⊙ z                (c = 2 with conj_sym)
+     *   y    = act(y);  h = skip + y;  if !prenorm: h = norm(h)
+     * </pre>
+     *
+     * @param off offset of this layer's P states in {@code s.xRe}/{@code s.xIm}
+     */
+    void step(float[] h, S5State s, int off) {
+        final int n = states;
+        final int w = width;
+        float[] z = s.z;
+        float[] y = s.y;
+        float[] buRe = s.buRe;
+        float[] buIm = s.buIm;
+        float[] xRe = s.xRe;
+        float[] xIm = s.xIm;
+        System.arraycopy(h, 0, s.skip, 0, w);
+        if (prenorm) {
+            norm(h, z);
+        } else {
+            System.arraycopy(h, 0, z, 0, w);
+        }
+        // Bu = B̄ z   (P complex values; B̄ stored transposed so the inner loop runs over P)
+        java.util.Arrays.fill(buRe, 0, n, 0f);
+        java.util.Arrays.fill(buIm, 0, n, 0f);
+        for (int k = 0; k < w; k++) {
+            float zk = z[k];
+            int row = k * n;
+            for (int i = 0; i < n; i++) {
+                buRe[i] += bTRe[row + i] * zk;
+                buIm[i] += bTIm[row + i] * zk;
+            }
+        }
+        // x = λ̄ ⊙ x + Bu   (complex multiply per state)
+        for (int i = 0; i < n; i++) {
+            float xr = xRe[off + i];
+            float xi = xIm[off + i];
+            xRe[off + i] = lamRe[i] * xr - lamIm[i] * xi + buRe[i];
+            xIm[off + i] = lamRe[i] * xi + lamIm[i] * xr + buIm[i];
+        }
+        // y = D ⊙ z + c·Re(C̃ x)
+        for (int k = 0; k < w; k++) {
+            y[k] = d[k] * z[k];
+        }
+        for (int i = 0; i < n; i++) {
+            float xr = xRe[off + i];
+            float xi = xIm[off + i];
+            int row = i * w;
+            for (int k = 0; k < w; k++) {
+                y[k] += cTRe[row + k] * xr + cTImNeg[row + k] * xi;
+            }
+        }
+        activate(y, s);
+        for (int k = 0; k < w; k++) {
+            h[k] = s.skip[k] + y[k];
+        }
+        if (!prenorm) {
+            norm(h, h);
+        }
+    }
+
+    /** y = act(y), see {@link S5Activation}. */
+    private void activate(float[] y, S5State s) {
+        final int w = width;
+        float[] g = s.g;
+        float[] t = s.t;
+        for (int k = 0; k < w; k++) {
+            g[k] = Activations.geluTanh(y[k]);
+        }
+        switch (activation) {
+            case GELU:
+                System.arraycopy(g, 0, y, 0, w);
+                break;
+            case HALF_GLU1: // y = g·σ(out2(g))
+                Dense.affine(g, w, out2W, out2B, w, t);
+                for (int k = 0; k < w; k++) {
+                    y[k] = g[k] * Activations.sigmoid(t[k]);
+                }
+                break;
+            case HALF_GLU2: // y = y·σ(out2(g))
+                Dense.affine(g, w, out2W, out2B, w, t);
+                for (int k = 0; k < w; k++) {
+                    y[k] = y[k] * Activations.sigmoid(t[k]);
+                }
+                break;
+            default: // FULL_GLU: y = out1(g)·σ(out2(g))
+                Dense.affine(g, w, out1W, out1B, w, s.a);
+                Dense.affine(g, w, out2W, out2B, w, t);
+                for (int k = 0; k < w; k++) {
+                    y[k] = s.a[k] * Activations.sigmoid(t[k]);
+                }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package io.ssmedge.model.s5;
+
+import io.ssmedge.format.ModelFormatException;
+import io.ssmedge.kernel.Dense;
+import io.ssmedge.model.ClassifierHead;
+import io.ssmedge.model.ConfigReader;
+import io.ssmedge.model.HeadMode;
+import io.ssmedge.model.InputNormalization;
+import io.ssmedge.model.KeptUnits;
+import io.ssmedge.model.LayerSystem;
+import io.ssmedge.model.ModelFiles;
+import io.ssmedge.model.SsmModel;
+import io.ssmedge.model.StreamState;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An S5 classifier (Smith et al., 2023): encoder dense → n_layers S5 layers → pool/last → decoder →
+ * log-softmax. Immutable; built from a checkpoint by discretizing every layer once, in float64.
+ */
+public final class S5Model implements SsmModel {
+    private final S5Config config;
+    private final S5Params params;
+    private final S5Layer[] layers;
+    private final List<S5Discretizer.Discrete> discrete;
+    private final int[] stateOffset; // (n_layers) offset of layer l's states in the per-stream arrays
+    private final int totalStates;
+    private final int maxStates;
+    private final float[] encW;      // (d_input, H)
+    private final float[] encB;      // (H)
+    private final float[] decW;      // (H, d_output)
+    private final float[] decB;      // (d_output)
+    private final ClassifierHead head;
+
+    /**
+     * Builds the model and checks stability: every |λ̄| must be below 1.
+     *
+     * @throws ModelFormatException naming the layer tensor and state when a pole is unstable
+     */
+    public S5Model(S5Config config, S5Params params) {
+        this.config = config;
+        this.params = params;
+        int n = params.layers().size();
+        layers = new S5Layer[n];
+        stateOffset = new int[n];
+        List<S5Discretizer.Discrete> disc = new ArrayList<>();
+        int off = 0;
+        int max = 0;
+        for (int l = 0; l < n; l++) {
+            S5LayerParams lp = params.layers().get(l);
+            S5Discretizer.Discrete dl = S5Discretizer.discretize(lp, config);
+            for (int i = 0; i < lp.states(); i++) {
+                double mag = Math.hypot(dl.lambdaRe()[i], dl.lambdaIm()[i]);
+                if (!(mag < 1.0)) {
+                    throw ModelFormatException.tensor(config.source(), S5Checkpoint.layer(l) + "seq/Lambda_re",
+                            "state " + i + " is unstable after discretization: expected |λ̄| < 1, got " + mag
+                                    + " (Re Λ = " + lp.lambdaRe()[i] + ", Δ = " + Math.exp(lp.logStep()[i])
+                                    + (config.clipEigs() ? ")" : "; clip_eigs is off)"));
+                }
+            }
+            disc.add(dl);
+            layers[l] = new S5Layer(lp, dl, config);
+            stateOffset[l] = off;
+            off += lp.states();
+            max = Math.max(max, lp.states());
+        }
+        discrete = List.copyOf(disc);
+        totalStates = off;
+        maxStates = max;
+        encW = params.encoderKernel();
+        encB = params.encoderBias();
+        decW = params.decoderKernel();
+        decB = params.decoderBias();
+        head = new ClassifierHead(config.mode(), config.dModel(), config.dOutput(), decW, decB);
+    }
+
+    public S5Config config() {
+        return config;
+    }
+
+    public S5Params params() {
+        return params;
+    }
+
+    @Override
+    public String architecture() {
+        return "s5";
+    }
+
+    @Override
+    public String summary() {
+        return "S5, activation " + config.activation().key() + ", " + (config.prenorm() ? "pre-norm " : "post-norm ")
+                + (config.batchnorm() ? "BatchNorm" : "LayerNorm") + ", " + config.discretization().key().toUpperCase()
+                + " discretization, " + (config.conjSym() ? "conjugate-symmetric states" : "complex states (no conj_sym)")
+                + (config.clipEigs() ? ", clip_eigs" : "") + ", head " + config.mode().key();
+    }
+
+    @Override
+    public int inputSize() {
+        return config.dInput();
+    }
+
+    @Override
+    public int outputSize() {
+        return config.dOutput();
+    }
+
+    @Override
+    public int width() {
+        return config.dModel();
+    }
+
+    @Override
+    public int layers() {
+        return layers.length;
+    }
+
+    @Override
+    public int[] unitsPerLayer() {
+        return params.statesPerLayer();
+    }
+
+    @Override
+    public HeadMode mode() {
+        return config.mode();
+    }
+
+    @Override
+    public InputNormalization normalization() {
+        return config.normalization();
+    }
+
+    @Override
+    public List<String> channels() {
+        return config.channels();
+    }
+
+    @Override
+    public List<String> classes() {
+        return config.classes();
+    }
+
+    @Override
+    public int trainingWindow() {
+        return ConfigReader.windowLength(config.document(), config.seqLen());
+    }
+
+    @Override
+    public int evaluationStride() {
+        return ConfigReader.testStride(config.document());
+    }
+
+    @Override
+    public long parameterCount() {
+        return params.parameterCount();
+    }
+
+    @Override
+    public long weightBytes() {
+        long b = 4L * (encW.length + encB.length) + head.bytes();
+        for (S5Layer l : layers) {
+            b += l.bytes();
+        }
+        return b;
+    }
+
+    @Override
+    public double maxPoleMagnitude() {
+        double m = 0;
+        for (LayerSystem s : layerSystems()) {
+            m = Math.max(m, s.maxPoleMagnitude());
+        }
+        return m;
+    }
+
+    @Override
+    public List<LayerSystem> layerSystems() {
+        List<LayerSystem> out = new ArrayList<>();
+        int h = width();
+        for (int l = 0; l < layers.length; l++) {
+            S5LayerParams lp = params.layers().get(l);
+            S5Discretizer.Discrete dl = discrete.get(l);
+            int n = lp.states();
+            double[] cRe = new double[h * n];
+            double[] cIm = new double[h * n];
+            for (int k = 0; k < h * n; k++) {
+                cRe[k] = lp.c()[2 * k];
+                cIm[k] = lp.c()[2 * k + 1];
+            }
+            double[] d = new double[h];
+            for (int k = 0; k < h; k++) {
+                d[k] = lp.d()[k];
+            }
+            out.add(new LayerSystem(h, n, dl.lambdaRe().clone(), dl.lambdaIm().clone(), dl.bRe().clone(),
+                    dl.bIm().clone(), cRe, cIm, d, config.conjSym(), null));
+        }
+        return out;
+    }
+
+    @Override
+    public S5State newState() {
+        return new S5State(this, totalStates, maxStates);
+    }
+
+    private S5State own(StreamState s) {
+        if (!(s instanceof S5State) || ((S5State) s).owner != this) {
+            throw new IllegalArgumentException("stream state belongs to another model");
+        }
+        return (S5State) s;
+    }
+
+    @Override
+    public void reset(StreamState state) {
+        own(state).clear();
+    }
+
+    @Override
+    public void step(StreamState state, float[] u, float[] logp) {
+        S5State s = own(state);
+        final int w = width();
+        float[] h = s.h;
+        Dense.affine(u, config.dInput(), encW, encB, w, h);
+        for (int l = 0; l < layers.length; l++) {
+            layers[l].step(h, s, stateOffset[l]);
+        }
+        s.steps++;
+        head.readout(h, s.pool, s.steps, s.feat, s.logits, logp);
+    }
+
+    @Override
+    public S5Model retain(int[][] keptUnits) {
+        checkPlanShape(keptUnits);
+        List<S5LayerParams> ls = new ArrayList<>();
+        for (int l = 0; l < layers.length; l++) {
+            ls.add(params.layers().get(l).select(keptUnits[l]));
+        }
+        return new S5Model(config, new S5Params(encW, encB, List.copyOf(ls), decW, decB));
+    }
+
+    @Override
+    public S5Model masked(int[][] keptUnits) {
+        checkPlanShape(keptUnits);
+        List<S5LayerParams> ls = new ArrayList<>();
+        for (int l = 0; l < layers.length; l++) {
+            ls.add(params.layers().get(l).mask(keptUnits[l]));
+        }
+        return new S5Model(config, new S5Params(encW, encB, List.copyOf(ls), decW, decB));
+    }
+
+    private void checkPlanShape(int[][] kept) {
+        KeptUnits.check(kept, unitsPerLayer());
+    }
+
+    @Override
+    public void carryState(StreamState from, int[][] keptUnits, SsmModel target, StreamState to) {
+        S5State src = own(from);
+        if (!(target instanceof S5Model) || !(to instanceof S5State) || ((S5State) to).owner != target) {
+            throw new IllegalArgumentException("target state must belong to the target S5 model");
+        }
+        S5Model t = (S5Model) target;
+        S5State dst = (S5State) to;
+        checkPlanShape(keptUnits);
+        for (int l = 0; l < layers.length; l++) {
+            if (t.layers[l].states != keptUnits[l].length) {
+                throw new IllegalArgumentException("layer " + l + ": target has " + t.layers[l].states + " states, plan keeps "
+                        + keptUnits[l].length);
+            }
+            for (int j = 0; j < keptUnits[l].length; j++) {
+                dst.xRe[t.stateOffset[l] + j] = src.xRe[stateOffset[l] + keptUnits[l][j]];
+                dst.xIm[t.stateOffset[l] + j] = src.xIm[stateOffset[l] + keptUnits[l][j]];
+            }
+        }
+        System.arraycopy(src.pool, 0, dst.pool, 0, src.pool.length);
+        dst.steps = src.steps;
+    }
+
+    @Override
+    public void save(Path dir) {
+        ModelFiles.save(dir, S5Checkpoint.write(params, config), config.toJson(params.statesPerLayer()));
+    }
+}
