@@ -14,7 +14,6 @@ import io.ssmedge.model.SsmModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,9 +24,8 @@ import java.util.concurrent.Callable;
         description = {"Measures a model on labeled windows: accuracy, confusion matrix, false-alarm and miss rate.",
                 "Example: ssm-edge eval embedded:s5-skab --data ../shared/datasets/skab/valve1 --stride 8"})
 public final class EvalCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", converter = ModelRef.Converter.class,
-            description = "model folder or embedded:s5-skab")
-    ModelRef model;
+    @picocli.CommandLine.Mixin
+    ModelParameter model;
 
     @Mixin
     DataOptions data;

@@ -5,7 +5,6 @@ import io.ssmedge.model.ModelInfo;
 import io.ssmedge.model.SsmModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -16,9 +15,8 @@ import java.util.stream.Collectors;
         description = {"Describes a model: architecture, states per layer, size in memory and stability.",
                 "Example: ssm-edge info embedded:s5-skab"})
 public final class InfoCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", converter = ModelRef.Converter.class,
-            description = "model folder (config.json + model.safetensors) or embedded:s5-skab")
-    ModelRef model;
+    @picocli.CommandLine.Mixin
+    ModelParameter model;
 
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;

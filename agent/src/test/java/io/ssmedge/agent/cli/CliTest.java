@@ -1,0 +1,129 @@
+package io.ssmedge.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmedge.format.SafetensorsFile;
+import io.ssmedge.model.ModelLoader;
+import io.ssmedge.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line end to end, in process, on the conformance fixture. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    static String data() {
+        return Fixtures.dir(Fixtures.S5).resolve("expected.safetensors").toString();
+    }
+
+    @Test
+    void infoDescribesTheModel() throws Exception {
+        Outcome o = run("info", "embedded:s5-skab");
+        assertThat(o.code()).isZero();
+        assertThat(o.out()).contains("16 16 16 16 per layer = 64 complex states").contains("53,128 bytes")
+                .contains("644 bytes of state").contains("stable");
+        JsonNode j = new ObjectMapper().readTree(run("info", Fixtures.dir(Fixtures.S4D).toString(), "--json").out());
+        assertThat(j.get("architecture").asText()).isEqualTo("s4d");
+        assertThat(j.get("total_states").asInt()).isEqualTo(2048);
+    }
+
+    @Test
+    void evalJsonHasTheDocumentedFieldsAndWritesLogp() throws Exception {
+        Path logp = tmp.resolve("logp.safetensors");
+        Outcome o = run("eval", "embedded:s5-skab", "--data", data(), "--json", "--logp", logp.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(o.out());
+        assertThat(j.get("accuracy").asDouble()).isEqualTo(Fixtures.reference(Fixtures.S5).get("acc_unpruned").asDouble());
+        assertThat(j.get("windows").asInt()).isEqualTo(1471);
+        assertThat(j.has("false_alarm_rate")).isTrue();
+        assertThat(j.has("miss_rate")).isTrue();
+        assertThat(j.get("confusion").size()).isEqualTo(2);
+        float[] lp = SafetensorsFile.read(logp).get("logp").floats();
+        float[] ref = Fixtures.expected(Fixtures.S5).get("logp_ratio0").floats();
+        assertThat(lp).hasSize(1471 * 2);
+        assertThat(lp[0]).isCloseTo(ref[0], org.assertj.core.data.Offset.offset(2e-4f));
+    }
+
+    @Test
+    void evalTextExplainsTheNumbers() {
+        Outcome o = run("eval", "embedded:s5-skab", "--data", data(), "--raw");
+        assertThat(o.out()).contains("Accuracy         83.48 %").contains("False-alarm rate").contains("Miss rate")
+                .contains("Confusion matrix");
+    }
+
+    @Test
+    void badInputGivesOneClearLineAndExitCode2() {
+        Outcome o = run("info", tmp.resolve("nothing").toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).startsWith("error: ").contains("not a model directory").doesNotContain("at io.ssmedge");
+        Outcome e = run("eval", "embedded:s5-skab", "--data", tmp.resolve("x.csv").toString());
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.err()).contains("no such file or directory");
+        Outcome u = run("info", "embedded:nope");
+        assertThat(u.code()).isEqualTo(2);
+        assertThat(u.err()).contains("no embedded model 'nope'");
+    }
+
+    @Test
+    void pruneWritesAReloadableSmallerModelAndItsPlan() throws Exception {
+        Path out = tmp.resolve("p30");
+        Outcome o = run("prune", "embedded:s5-skab", "--ratio", "30", "--out", out.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("[16, 16, 16, 16] -> [13, 9, 11, 11]");
+        assertThat(ModelLoader.load(out).unitsPerLayer()).containsExactly(13, 9, 11, 11);
+        JsonNode plan = new ObjectMapper().readTree(Files.readString(out.resolve("pruning-plan.json")));
+        assertThat(plan.get("method").asText()).isEqualTo("last");
+        assertThat(plan.get("kept_units").asInt()).isEqualTo(44);
+        assertThat(run("prune", "embedded:s5-skab", "--ratio", "30", "--out", out.toString()).err())
+                .contains("already holds a model");
+        assertThat(run("prune", "embedded:s5-skab", "--ratio", "130", "--out", tmp.resolve("x").toString()).err())
+                .contains("within 0..100");
+        assertThat(run("prune", "embedded:s5-skab", "--ratio", "30", "--method", "best", "--out", tmp.resolve("y").toString()).err())
+                .contains("unknown pruning method 'best'");
+    }
+
+    @Test
+    void sweepWritesReportJsonAndCsv() throws Exception {
+        Path dir = tmp.resolve("sweep");
+        Outcome o = run("sweep", "embedded:s5-skab", "--data", data(), "--ratios", "0:60:30", "--methods", "last,global-hinf,random",
+                "--seeds", "2", "--report", dir.resolve("r.html").toString(), "--json", dir.resolve("s.json").toString(),
+                "--csv", dir.resolve("s.csv").toString(), "--max-drop", "2");
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("Pruning ").contains("cuts step latency by");
+        JsonNode j = new ObjectMapper().readTree(Files.readString(dir.resolve("s.json")));
+        assertThat(j.get("ratios").toString()).isEqualTo("[0,30,60]");
+        assertThat(j.get("total_states").asInt()).isEqualTo(64);
+        JsonNode last = j.get("methods").get("last");
+        assertThat(last.get("kept_per_layer").get(1).toString()).isEqualTo("[13,9,11,11]");
+        assertThat(last.get("accuracy").get(1).asDouble())
+                .isCloseTo(Fixtures.reference(Fixtures.S5).get("LAST").get(6).asDouble(), org.assertj.core.data.Offset.offset(1.0 / 1471));
+        assertThat(j.get("methods").has("global-hinf")).isTrue();
+        assertThat(j.get("methods").get("random").get("accuracy").size()).isEqualTo(3);
+        String html = Files.readString(dir.resolve("r.html"));
+        assertThat(html).contains("<img alt=\"Accuracy after pruning\" src=\"data:image/png;base64,")
+                .doesNotContain("<script").doesNotContain("http://").doesNotContain("https://");
+        assertThat(Files.readAllLines(dir.resolve("s.csv"))).hasSize(1 + 3 * 3);
+    }
+}

@@ -1,0 +1,52 @@
+package io.ssmedge.pruning;
+
+import io.ssmedge.model.SsmModel;
+import io.ssmedge.model.StreamState;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * A quick single-thread measurement of one stream's step time, for reports (not a benchmark: the JMH
+ * suite in bench/ is the reference for speed claims). Runs a warm-up, then several timed rounds on
+ * the same seeded inputs and returns the median nanoseconds per step.
+ */
+public final class StepTimer {
+    private StepTimer() {
+    }
+
+    public static double nanosPerStep(SsmModel model, int steps, int rounds) {
+        SplittableRandom r = new SplittableRandom(42);
+        float[][] inputs = new float[256][model.inputSize()];
+        for (float[] u : inputs) {
+            for (int i = 0; i < u.length; i++) {
+                u[i] = (float) (r.nextDouble() * 2 - 1);
+            }
+        }
+        StreamState s = model.newState();
+        float[] lp = new float[model.outputSize()];
+        float sink = 0;
+        for (int i = 0; i < steps; i++) { // warm-up: let the JIT compile the step
+            model.step(s, inputs[i & 255], lp);
+            sink += lp[0];
+        }
+        double[] t = new double[rounds];
+        for (int k = 0; k < rounds; k++) {
+            model.reset(s);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                if ((i & 63) == 0) {
+                    model.reset(s);
+                }
+                model.step(s, inputs[i & 255], lp);
+                sink += lp[0];
+            }
+            t[k] = (System.nanoTime() - t0) / (double) steps;
+        }
+        if (sink == 42.4242f) {
+            System.out.print(""); // keeps the JIT from dropping the loop
+        }
+        Arrays.sort(t);
+        return t[rounds / 2];
+    }
+}
