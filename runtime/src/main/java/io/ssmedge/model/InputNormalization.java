@@ -30,6 +30,16 @@ public final class InputNormalization {
         return new InputNormalization(mean.clone(), inv);
     }
 
+    /** Mean of channel i in raw units. */
+    public float mean(int i) {
+        return mean[i];
+    }
+
+    /** Standard deviation of channel i in raw units. */
+    public float std(int i) {
+        return 1f / invStd[i];
+    }
+
     public int size() {
         return mean.length;
     }

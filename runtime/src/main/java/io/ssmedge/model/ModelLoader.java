@@ -60,6 +60,18 @@ public final class ModelLoader {
         }
     }
 
+    /** The config.json of an embedded model (e.g. for its list of test recordings). */
+    public static com.fasterxml.jackson.databind.node.ObjectNode embeddedConfig(String name) {
+        if (!EMBEDDED.contains(name)) {
+            throw new IllegalArgumentException("no embedded model '" + name + "'; embedded: " + EMBEDDED);
+        }
+        try (InputStream c = resource(RESOURCE_ROOT + name + "/" + ModelFiles.CONFIG)) {
+            return ConfigReader.parse("embedded:" + name, new String(c.readAllBytes(), StandardCharsets.UTF_8)).root();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static InputStream resource(String path) {
         InputStream in = ModelLoader.class.getResourceAsStream(path);
         if (in == null) {

@@ -105,6 +105,25 @@ class CliTest {
     }
 
     @Test
+    void demoStreamsRecordingsFromAGivenFolder() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("skab/valve1"));
+        StringBuilder csv = new StringBuilder("datetime;Accelerometer1RMS;Accelerometer2RMS;Current;Pressure;Temperature;"
+                + "Thermocouple;Voltage;Volume Flow RateRMS;anomaly;changepoint\n");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (int t = 0; t < 300; t++) {
+            csv.append("2020-01-01 00:00:00;0.2;0.27;2.1;0.3;90;26;230;120;").append(t > 200 ? 1 : 0).append(";0\n");
+        }
+        Files.writeString(dir.resolve("0.csv"), csv.toString());
+        Outcome o = run("demo", "--data", tmp.resolve("skab").toString(), "--ratio", "50");
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("1 SKAB recordings").contains("valve1/0.csv").contains("Result   31 predictions")
+                .contains("LAST pruning preview (50% of states removed");
+        Outcome missing = run("demo", "--data", tmp.resolve("none").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.out()).isEmpty();
+    }
+
+    @Test
     void sweepWritesReportJsonAndCsv() throws Exception {
         Path dir = tmp.resolve("sweep");
         Outcome o = run("sweep", "embedded:s5-skab", "--data", data(), "--ratios", "0:60:30", "--methods", "last,global-hinf,random",
