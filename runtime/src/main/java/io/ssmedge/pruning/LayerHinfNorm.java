@@ -111,6 +111,15 @@ public final class LayerHinfNorm {
         return new Result(norm, omega);
     }
 
+    /** σ_max(G(e^{iω})) of the whole layer at one frequency. */
+    public static double sigmaMax(LayerSystem s, double omega) {
+        int[] all = new int[s.units()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return new Evaluator(s, all).sigmaMax(omega);
+    }
+
     /** Evaluates σ_max(G(e^{iω})) for a fixed set of units. */
     private static final class Evaluator {
         private final LayerSystem s;
