@@ -111,7 +111,7 @@ public final class SweepCommand implements Callable<Integer> {
         int th = threads != null ? threads : BatchEvaluator.defaultThreads();
         PruningSweep.Result r;
         try (ProgressBar bar = new ProgressBar("sweeping " + ms.size() + " methods × " + rs.length + " ratios")) {
-            r = PruningSweep.run(m, w, new PruningSweep.Options(ms, rs, th, seeds, noTiming ? 0 : 20_000), bar);
+            r = PruningSweep.run(m, w, new PruningSweep.Options(ms, rs, th, seeds, noTiming ? 0 : 10_000), bar);
         }
         SweepReport rep = new SweepReport(r, m, model.spec(), data.describe(), maxDrop);
         PrintWriter out = spec.commandLine().getOut();
