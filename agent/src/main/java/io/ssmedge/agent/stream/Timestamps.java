@@ -47,6 +47,15 @@ public final class Timestamps {
         }
     }
 
+    /** A ts for messages: ISO date-time (UTC) with the milliseconds as given. */
+    public static String format(double ms) {
+        if (!Double.isFinite(ms) || Math.abs(ms) > 1e15) {
+            return String.valueOf(ms);
+        }
+        long whole = (long) Math.floor(ms);
+        return Instant.ofEpochMilli(whole) + " (" + (ms == whole ? String.valueOf(whole) : String.valueOf(ms)) + ")";
+    }
+
     /** Checks a numeric ts. */
     public static double finite(double ms, Object original) throws PayloadException {
         if (!Double.isFinite(ms)) {
