@@ -81,6 +81,16 @@ public record MqttConfig(String host, int port, MqttVersion version, String clie
                 passwordFile, tls, maxInflight, offlineBuffer);
     }
 
+    public MqttConfig withClientId(String id) {
+        return new MqttConfig(host, port, version, id, sessionExpirySeconds, keepAliveSeconds, usernameFile,
+                passwordFile, tls, maxInflight, offlineBuffer);
+    }
+
+    public MqttConfig withTls(TlsConfig t) {
+        return new MqttConfig(host, port, version, clientId, sessionExpirySeconds, keepAliveSeconds, usernameFile,
+                passwordFile, t, maxInflight, offlineBuffer);
+    }
+
     MqttConfig resolve(Path base) {
         return new MqttConfig(host, port, version, clientId, sessionExpirySeconds, keepAliveSeconds,
                 Paths.under(base, usernameFile), Paths.under(base, passwordFile), tls.resolve(base), maxInflight,
