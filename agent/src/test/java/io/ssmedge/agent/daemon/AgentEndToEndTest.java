@@ -140,6 +140,9 @@ class AgentEndToEndTest {
         assertThat(agent.overall().snapshot().accuracy()).isEqualTo(batch.accuracy());
         assertThat(agent.overall().snapshot().confusion()).isDeepEqualTo(batch.confusion().counts());
         assertThat(client.on("/status")).extracting(TestClient.Message::payload).contains("online");
+        JsonNode live = read(httpGet("/api/status")).get("live_accuracy");
+        assertThat(live.get("labeled_predictions").asInt()).isEqualTo(windows);
+        assertThat(live.get("accuracy").asDouble()).isEqualTo(batch.accuracy());
     }
 
     @Test
@@ -160,7 +163,8 @@ class AgentEndToEndTest {
     @Test
     void malformedPayloadsAreCountedAndReportedWithoutLosingState() throws Exception {
         start(config(MqttVersion.V5, 60, 60));
-        Recording rec = Recording.fixture(MODEL);
+        // sensor clock = this machine's clock, so the end-to-end latency is measured
+        Recording rec = Recording.fixture(MODEL).at(io.ssmedge.agent.stream.Timestamps.nowMillis() - 1000, 1);
         byte[] huge = new byte[10 * 1024 * 1024];
         java.util.Arrays.fill(huge, (byte) '1');
         for (int i = 0; i < rec.rows(); i++) {
@@ -191,6 +195,32 @@ class AgentEndToEndTest {
         assertThat(errors).anySatisfy(e -> assertThat(e.get("message").asText())
                 .contains("larger than payload.max_bytes"));
         assertThat(agent.subscriber().isConnected()).isTrue();
+
+        // the same counts on the status pages (a real Netty server)
+        String metrics = httpGet("/metrics");
+        assertThat(metrics).contains("ssm_edge_rejected_messages_total{reason=\"too_large\"} 1")
+                .contains("ssm_edge_predictions_total " + windows)
+                .contains("ssm_edge_latency_seconds{stage=\"inference\",quantile=\"0.99\"}")
+                .contains("ssm_edge_latency_seconds_count{stage=\"end_to_end\"} " + windows)
+                .contains("ssm_edge_streams 1")
+                .contains("process_resident_memory_bytes");
+        JsonNode status = read(httpGet("/api/status"));
+        assertThat(status.get("ready").asBoolean()).isTrue();
+        assertThat(status.get("model").get("name").asText()).isEqualTo("embedded:s5-skab");
+        assertThat(status.get("metrics").get("rejected").get("out_of_order").asInt()).isEqualTo(1);
+        assertThat(status.get("streams").get(0).get("stream").asText()).isEqualTo("p");
+        assertThat(status.get("streams").get(0).get("samples").asInt()).isEqualTo(rec.rows());
+        assertThat(status.get("streams").get(0).get("state_bytes").asLong()).isEqualTo(MODEL.newState().totalBytes());
+        assertThat(status.get("metrics").get("memory").get("rss_bytes").asLong()).isPositive();
+    }
+
+    String httpGet(String path) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var r = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + agent.httpPort() + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+        return r.body();
     }
 
     @Test

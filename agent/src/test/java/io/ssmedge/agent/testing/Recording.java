@@ -17,13 +17,14 @@ import java.util.Locale;
  * predictions.
  *
  * @param table  the file's channels (model order) and labels
- * @param baseTs ts of sample 0 (epoch ms); sample i has baseTs + 1000·i
+ * @param baseTs    ts of sample 0 (epoch ms)
+ * @param spacingMs sample i has baseTs + spacingMs·i
  */
-public record Recording(SensorCsv.Table table, double baseTs) {
+public record Recording(SensorCsv.Table table, double baseTs, double spacingMs) {
     public static final double BASE_TS = 1_700_000_000_000.0;
 
     public static Recording read(Path csv, SsmModel model) {
-        return new Recording(SensorCsv.read(csv, model.channels(), "anomaly"), BASE_TS);
+        return new Recording(SensorCsv.read(csv, model.channels(), "anomaly"), BASE_TS, 1000);
     }
 
     /** The bundled synthetic fixture. */
@@ -35,12 +36,17 @@ public record Recording(SensorCsv.Table table, double baseTs) {
         }
     }
 
+    /** The same samples with other timestamps. */
+    public Recording at(double base, double spacing) {
+        return new Recording(table, base, spacing);
+    }
+
     public int rows() {
         return table.rows();
     }
 
     public double ts(int i) {
-        return baseTs + 1000.0 * i;
+        return baseTs + spacingMs * i;
     }
 
     /** {"ts":…, "values":[…]} of sample i. */
