@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
                 "",
                 "A MODEL is a folder with config.json and model.safetensors, or embedded:s5-skab /",
                 "embedded:s4d-skab for the models bundled with ssm-edge (pump anomaly detectors trained on SKAB)."},
-        subcommands = {InfoCommand.class, EvalCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, EvalCommand.class, RunCommand.class, LoadgenCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
