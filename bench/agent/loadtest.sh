@@ -5,7 +5,8 @@
 #
 # usage: bench/agent/loadtest.sh STREAMS RATE_HZ [DURATION_S] [STRIDE] [BATCH] [WORKERS]
 #   e.g. bench/agent/loadtest.sh 1000 10 30 60 1 1
-# Environment: SSM_EDGE_JAVA_OPTS (JVM options of the agent), WINDOW (default 60).
+# Environment: SSM_EDGE_JAVA_OPTS (JVM options of the agent), WINDOW (default 60), STAGGER (default: the
+# stride, so the streams' windows end at different moments; 0 = all streams predict at the same moment).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 streams=${1:?streams}; rate=${2:?rate}; duration=${3:-30}; stride=${4:-60}; batch=${5:-1}; workers=${6:-1}
@@ -51,8 +52,10 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null
 curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null || { echo "agent not ready:"; cat "$work/agent.log"; exit 1; }
 echo "loadtest: $streams streams x $rate Hz, window $window stride $stride, batch $batch, $workers worker(s), agent JVM opts: ${SSM_EDGE_JAVA_OPTS:-(none)}"
 java -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$mqtt_port" --streams "$streams" \
-  --rate "$rate" --batch "$batch" --duration "$duration" --warmup 10 \
+  --rate "$rate" --batch "$batch" --duration "$duration" --warmup 10 --stagger "${STAGGER:-$stride}" \
   --metrics-url "http://127.0.0.1:$http_port/metrics" 2>"$work/loadgen.log"
 echo "agent VmRSS/VmHWM: $(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' ' | tr '\n' ' ')"
-curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^ssm_edge_(latency_seconds\{stage="(inference|queue_wait|end_to_end)",quantile="0.99"\}|state_bytes|streams|jvm_heap_used_bytes)' || true
+curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^ssm_edge_(latency_seconds\{stage="(inference|queue_wait|end_to_end)",quantile="0.99"\}|latency_seconds\{stage="publish",quantile="0.99(9)?"\}|state_bytes|streams|jvm_heap_used_bytes)' || true
+curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^ssm_edge_(rejected|dropped)_messages_total' | grep -v " 0$" || true
+grep -m3 "ErrorReporter" "$work/agent.log" || true
 grep -E "samples/s" "$work/agent.log" | tail -2 || true

@@ -66,6 +66,11 @@ public final class LoadgenCommand implements Callable<Integer> {
             description = "the agent's /metrics, to report its drops and memory (e.g. http://127.0.0.1:9464/metrics)")
     String metricsUrl;
 
+    @Option(names = "--stagger", defaultValue = "0", paramLabel = "SAMPLES",
+            description = {"give stream i (i mod SAMPLES) samples ahead, so the streams' windows end at different",
+                    "moments as on a real plant (use the agent's window stride); 0 = all aligned (default: ${DEFAULT-VALUE})"})
+    int stagger;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -73,7 +78,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SsmModel m = model.load();
         LoadSettings s = new LoadSettings(broker, streams, rate, batch, duration, warmup, qos, topic, predictions, prefix,
-                m.channels(), data, metricsUrl);
+                m.channels(), data, metricsUrl, stagger);
         LoadReport r = new LoadGenerator(s).run();
         r.print(spec.commandLine().getOut(), s);
         return 0;

@@ -94,6 +94,7 @@ public final class LoadGenerator {
             topics[i] = s.sensorTopic().replace("{stream}", s.streamPrefix() + i);
         }
         try {
+            stagger(sender, topics);
             log.info("warming up for {} s at {} samples/s", s.warmupSeconds(), (long) s.samplesPerSecond());
             publish(sender, topics, s.warmupSeconds());
             long[] before = daemonCounters();
@@ -145,6 +146,40 @@ public final class LoadGenerator {
         }
     }
 
+    /** Gives stream i (i mod stagger) samples ahead of the others, paced at the configured total rate. */
+    private void stagger(MqttAsyncClient client, String[] topics) throws InterruptedException {
+        if (s.stagger() <= 1) {
+            return;
+        }
+        long pause = (long) (1e9 / s.samplesPerSecond());
+        for (int round = 1; round < s.stagger(); round++) {
+            for (int i = 0; i < topics.length; i++) {
+                if (i % s.stagger() >= round) {
+                    send(client, topics[i], Timestamps.nowMillis() - 1000);
+                    LockSupport.parkNanos(pause);
+                }
+            }
+        }
+    }
+
+    private void send(MqttAsyncClient client, String topic, double ts) throws InterruptedException {
+        StringBuilder b = new StringBuilder(128).append(String.format(Locale.ROOT, "%.3f", ts));
+        for (float v : rows[0]) {
+            b.append(',').append(v);
+        }
+        while (true) {
+            try {
+                client.publish(topic, b.toString().getBytes(StandardCharsets.UTF_8), 1, false);
+                return;
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT) {
+                    throw new IllegalStateException("loadgen publish failed: " + e.getMessage(), e);
+                }
+                Thread.sleep(1);
+            }
+        }
+    }
+
     /** Publishes at the configured rate for the given seconds; returns samples sent. */
     private long publish(MqttAsyncClient client, String[] topics, int seconds) throws InterruptedException {
         if (seconds == 0) {
@@ -175,7 +210,8 @@ public final class LoadGenerator {
                 for (int k = 0; k < s.batch(); k++) {
                     float[] r = rows[row[st]];
                     row[st] = (row[st] + 1) % rows.length;
-                    b.append(String.format(Locale.ROOT, "%.3f", ts - (s.batch() - 1 - k) * 0.001));
+                    // 10 µs apart: a ts near 1.8e12 ms has a resolution of 0.24 µs, so 1 µs steps could print equal
+                    b.append(String.format(Locale.ROOT, "%.3f", ts - (s.batch() - 1 - k) * 0.01));
                     for (float v : r) {
                         b.append(',').append(v);
                     }
