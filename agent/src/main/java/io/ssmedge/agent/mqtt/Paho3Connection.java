@@ -11,7 +11,6 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
-import java.time.Duration;
 import java.util.List;
 
 /** MQTT 3.1.1 through org.eclipse.paho.client.mqttv3 (for older brokers). */
@@ -90,17 +89,13 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
     }
 
     @Override
-    protected boolean tryPublish(String topic, byte[] payload, int qos, boolean retained) {
-        try {
-            client.publish(topic, payload, qos, retained);
-            return true;
-        } catch (MqttException e) {
-            if (e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT) {
-                return false;
-            }
-            throw new io.ssmedge.agent.mqtt.MqttException(spec.name() + ": publishing to " + topic + " failed: "
-                    + describe(e), e);
-        }
+    protected void send(String topic, byte[] payload, int qos, boolean retained) throws MqttException {
+        client.publish(topic, payload, qos, retained);
+    }
+
+    @Override
+    protected boolean inflightFull(Exception e) {
+        return e instanceof MqttException && ((MqttException) e).getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT;
     }
 
     @Override
@@ -109,22 +104,16 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
     }
 
     @Override
-    protected void disconnectAndClose(Duration timeout) {
-        try {
-            if (client.isConnected()) {
-                client.disconnect(timeout.toMillis()).waitForCompletion(timeout.toMillis() + 1000);
-            }
-        } catch (MqttException e) {
-            log.warn("{}: clean disconnect failed: {}", spec.name(), describe(e));
+    protected void disconnect(long millis) throws MqttException {
+        client.disconnect(millis).waitForCompletion(millis + 1000);
+    }
+
+    @Override
+    protected void forceClose() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnectForcibly(0, 1000);
         }
-        try {
-            if (client.isConnected()) {
-                client.disconnectForcibly(0, 1000);
-            }
-            client.close(true);
-        } catch (MqttException e) {
-            log.debug("{}: closing the client: {}", spec.name(), describe(e));
-        }
+        client.close(true);
     }
 
     // ---- Paho callback: only hands messages on; never blocks, never exits ----

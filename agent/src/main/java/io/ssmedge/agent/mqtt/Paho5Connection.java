@@ -13,7 +13,6 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
-import java.time.Duration;
 
 /** MQTT 5 through org.eclipse.paho.mqttv5.client. */
 final class Paho5Connection extends PahoConnection implements MqttCallback {
@@ -98,17 +97,13 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
     }
 
     @Override
-    protected boolean tryPublish(String topic, byte[] payload, int qos, boolean retained) {
-        try {
-            client.publish(topic, payload, qos, retained);
-            return true;
-        } catch (MqttException e) {
-            if (e.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
-                return false;
-            }
-            throw new io.ssmedge.agent.mqtt.MqttException(spec.name() + ": publishing to " + topic + " failed: "
-                    + describe(e), e);
-        }
+    protected void send(String topic, byte[] payload, int qos, boolean retained) throws MqttException {
+        client.publish(topic, payload, qos, retained);
+    }
+
+    @Override
+    protected boolean inflightFull(Exception e) {
+        return e instanceof MqttException && ((MqttException) e).getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT;
     }
 
     @Override
@@ -117,22 +112,16 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
     }
 
     @Override
-    protected void disconnectAndClose(Duration timeout) {
-        try {
-            if (client.isConnected()) {
-                client.disconnect(timeout.toMillis()).waitForCompletion(timeout.toMillis() + 1000);
-            }
-        } catch (MqttException e) {
-            log.warn("{}: clean disconnect failed: {}", spec.name(), describe(e));
+    protected void disconnect(long millis) throws MqttException {
+        client.disconnect(millis).waitForCompletion(millis + 1000);
+    }
+
+    @Override
+    protected void forceClose() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnectForcibly(0, 1000, false);
         }
-        try {
-            if (client.isConnected()) {
-                client.disconnectForcibly(0, 1000, false);
-            }
-            client.close(true);
-        } catch (MqttException e) {
-            log.debug("{}: closing the client: {}", spec.name(), describe(e));
-        }
+        client.close(true);
     }
 
     // ---- Paho callback: only hands messages on; never blocks, never exits ----

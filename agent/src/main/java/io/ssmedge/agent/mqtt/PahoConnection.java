@@ -33,11 +33,17 @@ abstract class PahoConnection implements MqttConnection {
     /** Subscribes to every filter of the spec without waiting (called on the client's callback thread). */
     protected abstract void subscribeAll();
 
-    /** One publish attempt; false when the in-flight window is full. */
-    protected abstract boolean tryPublish(String topic, byte[] payload, int qos, boolean retained);
+    /** Hands one message to the client. */
+    protected abstract void send(String topic, byte[] payload, int qos, boolean retained) throws Exception;
 
-    /** Disconnects (if connected) and closes the client. */
-    protected abstract void disconnectAndClose(Duration timeout);
+    /** True when the client refused a message because its in-flight window is full. */
+    protected abstract boolean inflightFull(Exception e);
+
+    /** Sends DISCONNECT after up to {@code millis} for in-flight work, and waits for it. */
+    protected abstract void disconnect(long millis) throws Exception;
+
+    /** Drops the connection if still up and releases the client's threads. */
+    protected abstract void forceClose() throws Exception;
 
     @Override
     public final void start() {
@@ -134,12 +140,24 @@ abstract class PahoConnection implements MqttConnection {
             throw new MqttException(spec.name() + ": connection closed");
         }
         long start = System.nanoTime();
-        while (!tryPublish(topic, payload, qos, retained)) {
+        while (!tryPublish(topic, payload, qos, retained)) { // wait while the in-flight window is full
             if (System.nanoTime() - start > INFLIGHT_WAIT_NANOS || closed) {
                 throw new MqttException(spec.name() + ": the broker confirmed none of " + spec.maxInflight()
                         + " messages in flight for 30 s; message to " + topic + " not sent");
             }
             LockSupport.parkNanos(100_000);
+        }
+    }
+
+    private boolean tryPublish(String topic, byte[] payload, int qos, boolean retained) {
+        try {
+            send(topic, payload, qos, retained);
+            return true;
+        } catch (Exception e) {
+            if (inflightFull(e)) {
+                return false;
+            }
+            throw new MqttException(spec.name() + ": publishing to " + topic + " failed: " + describe(e), e);
         }
     }
 
@@ -149,7 +167,18 @@ abstract class PahoConnection implements MqttConnection {
         if (connector != null) {
             connector.interrupt();
         }
-        disconnectAndClose(timeout);
+        try {
+            if (isConnected()) {
+                disconnect(timeout.toMillis());
+            }
+        } catch (Exception e) {
+            log.warn("{}: clean disconnect failed: {}", spec.name(), describe(e));
+        }
+        try {
+            forceClose();
+        } catch (Exception e) {
+            log.debug("{}: closing the client: {}", spec.name(), describe(e));
+        }
         log.info("{}: disconnected from {}", spec.name(), spec.serverUri());
     }
 

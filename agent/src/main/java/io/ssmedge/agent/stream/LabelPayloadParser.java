@@ -13,40 +13,27 @@ import java.util.List;
  * index or name), a JSON array of those, or CSV lines {@code ts,label}. A label needs its ts (that is how it
  * finds its prediction). Like {@link SensorPayloadParser}: all or nothing, and only {@link PayloadException}.
  */
-public final class LabelPayloadParser {
-    private final PayloadFormat format;
-    private final int maxBytes;
+public final class LabelPayloadParser extends PayloadParser<LabelBatch> {
     private final List<String> classes;
 
     public LabelPayloadParser(PayloadFormat format, int maxBytes, List<String> classes) {
-        this.format = format;
-        this.maxBytes = maxBytes;
+        super(format, maxBytes, "label");
         this.classes = List.copyOf(classes);
     }
 
-    public void parse(byte[] payload, LabelBatch out) throws PayloadException {
-        out.clear();
-        try {
-            SensorPayloadParser.checkSize(payload, maxBytes);
-            if (SensorPayloadParser.isJson(payload, format)) {
-                parseJson(payload, out);
-            } else {
-                parseCsv(payload, out);
-            }
-            if (out.count() == 0) {
-                throw new PayloadException(RejectReason.EMPTY, "the message holds no label");
-            }
-        } catch (PayloadException e) {
-            out.clear();
-            throw e;
-        } catch (RuntimeException e) {
-            out.clear();
-            throw new PayloadException(RejectReason.BAD_JSON, "cannot read the label message: " + e);
-        }
+    @Override
+    int count(LabelBatch out) {
+        return out.count();
     }
 
-    private void parseJson(byte[] payload, LabelBatch out) throws PayloadException {
-        try (JsonParser p = SensorPayloadParser.JSON.createParser(payload)) {
+    @Override
+    void clear(LabelBatch out) {
+        out.clear();
+    }
+
+    @Override
+    void parseJson(byte[] payload, LabelBatch out) throws PayloadException {
+        try (JsonParser p = JSON.createParser(payload)) {
             JsonToken t = p.nextToken();
             if (t == JsonToken.START_OBJECT) {
                 readLabel(p, out);
@@ -56,11 +43,11 @@ public final class LabelPayloadParser {
                 }
                 if (t != JsonToken.END_ARRAY) {
                     throw new PayloadException(RejectReason.BAD_JSON, "a JSON array must hold label objects {\"ts\":…, "
-                            + "\"label\":…}, found " + SensorPayloadParser.describe(t));
+                            + "\"label\":…}, found " + describe(t));
                 }
             } else {
                 throw new PayloadException(RejectReason.BAD_JSON, "expected a JSON object {\"ts\":…, \"label\":…}, found "
-                        + SensorPayloadParser.describe(t));
+                        + describe(t));
             }
             if (p.nextToken() != null) {
                 throw new PayloadException(RejectReason.BAD_JSON, "unexpected content after the JSON value");
@@ -69,7 +56,7 @@ public final class LabelPayloadParser {
             throw e;
         } catch (IOException e) {
             throw new PayloadException(RejectReason.BAD_JSON, "not valid JSON: "
-                    + SensorPayloadParser.firstLine(e.getMessage()));
+                    + firstLine(e.getMessage()));
         }
     }
 
@@ -81,21 +68,21 @@ public final class LabelPayloadParser {
             String name = p.currentName();
             JsonToken vt = p.nextToken();
             if ("ts".equals(name)) {
-                ts = SensorPayloadParser.readTs(p, vt);
+                ts = readTs(p, vt);
             } else if ("label".equals(name)) {
                 if (vt == JsonToken.VALUE_NUMBER_INT || vt == JsonToken.VALUE_NUMBER_FLOAT || vt == JsonToken.VALUE_STRING) {
                     label = classIndex(p.getText());
                 } else {
                     p.skipChildren();
                     throw new PayloadException(RejectReason.UNKNOWN_CLASS, "label must be a class number or name ("
-                            + describeClasses() + "), found " + SensorPayloadParser.describe(vt));
+                            + describeClasses() + "), found " + describe(vt));
                 }
             } else {
                 p.skipChildren();
             }
         }
         if (t != JsonToken.END_OBJECT) {
-            throw new PayloadException(RejectReason.BAD_JSON, "not valid JSON: unexpected " + SensorPayloadParser.describe(t));
+            throw new PayloadException(RejectReason.BAD_JSON, "not valid JSON: unexpected " + describe(t));
         }
         add(ts, label, out);
     }
@@ -111,7 +98,8 @@ public final class LabelPayloadParser {
         out.add(ts, label);
     }
 
-    private void parseCsv(byte[] payload, LabelBatch out) throws PayloadException {
+    @Override
+    void parseCsv(byte[] payload, LabelBatch out) throws PayloadException {
         int lineNo = 0;
         for (String raw : CsvLines.split(new String(payload, StandardCharsets.UTF_8))) {
             lineNo++;

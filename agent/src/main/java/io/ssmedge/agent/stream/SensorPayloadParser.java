@@ -1,10 +1,7 @@
 package io.ssmedge.agent.stream;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.ssmedge.agent.config.PayloadFormat;
 
 import java.io.IOException;
@@ -25,82 +22,30 @@ import java.util.Map;
  * so a half-read message never reaches a stream). The parser never throws anything else, whatever the bytes.
  * Thread-safe (holds no per-message state).
  */
-public final class SensorPayloadParser {
-    static final JsonFactory JSON = JsonFactory.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // NaN / Infinity are read, then rejected as not finite
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).maxNumberLength(64)
-                    .maxStringLength(1 << 16).build())
-            .build();
-
-    private final PayloadFormat format;
-    private final int maxBytes;
+public final class SensorPayloadParser extends PayloadParser<SampleBatch> {
     private final List<String> channels;
     private final Map<String, Integer> channelIndex = new HashMap<>();
 
     public SensorPayloadParser(PayloadFormat format, int maxBytes, List<String> channels) {
-        this.format = format;
-        this.maxBytes = maxBytes;
+        super(format, maxBytes, "sample");
         this.channels = List.copyOf(channels);
         for (int i = 0; i < channels.size(); i++) {
             channelIndex.put(channels.get(i), i);
         }
     }
 
-    public int maxBytes() {
-        return maxBytes;
+    @Override
+    int count(SampleBatch out) {
+        return out.count();
     }
 
-    /**
-     * Reads all samples of a payload into {@code out} (cleared first).
-     *
-     * @throws PayloadException when the payload cannot be used; {@code out} is then empty
-     */
-    public void parse(byte[] payload, SampleBatch out) throws PayloadException {
+    @Override
+    void clear(SampleBatch out) {
         out.clear();
-        try {
-            checkSize(payload, maxBytes);
-            if (isJson(payload, format)) {
-                parseJson(payload, out);
-            } else {
-                parseCsv(payload, out);
-            }
-            if (out.count() == 0) {
-                throw new PayloadException(RejectReason.EMPTY, "the message holds no sample");
-            }
-        } catch (PayloadException e) {
-            out.clear();
-            throw e;
-        } catch (RuntimeException e) { // a parser bug must not reach the worker loop as anything but a rejection
-            out.clear();
-            throw new PayloadException(RejectReason.BAD_JSON, "cannot read the message: " + e);
-        }
     }
 
-    static void checkSize(byte[] payload, int maxBytes) throws PayloadException {
-        if (payload.length > maxBytes) {
-            throw new PayloadException(RejectReason.TOO_LARGE, "message of " + payload.length + " bytes is larger than "
-                    + "payload.max_bytes (" + maxBytes + ")");
-        }
-        if (payload.length == 0) {
-            throw new PayloadException(RejectReason.EMPTY, "empty message");
-        }
-    }
-
-    /** JSON when forced, or (auto) when the first non-blank byte is '{' or '['. */
-    static boolean isJson(byte[] payload, PayloadFormat format) {
-        if (format != PayloadFormat.AUTO) {
-            return format == PayloadFormat.JSON;
-        }
-        for (byte b : payload) {
-            if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == (byte) 0xEF || b == (byte) 0xBB || b == (byte) 0xBF) {
-                continue; // blanks and a UTF-8 byte order mark
-            }
-            return b == '{' || b == '[';
-        }
-        return false;
-    }
-
-    private void parseJson(byte[] payload, SampleBatch out) throws PayloadException {
+    @Override
+    void parseJson(byte[] payload, SampleBatch out) throws PayloadException {
         try (JsonParser p = JSON.createParser(payload)) {
             JsonToken t = p.nextToken();
             if (t == JsonToken.START_OBJECT) {
@@ -203,21 +148,6 @@ public final class SensorPayloadParser {
         return n;
     }
 
-    static double readTs(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-            return Timestamps.finite(p.getDoubleValue(), p.getText());
-        }
-        if (t == JsonToken.VALUE_STRING) {
-            return Timestamps.parse(p.getText());
-        }
-        if (t == JsonToken.VALUE_NULL) {
-            return Double.NaN;
-        }
-        p.skipChildren();
-        throw new PayloadException(RejectReason.BAD_TIMESTAMP, "ts must be a number of milliseconds or a date-time text, "
-                + "found " + describe(t));
-    }
-
     private static float number(JsonParser p, JsonToken t, String what) throws IOException {
         if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
             p.skipChildren();
@@ -235,32 +165,9 @@ public final class SensorPayloadParser {
                 + String.join(", ", channels) + "), got " + n);
     }
 
-    static String describe(JsonToken t) {
-        if (t == null) {
-            return "the end of the message";
-        }
-        switch (t) {
-            case START_OBJECT: return "an object";
-            case START_ARRAY: return "an array";
-            case VALUE_STRING: return "a text";
-            case VALUE_NULL: return "null";
-            case VALUE_TRUE: case VALUE_FALSE: return "true/false";
-            case VALUE_NUMBER_INT: case VALUE_NUMBER_FLOAT: return "a number";
-            default: return t.asString() == null ? t.name() : "'" + t.asString() + "'";
-        }
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        String l = nl < 0 ? s : s.substring(0, nl);
-        return l.length() > 200 ? l.substring(0, 200) + "…" : l;
-    }
-
     /** CSV: one sample per line, "v1,…,vN" or "ts,v1,…,vN"; ';' works as separator too. */
-    private void parseCsv(byte[] payload, SampleBatch out) throws PayloadException {
+    @Override
+    void parseCsv(byte[] payload, SampleBatch out) throws PayloadException {
         String text = new String(payload, StandardCharsets.UTF_8);
         int n = channels.size();
         int lineNo = 0;
