@@ -100,7 +100,8 @@ public final class Agent implements AutoCloseable {
             subs.add(new Subscription(topics.labels(), topics.labelsQos()));
         }
         MessageRouter router = new MessageRouter(new TopicFilter(topics.sensors()),
-                topics.labels() == null ? null : new TopicFilter(topics.labels()), pool, metrics);
+                topics.labels() == null ? null : new TopicFilter(topics.labels()), pool, metrics,
+                config.payload().maxBytes());
         subscriber = MqttConnections.create(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
                 subs, router, null));
         http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;

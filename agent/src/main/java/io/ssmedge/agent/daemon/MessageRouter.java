@@ -16,8 +16,11 @@ public final class MessageRouter implements MessageHandler {
     private final TopicFilter labels;
     private final WorkerPool pool;
     private final AgentMetrics metrics;
+    private final int maxBytes;
 
-    public MessageRouter(TopicFilter sensors, TopicFilter labels, WorkerPool pool, AgentMetrics metrics) {
+    /** @param maxBytes larger payloads are not queued (only their size, to be rejected by the worker) */
+    public MessageRouter(TopicFilter sensors, TopicFilter labels, WorkerPool pool, AgentMetrics metrics, int maxBytes) {
+        this.maxBytes = maxBytes;
         this.sensors = sensors;
         this.labels = labels;
         this.pool = pool;
@@ -38,6 +41,6 @@ public final class MessageRouter implements MessageHandler {
             return;
         }
         (kind == InboundMessage.Kind.SENSOR ? metrics.sensorMessages : metrics.labelMessages).increment();
-        pool.submit(new InboundMessage(kind, stream, payload, nanos, Timestamps.nowMillis()));
+        pool.submit(InboundMessage.of(kind, stream, payload, maxBytes, nanos, Timestamps.nowMillis()));
     }
 }

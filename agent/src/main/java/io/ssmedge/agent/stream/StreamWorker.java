@@ -127,6 +127,11 @@ public final class StreamWorker implements Runnable {
                     + ctx.maxStreams() + " streams; stream '" + m.stream() + "' is ignored");
             return;
         }
+        if (m.oversized()) {
+            reject(s, m, RejectReason.TOO_LARGE, "message of " + m.size() + " bytes is larger than payload.max_bytes ("
+                    + ctx.sensors().maxBytes() + ")");
+            return;
+        }
         if (m.kind() == InboundMessage.Kind.LABEL) {
             handleLabels(s, m);
             return;

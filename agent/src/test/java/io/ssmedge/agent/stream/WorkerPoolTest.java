@@ -52,11 +52,11 @@ class WorkerPoolTest {
     }
 
     static InboundMessage sensor(String stream, byte[] payload) {
-        return new InboundMessage(InboundMessage.Kind.SENSOR, stream, payload, System.nanoTime(), Timestamps.nowMillis());
+        return InboundMessage.of(InboundMessage.Kind.SENSOR, stream, payload, 65536, System.nanoTime(), Timestamps.nowMillis());
     }
 
     static InboundMessage label(String stream, byte[] payload) {
-        return new InboundMessage(InboundMessage.Kind.LABEL, stream, payload, System.nanoTime(), Timestamps.nowMillis());
+        return InboundMessage.of(InboundMessage.Kind.LABEL, stream, payload, 65536, System.nanoTime(), Timestamps.nowMillis());
     }
 
     static byte[] bytes(String s) {
