@@ -86,11 +86,6 @@ public record MqttConfig(String host, int port, MqttVersion version, String clie
                 passwordFile, tls, maxInflight, offlineBuffer);
     }
 
-    public MqttConfig withTls(TlsConfig t) {
-        return new MqttConfig(host, port, version, clientId, sessionExpirySeconds, keepAliveSeconds, usernameFile,
-                passwordFile, t, maxInflight, offlineBuffer);
-    }
-
     MqttConfig resolve(Path base) {
         return new MqttConfig(host, port, version, clientId, sessionExpirySeconds, keepAliveSeconds,
                 Paths.under(base, usernameFile), Paths.under(base, passwordFile), tls.resolve(base), maxInflight,

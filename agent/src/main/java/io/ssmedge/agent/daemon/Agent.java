@@ -24,7 +24,6 @@ import io.ssmedge.agent.stream.TopicFilter;
 import io.ssmedge.agent.stream.WorkerContext;
 import io.ssmedge.agent.stream.WorkerPool;
 import io.ssmedge.inference.WindowSpec;
-import io.ssmedge.model.ModelInfo;
 import io.ssmedge.model.ModelLoader;
 import io.ssmedge.model.SsmModel;
 import org.slf4j.Logger;
@@ -235,10 +234,6 @@ public final class Agent implements AutoCloseable {
 
     public SsmModel model() {
         return model;
-    }
-
-    public ModelInfo modelInfo() {
-        return ModelInfo.of(model);
     }
 
     public ModelIdentity identity() {

@@ -60,10 +60,6 @@ public final class StreamWorker implements Runnable {
         this.logp = new float[classes];
     }
 
-    public int index() {
-        return index;
-    }
-
     Collection<StreamSession> sessions() {
         return sessions.values();
     }

@@ -60,10 +60,6 @@ public final class WorkerPool {
         return workers[worker].queue().size();
     }
 
-    public int queueCapacity(int worker) {
-        return workers[worker].queue().capacity();
-    }
-
     /** Every stream of every worker (a snapshot; the sessions themselves stay live). */
     public List<StreamSession> sessions() {
         List<StreamSession> all = new ArrayList<>();

@@ -56,8 +56,4 @@ final class WorkerQueue {
     int size() {
         return queue.size();
     }
-
-    int capacity() {
-        return queue.size() + queue.remainingCapacity();
-    }
 }
