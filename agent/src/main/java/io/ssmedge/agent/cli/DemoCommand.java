@@ -27,8 +27,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Shows ssm-edge at work on the bundled pump model: streams sensor recordings sample by sample,",
-                "reports accuracy, false alarms, misses, speed and memory, then previews LAST pruning.",
+        description = {"Shows ssm-edge at work on the bundled pump model.",
+                "Streams sensor recordings sample by sample, reports accuracy, false alarms, misses, speed and",
+                "memory, then previews LAST pruning.",
                 "Uses the SKAB recordings from ../shared/datasets/skab (or --data / $SKAB_DIR) when present,",
                 "otherwise a synthetic signal."})
 public final class DemoCommand implements Callable<Integer> {

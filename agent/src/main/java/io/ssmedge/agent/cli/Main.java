@@ -14,10 +14,11 @@ import java.io.UncheckedIOException;
         description = {
                 "Runs deep state space models (S5, S4D) on sensor streams and prunes their states with LAST.",
                 "",
-                "A MODEL is a folder with config.json and model.safetensors, or embedded:s5-skab /",
-                "embedded:s4d-skab for the models bundled with ssm-edge (pump anomaly detectors trained on SKAB)."},
+                "A MODEL is a folder with config.json and model.safetensors, or one of the bundled pump",
+                "anomaly detectors: embedded:s5-skab, embedded:s4d-skab.",
+                "Start with: ssm-edge demo"},
         subcommands = {DemoCommand.class, InfoCommand.class, EvalCommand.class, PruneCommand.class, SweepCommand.class,
-                CommandLine.HelpCommand.class})
+                RunCommand.class, LoadgenCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,6 +33,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpWidth(110);
         return cl;
     }
 

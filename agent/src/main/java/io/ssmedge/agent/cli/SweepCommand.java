@@ -20,8 +20,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Tries every pruning method at many pruning ratios on labeled data and writes a report:",
-                "accuracy, false alarms, misses, speed and memory against the share of states removed.",
+        description = {"Compares pruning methods at many pruning ratios and writes a report.",
+                "On labeled data: accuracy, false alarms, misses, speed and memory against the share of states removed.",
                 "Example: ssm-edge sweep embedded:s5-skab --data ../shared/datasets/skab/valve1 --report report.html"})
 public final class SweepCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin

@@ -1,0 +1,287 @@
+package io.ssmedge.agent.daemon;
+
+import io.ssmedge.agent.config.AgentConfig;
+import io.ssmedge.agent.config.ConfigException;
+import io.ssmedge.agent.config.ModelConfig;
+import io.ssmedge.agent.config.TopicsConfig;
+import io.ssmedge.agent.config.WindowConfig;
+import io.ssmedge.agent.http.HttpServer;
+import io.ssmedge.agent.labels.LiveScore;
+import io.ssmedge.agent.metrics.AgentMetrics;
+import io.ssmedge.agent.metrics.MetricsReporter;
+import io.ssmedge.agent.metrics.ProcessMemory;
+import io.ssmedge.agent.mqtt.ConnectionSpec;
+import io.ssmedge.agent.mqtt.Credentials;
+import io.ssmedge.agent.mqtt.MqttConnection;
+import io.ssmedge.agent.mqtt.MqttConnections;
+import io.ssmedge.agent.mqtt.Subscription;
+import io.ssmedge.agent.mqtt.TlsSocketFactory;
+import io.ssmedge.agent.mqtt.Will;
+import io.ssmedge.agent.stream.LabelPayloadParser;
+import io.ssmedge.agent.stream.SensorPayloadParser;
+import io.ssmedge.agent.stream.StreamSession;
+import io.ssmedge.agent.stream.TopicFilter;
+import io.ssmedge.agent.stream.WorkerContext;
+import io.ssmedge.agent.stream.WorkerPool;
+import io.ssmedge.inference.WindowSpec;
+import io.ssmedge.model.ModelLoader;
+import io.ssmedge.model.SsmModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLSocketFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The running daemon: model, worker pool, two broker connections (sensors in on CLIENT_ID with a persistent
+ * session; predictions, status and error reports out on CLIENT_ID-pub), status pages and the metrics reporter.
+ *
+ * <p>{@link #stop()} (on SIGTERM) finishes in-flight work in this order: stop reading sensors (the broker keeps the
+ * session's QoS 1 messages for the next start), let the workers empty their queues and publish every prediction
+ * that is due, publish "offline", disconnect cleanly, stop the status pages.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    static final byte[] ONLINE = "online".getBytes(StandardCharsets.UTF_8);
+    static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.UTF_8);
+
+    private final AgentConfig config;
+    private final SsmModel model;
+    private final ModelIdentity identity;
+    private final WindowSpec window;
+    private final AgentMetrics metrics = new AgentMetrics();
+    private final LiveScore overall;
+    private final WorkerPool pool;
+    private final MqttConnection publisher;
+    private final MqttConnection subscriber;
+    private final MetricsReporter reporter;
+    private final HttpServer http;
+    private final Instant started = Instant.now();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private Agent(AgentConfig config) {
+        this.config = config;
+        this.model = loadModel(config.model());
+        this.identity = ModelIdentity.of(config.model());
+        this.window = windowSpec(config.model().window(), model);
+        this.overall = new LiveScore(model.outputSize());
+        SSLSocketFactory ssl = TlsSocketFactory.create(config.mqtt().tls());
+        Credentials credentials = Credentials.read(config.mqtt());
+        TopicsConfig topics = config.topics();
+        String clientId = config.mqtt().clientId();
+        String statusTopic = topics.statusTopic(clientId);
+
+        publisher = MqttConnections.create(ConnectionSpec.of("predictions out", config.mqtt(), clientId + "-pub",
+                credentials, ssl, new Will(statusTopic, OFFLINE, 1, true), List.of(), null,
+                () -> publishStatus(ONLINE)));
+        PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
+                metrics);
+        ErrorReporter errors = new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics);
+        WorkerContext ctx = new WorkerContext(model, window,
+                new SensorPayloadParser(config.payload().format(), config.payload().maxBytes(), model.channels()),
+                new LabelPayloadParser(config.payload().format(), config.payload().maxBytes(), model.classes()),
+                config.labels(), overall, metrics, predictions, errors, config.workers().maxStreams(), new AtomicInteger());
+        pool = new WorkerPool(ctx, config.workers());
+
+        List<Subscription> subs = new ArrayList<>();
+        subs.add(new Subscription(topics.sensors(), topics.sensorsQos()));
+        if (topics.labels() != null) {
+            subs.add(new Subscription(topics.labels(), topics.labelsQos()));
+        }
+        MessageRouter router = new MessageRouter(new TopicFilter(topics.sensors()),
+                topics.labels() == null ? null : new TopicFilter(topics.labels()), pool, metrics,
+                config.payload().maxBytes());
+        subscriber = MqttConnections.create(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
+                subs, router, null));
+        http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
+        reporter = new MetricsReporter(metrics, config.metrics().reportIntervalSeconds(), this::memoryLine);
+    }
+
+    /**
+     * Starts the daemon: loads the model, starts the workers and status pages, and connects to the broker in the
+     * background (the agent keeps trying until the broker answers; /readyz says when it is connected).
+     *
+     * @throws io.ssmedge.SsmEdgeException with a clear message when the model, TLS files or HTTP port are unusable
+     */
+    public static Agent start(AgentConfig config) {
+        Agent a = new Agent(config);
+        a.pool.start();
+        a.publisher.start();
+        a.subscriber.start();
+        log.info("running {} ({}, {}) on {} worker thread{}: {} → {}", a.identity.name(), a.identity.stage(),
+                a.identity.version(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
+                config.topics().sensors(), config.topics().predictions());
+        return a;
+    }
+
+    /** What {@code run --check} reports: the model and windowing the config leads to (loads the model). */
+    public static String describe(AgentConfig config) {
+        SsmModel m = loadModel(config.model());
+        WindowSpec w = windowSpec(config.model().window(), m);
+        ModelIdentity id = ModelIdentity.of(config.model());
+        return String.format(Locale.ROOT, "model     %s (%s, version %s): %s%n"
+                        + "windows   %s%n"
+                        + "broker    %s (MQTT %s) as '%s'%n"
+                        + "sensors   %s  →  predictions %s%n"
+                        + "workers   %d, queue %d each, overflow %s%n"
+                        + "status    %s",
+                id.name(), id.stage(), id.version(), m.summary(),
+                w.continuous() ? "continuous, a prediction every " + w.stride() + " samples"
+                        : w.length() + " samples, a new one every " + w.stride() + " samples ("
+                        + w.concurrentWindows() + " open at a time, so " + w.concurrentWindows() + " model steps per sample)",
+                config.mqtt().serverUri(), config.mqtt().version().key(), config.mqtt().clientId(),
+                config.topics().sensors(), config.topics().predictions(),
+                config.workers().threads(), config.workers().queueCapacity(), config.workers().overflow().key(),
+                config.http().enabled() ? "http://" + config.http().bind() + ":" + config.http().port() + "/" : "off");
+    }
+
+    static SsmModel loadModel(ModelConfig cfg) {
+        if (cfg.embedded()) {
+            String name = cfg.path().substring("embedded:".length());
+            if (!ModelLoader.EMBEDDED.contains(name)) {
+                throw new ConfigException("model.path: no embedded model '" + name + "'; embedded models: "
+                        + ModelLoader.EMBEDDED);
+            }
+            return ModelLoader.loadEmbedded(name);
+        }
+        return ModelLoader.load(Path.of(cfg.path()));
+    }
+
+    /** The configured windowing, with the model's own window and stride where the config says 0. */
+    static WindowSpec windowSpec(WindowConfig w, SsmModel model) {
+        int length = w.length() > 0 ? w.length() : model.trainingWindow();
+        if (!w.continuous() && length <= 0) {
+            throw new ConfigException("model.window.length: the model does not say its window length; set it");
+        }
+        int stride = w.stride() > 0 ? w.stride() : model.evaluationStride() > 0 ? model.evaluationStride() : length;
+        if (stride <= 0) {
+            throw new ConfigException("model.window.stride: the model does not say its stride; set it");
+        }
+        return w.continuous() ? WindowSpec.continuous(stride) : WindowSpec.fixed(length, stride);
+    }
+
+    private void publishStatus(byte[] status) {
+        try {
+            publisher.publish(config.topics().statusTopic(config.mqtt().clientId()), status, 1, true);
+        } catch (RuntimeException e) {
+            log.warn("status not published: {}", e.getMessage());
+        }
+    }
+
+    private String memoryLine() {
+        long rss = ProcessMemory.rssBytes();
+        return String.format(Locale.ROOT, "%d streams, heap %.1f MB, RSS %s", pool.sessions().size(),
+                ProcessMemory.heap().getUsed() / 1e6, rss < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MB", rss / 1e6));
+    }
+
+    /** Stops as described in the class comment; safe to call more than once and from a shutdown hook. */
+    public void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("stopping: no new sensor messages; finishing {} queued", queued());
+        try {
+            subscriber.close(Duration.ofSeconds(5));
+            boolean drained = pool.drainAndStop(Duration.ofSeconds(30));
+            log.info("workers {}; {} predictions published in total", drained ? "finished" : "stopped (timeout)",
+                    metrics.predictions.sum());
+            if (publisher.isConnected()) {
+                publishStatus(OFFLINE);
+            }
+            publisher.close(Duration.ofSeconds(10));
+        } finally {
+            reporter.close();
+            if (http != null) {
+                http.close();
+            }
+            stopped.countDown();
+            log.info("stopped");
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    private int queued() {
+        int n = 0;
+        for (int i = 0; i < pool.workers(); i++) {
+            n += pool.queueDepth(i);
+        }
+        return n;
+    }
+
+    // ---- read by the status pages ----
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    public SsmModel model() {
+        return model;
+    }
+
+    public ModelIdentity identity() {
+        return identity;
+    }
+
+    public WindowSpec window() {
+        return window;
+    }
+
+    public AgentMetrics metrics() {
+        return metrics;
+    }
+
+    public LiveScore overall() {
+        return overall;
+    }
+
+    public WorkerPool pool() {
+        return pool;
+    }
+
+    public List<StreamSession> streams() {
+        return pool.sessions();
+    }
+
+    public MetricsReporter.Rates rates() {
+        return reporter.rates();
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    public boolean stopping() {
+        return stopping.get();
+    }
+
+    public MqttConnection subscriber() {
+        return subscriber;
+    }
+
+    public MqttConnection publisher() {
+        return publisher;
+    }
+
+    /** The port the status pages listen on (-1 when disabled). */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+}

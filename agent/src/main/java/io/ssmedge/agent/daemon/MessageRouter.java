@@ -1,0 +1,46 @@
+package io.ssmedge.agent.daemon;
+
+import io.ssmedge.agent.metrics.AgentMetrics;
+import io.ssmedge.agent.mqtt.MessageHandler;
+import io.ssmedge.agent.stream.InboundMessage;
+import io.ssmedge.agent.stream.Timestamps;
+import io.ssmedge.agent.stream.TopicFilter;
+import io.ssmedge.agent.stream.WorkerPool;
+
+/**
+ * The MQTT callback of the sensor connection: finds the stream id in the topic, stamps the arrival time and queues
+ * the message for the stream's worker. Nothing else happens on the callback thread.
+ */
+public final class MessageRouter implements MessageHandler {
+    private final TopicFilter sensors;
+    private final TopicFilter labels;
+    private final WorkerPool pool;
+    private final AgentMetrics metrics;
+    private final int maxBytes;
+
+    /** @param maxBytes larger payloads are not queued (only their size, to be rejected by the worker) */
+    public MessageRouter(TopicFilter sensors, TopicFilter labels, WorkerPool pool, AgentMetrics metrics, int maxBytes) {
+        this.maxBytes = maxBytes;
+        this.sensors = sensors;
+        this.labels = labels;
+        this.pool = pool;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onMessage(String topic, byte[] payload) {
+        long nanos = System.nanoTime();
+        String stream = sensors.streamOf(topic);
+        InboundMessage.Kind kind = InboundMessage.Kind.SENSOR;
+        if (stream == null && labels != null) {
+            stream = labels.streamOf(topic);
+            kind = InboundMessage.Kind.LABEL;
+        }
+        if (stream == null) {
+            metrics.otherMessages.increment();
+            return;
+        }
+        (kind == InboundMessage.Kind.SENSOR ? metrics.sensorMessages : metrics.labelMessages).increment();
+        pool.submit(InboundMessage.of(kind, stream, payload, maxBytes, nanos, Timestamps.nowMillis()));
+    }
+}

@@ -1,0 +1,133 @@
+package io.ssmedge.agent.daemon;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.ssmedge.agent.config.TopicsConfig;
+import io.ssmedge.agent.metrics.AgentMetrics;
+import io.ssmedge.agent.mqtt.MqttConnection;
+import io.ssmedge.agent.mqtt.MqttException;
+import io.ssmedge.agent.stream.Prediction;
+import io.ssmedge.agent.stream.PredictionSink;
+import io.ssmedge.agent.stream.Timestamps;
+import io.ssmedge.inference.WindowSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Formats predictions as JSON and publishes them to the stream's prediction topic (called on worker threads):
+ * <pre>
+ * {"stream":"pump7","ts":1732800000123.0,"class":"anomaly","class_index":1,
+ *  "probabilities":{"normal":0.03,"anomaly":0.97},
+ *  "model":{"name":"embedded:s5-skab","stage":"production","version":"sha256:…"},
+ *  "window":{"length":60,"stride":8},
+ *  "latency_ms":{"queue":0.04,"inference":0.09,"end_to_end":1.2}}
+ * </pre>
+ * {@code end_to_end} is the time from the sensor ts of the window's last sample to this prediction being handed to
+ * the MQTT client, null when the sample had no ts or its clock is more than an hour off. Records the publish and
+ * end-to-end latency stages.
+ */
+public final class PredictionPublisher implements PredictionSink {
+    private static final Logger log = LoggerFactory.getLogger(PredictionPublisher.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    /** Sensor clocks further off than this give no end-to-end latency (e.g. replayed recordings). */
+    private static final double MAX_CLOCK_GAP_MS = 3_600_000;
+
+    private final MqttConnection connection;
+    private final TopicsConfig topics;
+    private final List<String> classes;
+    private final ModelIdentity model;
+    private final WindowSpec window;
+    private final AgentMetrics metrics;
+    private final Map<String, String> topicOf = new ConcurrentHashMap<>();
+    private volatile long lastFailureLog;
+
+    public PredictionPublisher(MqttConnection connection, TopicsConfig topics, List<String> classes, ModelIdentity model,
+                               WindowSpec window, AgentMetrics metrics) {
+        this.connection = connection;
+        this.topics = topics;
+        this.classes = List.copyOf(classes);
+        this.model = model;
+        this.window = window;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void publish(Prediction p) {
+        long start = System.nanoTime();
+        double now = Timestamps.nowMillis();
+        double e2e = now - p.tsMillis();
+        boolean e2eValid = p.tsFromSensor() && e2e > -1000 && e2e < MAX_CLOCK_GAP_MS;
+        byte[] json = format(p, e2eValid ? Math.max(0, e2e) : Double.NaN);
+        try {
+            connection.publish(topicOf.computeIfAbsent(p.stream(), topics::predictionTopic), json, topics.predictionsQos(),
+                    false);
+        } catch (MqttException e) {
+            metrics.publishFailures.increment();
+            long t = System.nanoTime();
+            if (t - lastFailureLog > 10_000_000_000L) {
+                lastFailureLog = t;
+                log.warn("prediction of stream '{}' not published: {}", p.stream(), e.getMessage());
+            }
+            return;
+        }
+        metrics.predictions.increment();
+        metrics.publish.record((System.nanoTime() - start) / 1000);
+        if (e2eValid) {
+            metrics.endToEnd.record((long) (Math.max(0, Timestamps.nowMillis() - p.tsMillis()) * 1000));
+        } else if (p.tsFromSensor()) {
+            metrics.endToEndSkipped.increment();
+        }
+    }
+
+    /** The JSON of a prediction ({@code e2eMs} NaN = unknown). */
+    byte[] format(Prediction p, double e2eMs) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(384);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("stream", p.stream());
+            g.writeNumberField("ts", p.tsMillis());
+            g.writeStringField("class", classes.get(p.classIndex()));
+            g.writeNumberField("class_index", p.classIndex());
+            g.writeObjectFieldStart("probabilities");
+            float[] logp = p.logp();
+            for (int k = 0; k < logp.length; k++) {
+                g.writeNumberField(classes.get(k), Math.exp(logp[k]));
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("model");
+            g.writeStringField("name", model.name());
+            g.writeStringField("stage", model.stage());
+            g.writeStringField("version", model.version());
+            g.writeEndObject();
+            g.writeObjectFieldStart("window");
+            if (window.continuous()) {
+                g.writeStringField("mode", "continuous");
+            } else {
+                g.writeNumberField("length", window.length());
+            }
+            g.writeNumberField("stride", window.stride());
+            g.writeEndObject();
+            g.writeObjectFieldStart("latency_ms");
+            g.writeNumberField("queue", p.queueMicros() / 1000.0);
+            g.writeNumberField("inference", p.inferenceMicros() / 1000.0);
+            g.writeFieldName("end_to_end");
+            if (Double.isNaN(e2eMs)) {
+                g.writeNull();
+            } else {
+                g.writeNumber(Math.round(e2eMs * 1000) / 1000.0);
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,124 @@
+package io.ssmedge.agent.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Answers GET /healthz, /readyz, /metrics and /api/status. With a token configured, everything beyond the two
+ * health checks needs {@code Authorization: Bearer TOKEN}. Shared by all connections (stateless).
+ */
+@ChannelHandler.Sharable
+final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String JSON = "application/json";
+
+    private final StatusPages pages;
+    private final byte[] token; // null = no token needed
+
+    HttpApiHandler(StatusPages pages, String token) {
+        this.pages = pages;
+        this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            send(ctx, req, HttpResponseStatus.BAD_REQUEST, TEXT, "bad request\n");
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (!HttpMethod.GET.equals(req.method()) && !HttpMethod.HEAD.equals(req.method())) {
+            send(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "only GET is supported\n");
+            return;
+        }
+        switch (path) {
+            case "/healthz":
+                send(ctx, req, HttpResponseStatus.OK, TEXT, "ok\n");
+                return;
+            case "/readyz":
+                if (pages.ready()) {
+                    send(ctx, req, HttpResponseStatus.OK, TEXT, "ready\n");
+                } else {
+                    send(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, "not ready: " + pages.readiness() + "\n");
+                }
+                return;
+            default:
+                break;
+        }
+        if (!authorized(req)) {
+            FullHttpResponse r = response(HttpResponseStatus.UNAUTHORIZED, TEXT,
+                    "this page needs the header 'Authorization: Bearer TOKEN' (the token is in http.token_file)\n"
+                            .getBytes(StandardCharsets.UTF_8));
+            r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+            write(ctx, req, r);
+            return;
+        }
+        switch (path) {
+            case "/metrics":
+                send(ctx, req, HttpResponseStatus.OK, PROMETHEUS, pages.prometheus());
+                return;
+            case "/api/status":
+                write(ctx, req, response(HttpResponseStatus.OK, JSON, pages.statusJson()));
+                return;
+            case "/":
+                send(ctx, req, HttpResponseStatus.OK, TEXT, "ssm-edge agent: /healthz /readyz /metrics /api/status\n");
+                return;
+            default:
+                send(ctx, req, HttpResponseStatus.NOT_FOUND, TEXT, "no page " + path
+                        + "; pages: /healthz /readyz /metrics /api/status\n");
+        }
+    }
+
+    private boolean authorized(FullHttpRequest req) {
+        if (token == null) {
+            return true;
+        }
+        String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        return h != null && MessageDigest.isEqual(token, h.getBytes(StandardCharsets.UTF_8)); // constant time
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String type,
+                             String body) {
+        write(ctx, req, response(status, type, body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String type, byte[] body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        HttpUtil.setContentLength(r, body.length);
+        return r;
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r) {
+        if (HttpMethod.HEAD.equals(req.method())) {
+            r.content().clear();
+        }
+        ctx.writeAndFlush(r); // HttpServerKeepAliveHandler closes connections that asked for it
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.warn("HTTP connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,30 @@
+package io.ssmedge.agent.http;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+
+/** The pipeline of each connection: HTTP codec, keep-alive, a size-limited aggregator, then the API handler. */
+final class HttpChannelInitializer extends ChannelInitializer<SocketChannel> {
+    private final int maxRequestBytes;
+    private final HttpApiHandler handler;
+
+    HttpChannelInitializer(int maxRequestBytes, HttpApiHandler handler) {
+        this.maxRequestBytes = maxRequestBytes;
+        this.handler = handler;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(new ReadTimeoutHandler(30));
+        p.addLast(new HttpServerCodec(4096, 8192, 8192));
+        p.addLast(new HttpServerKeepAliveHandler());
+        p.addLast(new HttpObjectAggregator(maxRequestBytes));
+        p.addLast(handler);
+    }
+}

@@ -1,0 +1,41 @@
+package io.ssmedge.agent.mqtt;
+
+import java.time.Duration;
+
+/**
+ * A broker connection that keeps itself up: {@link #start()} returns at once and connects in the background,
+ * retrying until the broker answers; after that the MQTT client reconnects by itself and every (re)connect
+ * re-subscribes (a broker that lost the session, e.g. after a restart without persistence, has forgotten the
+ * subscriptions). Implemented for MQTT 5 and 3.1.1 by Eclipse Paho.
+ */
+public interface MqttConnection extends AutoCloseable {
+    /** Starts connecting in the background. */
+    void start();
+
+    /** Waits until {@link #isReady()} (for tests and tools); false on timeout. */
+    boolean awaitReady(Duration timeout) throws InterruptedException;
+
+    boolean isConnected();
+
+    /** Connected, and (for a subscribing connection) the broker confirmed the subscriptions of this connection. */
+    boolean isReady();
+
+    /** Connections made after the first (automatic reconnects). */
+    long reconnects();
+
+    /**
+     * Publishes a message. Does not wait for the broker; waits only while the in-flight window is full. While
+     * disconnected the message goes into the offline buffer and is sent after reconnecting.
+     *
+     * @throws MqttException when the client refuses it (e.g. the offline buffer is full, or closed)
+     */
+    void publish(String topic, byte[] payload, int qos, boolean retained);
+
+    /** Disconnects cleanly (sending what the client holds, up to the timeout) and releases the client. */
+    void close(Duration timeout);
+
+    @Override
+    default void close() {
+        close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,196 @@
+package io.ssmedge.agent.mqtt;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What both Paho clients share: the background loop that makes the first connection (Paho's automatic reconnect
+ * only takes over after one succeeded), re-subscribing on every connect, and waiting out a full in-flight window.
+ */
+abstract class PahoConnection implements MqttConnection {
+    protected static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
+    private static final long MAX_RETRY_MILLIS = 30_000;
+    private static final long INFLIGHT_WAIT_NANOS = 30_000_000_000L;
+
+    protected final ConnectionSpec spec;
+    private final AtomicLong connects = new AtomicLong();
+    private final Object connectedSignal = new Object();
+    private volatile boolean closed;
+    private volatile boolean subscribed;
+    private Thread connector;
+
+    PahoConnection(ConnectionSpec spec) {
+        this.spec = spec;
+    }
+
+    /** Makes one connection attempt and waits for the broker's answer. */
+    protected abstract void connectOnce() throws Exception;
+
+    /** Subscribes to every filter of the spec without waiting (called on the client's callback thread). */
+    protected abstract void subscribeAll();
+
+    /** Hands one message to the client. */
+    protected abstract void send(String topic, byte[] payload, int qos, boolean retained) throws Exception;
+
+    /** True when the client refused a message because its in-flight window is full. */
+    protected abstract boolean inflightFull(Exception e);
+
+    /** Sends DISCONNECT after up to {@code millis} for in-flight work, and waits for it. */
+    protected abstract void disconnect(long millis) throws Exception;
+
+    /** Drops the connection if still up and releases the client's threads. */
+    protected abstract void forceClose() throws Exception;
+
+    @Override
+    public final void start() {
+        connector = new Thread(this::connectLoop, "ssm-edge-mqtt-connect-" + spec.clientId());
+        connector.setDaemon(true);
+        connector.start();
+    }
+
+    private void connectLoop() {
+        long delay = 1000;
+        while (!closed) {
+            try {
+                connectOnce();
+                return; // from now on the client reconnects by itself
+            } catch (Exception e) {
+                if (closed) {
+                    return;
+                }
+                log.warn("{}: cannot connect to {} as '{}': {}; trying again in {} s", spec.name(), spec.serverUri(),
+                        spec.clientId(), describe(e), delay / 1000);
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                delay = Math.min(MAX_RETRY_MILLIS, delay * 2);
+            }
+        }
+    }
+
+    /** Called from the client's connectComplete callback: re-subscribe, announce, wake waiters. */
+    protected final void connected(boolean reconnect) {
+        subscribed = false;
+        long n = connects.incrementAndGet();
+        log.info("{}: connected to {} as '{}' (MQTT {}{})", spec.name(), spec.serverUri(), spec.clientId(),
+                spec.version().key(), n > 1 || reconnect ? ", reconnect " + (n - 1) : "");
+        if (!spec.subscriptions().isEmpty()) {
+            subscribeAll();
+        }
+        if (spec.onConnected() != null) {
+            try {
+                spec.onConnected().run();
+            } catch (RuntimeException e) {
+                log.warn("{}: after connecting: {}", spec.name(), e.getMessage());
+            }
+        }
+        synchronized (connectedSignal) {
+            connectedSignal.notifyAll();
+        }
+    }
+
+    /** Called when the broker confirmed the subscriptions. */
+    protected final void subscribed() {
+        subscribed = true;
+        synchronized (connectedSignal) {
+            connectedSignal.notifyAll();
+        }
+    }
+
+    @Override
+    public final boolean isReady() {
+        return isConnected() && (subscribed || spec.subscriptions().isEmpty());
+    }
+
+    protected final void lost(Throwable cause) {
+        subscribed = false;
+        // never exit or block here: the client reconnects by itself
+        log.warn("{}: connection to {} lost: {}; reconnecting", spec.name(), spec.serverUri(), describe(cause));
+    }
+
+    @Override
+    public final boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (connectedSignal) {
+            while (!isReady()) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return false;
+                }
+                connectedSignal.wait(Math.min(left, 100));
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public final long reconnects() {
+        return Math.max(0, connects.get() - 1);
+    }
+
+    @Override
+    public final void publish(String topic, byte[] payload, int qos, boolean retained) {
+        if (closed) {
+            throw new MqttException(spec.name() + ": connection closed");
+        }
+        long start = System.nanoTime();
+        while (!tryPublish(topic, payload, qos, retained)) { // wait while the in-flight window is full
+            if (System.nanoTime() - start > INFLIGHT_WAIT_NANOS || closed) {
+                throw new MqttException(spec.name() + ": the broker confirmed none of " + spec.maxInflight()
+                        + " messages in flight for 30 s; message to " + topic + " not sent");
+            }
+            LockSupport.parkNanos(100_000);
+        }
+    }
+
+    private boolean tryPublish(String topic, byte[] payload, int qos, boolean retained) {
+        try {
+            send(topic, payload, qos, retained);
+            return true;
+        } catch (Exception e) {
+            if (inflightFull(e)) {
+                return false;
+            }
+            throw new MqttException(spec.name() + ": publishing to " + topic + " failed: " + describe(e), e);
+        }
+    }
+
+    @Override
+    public final void close(Duration timeout) {
+        closed = true;
+        if (connector != null) {
+            connector.interrupt();
+        }
+        try {
+            if (isConnected()) {
+                disconnect(timeout.toMillis());
+            }
+        } catch (Exception e) {
+            log.warn("{}: clean disconnect failed: {}", spec.name(), describe(e));
+        }
+        try {
+            forceClose();
+        } catch (Exception e) {
+            log.debug("{}: closing the client: {}", spec.name(), describe(e));
+        }
+        log.info("{}: disconnected from {}", spec.name(), spec.serverUri());
+    }
+
+    static String describe(Throwable e) {
+        if (e == null) {
+            return "no reason given";
+        }
+        String m = e.getMessage();
+        Throwable c = e.getCause();
+        if (c != null && c != e && c.getMessage() != null && (m == null || !m.contains(c.getMessage()))) {
+            m = (m == null ? "" : m + ": ") + c.getMessage();
+        }
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,97 @@
+package io.ssmedge.agent.stream;
+
+import io.ssmedge.agent.config.WorkersConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The inference threads and the routing of messages to them. {@link #submit} is what the MQTT callback calls:
+ * it only puts the message into the queue of the stream's worker (chosen by a hash of the stream id, so one
+ * stream always lands on the same worker) and never runs inference.
+ */
+public final class WorkerPool {
+    private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+
+    private final WorkerContext ctx;
+    private final StreamWorker[] workers;
+    private final Thread[] threads;
+
+    public WorkerPool(WorkerContext ctx, WorkersConfig cfg) {
+        this.ctx = ctx;
+        int n = cfg.threads();
+        workers = new StreamWorker[n];
+        threads = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            workers[i] = new StreamWorker(i, ctx, new WorkerQueue(cfg.queueCapacity(), cfg.overflow()));
+            threads[i] = new Thread(workers[i], "ssm-edge-worker-" + i);
+        }
+    }
+
+    public void start() {
+        for (Thread t : threads) {
+            t.start();
+        }
+    }
+
+    /** Queues a message for its stream's worker; false when a message was dropped (overflow policy). */
+    public boolean submit(InboundMessage m) {
+        int dropped = workers[workerOf(m.stream())].queue().offer(m);
+        if (dropped > 0) {
+            ctx.metrics().dropped.add(dropped);
+            return false;
+        }
+        return true;
+    }
+
+    int workerOf(String stream) {
+        int h = stream.hashCode() * 0x9E3779B9; // spread similar ids (pump1, pump2, …)
+        return Math.floorMod(h ^ (h >>> 16), workers.length);
+    }
+
+    public int workers() {
+        return workers.length;
+    }
+
+    public int queueDepth(int worker) {
+        return workers[worker].queue().size();
+    }
+
+    /** Every stream of every worker (a snapshot; the sessions themselves stay live). */
+    public List<StreamSession> sessions() {
+        List<StreamSession> all = new ArrayList<>();
+        for (StreamWorker w : workers) {
+            all.addAll(w.sessions());
+        }
+        return all;
+    }
+
+    /**
+     * Lets the workers finish what is queued, then stops them.
+     *
+     * @return true when every worker finished within the timeout
+     */
+    public boolean drainAndStop(Duration timeout) {
+        for (StreamWorker w : workers) {
+            w.stop();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean clean = true;
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                clean = false;
+                log.warn("{} did not finish its queue within {} s; stopping it", t.getName(), timeout.toSeconds());
+                t.interrupt();
+            }
+        }
+        return clean;
+    }
+}

@@ -1,0 +1,118 @@
+package io.ssmedge.agent.http;
+
+import io.ssmedge.agent.config.HttpConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The real Netty server with a stub behind it. */
+class HttpServerTest {
+    static final String TOKEN = "0123456789abcdef0123";
+    final HttpClient http = HttpClient.newHttpClient();
+    HttpServer server;
+    volatile boolean ready;
+
+    final StatusPages pages = new StatusPages() {
+        @Override
+        public boolean ready() {
+            return ready;
+        }
+
+        @Override
+        public String readiness() {
+            return ready ? "" : "not connected to the broker";
+        }
+
+        @Override
+        public String prometheus() {
+            return "# TYPE x counter\nx 1\n";
+        }
+
+        @Override
+        public byte[] statusJson() {
+            return "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+        }
+    };
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    HttpResponse<String> get(String path, String auth) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void pagesWithoutToken() throws Exception {
+        server = HttpServer.start(new HttpConfig(true, "127.0.0.1", 0, null, 4096), pages);
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> notReady = get("/readyz", null);
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(notReady.body()).contains("not connected to the broker");
+        ready = true;
+        assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = get("/metrics", null);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(metrics.body()).isEqualTo("# TYPE x counter\nx 1\n");
+        assertThat(get("/api/status", null).body()).isEqualTo("{\"ok\":true}");
+        assertThat(get("/nothing", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/metrics")).POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void oversizedRequestIsRefused() throws Exception {
+        server = HttpServer.start(new HttpConfig(true, "127.0.0.1", 0, null, 1024), pages);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/api/status")).method("GET", HttpRequest.BodyPublishers.ofString("x".repeat(5000))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200); // the server goes on
+    }
+
+    @Test
+    void tokenGuardsEverythingBeyondHealth(@TempDir Path dir) throws Exception {
+        Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        server = HttpServer.start(new HttpConfig(true, "127.0.0.1", 0, tokenFile, 4096), pages);
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+        assertThat(get("/readyz", null).statusCode()).isEqualTo(503);
+        HttpResponse<String> denied = get("/metrics", null);
+        assertThat(denied.statusCode()).isEqualTo(401);
+        assertThat(denied.body()).contains("Authorization: Bearer");
+        assertThat(get("/api/status", "Bearer wrong").statusCode()).isEqualTo(401);
+        assertThat(get("/api/status", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+        assertThat(get("/metrics", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void clearErrors(@TempDir Path dir) throws Exception {
+        Path shortToken = Files.writeString(dir.resolve("t"), "abc");
+        assertThatThrownBy(() -> HttpServer.start(new HttpConfig(true, "127.0.0.1", 0, shortToken, 4096), pages))
+                .isInstanceOf(HttpServerException.class).hasMessageContaining("at least 16");
+        server = HttpServer.start(new HttpConfig(true, "127.0.0.1", 0, null, 4096), pages);
+        int taken = server.port();
+        assertThatThrownBy(() -> HttpServer.start(new HttpConfig(true, "127.0.0.1", taken, null, 4096), pages))
+                .isInstanceOf(HttpServerException.class).hasMessageContaining("cannot listen on 127.0.0.1:" + taken);
+    }
+}
