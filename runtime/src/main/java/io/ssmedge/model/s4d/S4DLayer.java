@@ -2,7 +2,9 @@ package io.ssmedge.model.s4d;
 
 import io.ssmedge.kernel.Activations;
 import io.ssmedge.kernel.Dense;
+import io.ssmedge.kernel.FastMath;
 import io.ssmedge.kernel.Norms;
+import io.ssmedge.kernel.Rows;
 
 /**
  * One S4D block's inference weights (float32), units stored ragged per channel. H = width, U = units.
@@ -111,6 +113,85 @@ final class S4DLayer {
         }
         if (!prenorm) {
             Norms.layerNorm(h, w, normW, normB, eps, h);
+        }
+    }
+
+    // ---- batched step over the first m streams of a block ----
+
+    /** {@link #step} for m streams at once; GELU and σ from {@link FastMath}. */
+    void stepBlock(S4DBlock b, int layer, int m) {
+        final int w = width;
+        float[] h = b.h;
+        float[] z = h;
+        if (prenorm) {
+            Rows.layerNorm(m, h, w, normW, normB, eps, b.z);
+            z = b.z;
+        }
+        ssmBlock(m, b.capacity, z, b.zT, b.xRe[layer], b.xIm[layer], b.yT);
+        float[] y = b.y;
+        Rows.transposeBack(b.yT, b.capacity, m, w, y);
+        if (geluTanh) {
+            FastMath.geluTanh(y, m * w, y);
+        } else {
+            FastMath.geluErf(y, m * w, y);
+        }
+        float[] o = b.o;
+        Rows.affine(b.gemm, m, y, w, gluW, gluB, 2 * w, o);
+        // h += o[:, :H] · σ(o[:, H:])
+        for (int s = 0; s < m; s++) {
+            int ho = s * w;
+            int oo = 2 * s * w;
+            for (int k = 0; k < w; k++) {
+                h[ho + k] += o[oo + k] * FastMath.sigmoid(o[oo + w + k]);
+            }
+        }
+        if (!prenorm) {
+            Rows.layerNorm(m, h, w, normW, normB, eps, h);
+        }
+    }
+
+    /**
+     * The SSM core for m streams, unit-major so that the inner loop runs over streams:
+     * <pre>
+     *   zT = zᵀ                                        (H, S)
+     *   x[j, s] ← λ̄_j·x[j, s] + B̄_j·zT[ch(j), s]        complex, per unit j
+     *   yT[h, s] = D_h·zT[h, s] + Σ_{j ∈ ch h} 2·Re(C_j·x[j, s])
+     * </pre>
+     *
+     * @param z   (m, H) input (not modified)
+     * @param zT  (H, S) scratch
+     * @param xRe (U, S) states (modified)
+     * @param xIm (U, S) states (modified)
+     * @param yT  (H, S) output (written, columns 0..m-1)
+     */
+    void ssmBlock(int m, int stride, float[] z, float[] zT, float[] xRe, float[] xIm, float[] yT) {
+        final int w = width;
+        Rows.transpose(z, m, w, zT, stride);
+        for (int ch = 0; ch < w; ch++) {
+            int zo = ch * stride;
+            float dc = d[ch];
+            for (int s = 0; s < m; s++) {
+                yT[zo + s] = dc * zT[zo + s];
+            }
+            for (int j = offset[ch], end = offset[ch + 1]; j < end; j++) {
+                float lr = lamRe[j];
+                float li = lamIm[j];
+                float br = bRe[j];
+                float bi = bIm[j];
+                float cr = cRe2[j];
+                float ci = cImNeg2[j];
+                int xo = j * stride;
+                for (int s = 0; s < m; s++) {
+                    float xr = xRe[xo + s];
+                    float xi = xIm[xo + s];
+                    float zc = zT[zo + s];
+                    float nr = lr * xr - li * xi + br * zc;
+                    float ni = lr * xi + li * xr + bi * zc;
+                    xRe[xo + s] = nr;
+                    xIm[xo + s] = ni;
+                    yT[zo + s] += cr * nr + ci * ni;
+                }
+            }
         }
     }
 }

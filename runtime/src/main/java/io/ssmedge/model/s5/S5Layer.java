@@ -2,7 +2,10 @@ package io.ssmedge.model.s5;
 
 import io.ssmedge.kernel.Activations;
 import io.ssmedge.kernel.Dense;
+import io.ssmedge.kernel.FastMath;
+import io.ssmedge.kernel.Gemm;
 import io.ssmedge.kernel.Norms;
+import io.ssmedge.kernel.Rows;
 
 /**
  * One S5 layer's inference weights, discretized and laid out for the step loops (float32).
@@ -196,6 +199,93 @@ final class S5Layer {
                 for (int k = 0; k < w; k++) {
                     y[k] = s.a[k] * Activations.sigmoid(t[k]);
                 }
+        }
+    }
+
+    // ---- batched step over the first m streams of a block (rows of (S, ·) arrays) ----
+
+    private void normRows(int m, float[] x, float[] out) {
+        if (layerNorm) {
+            Rows.layerNorm(m, x, width, normA, normB, S5Config.LAYER_NORM_EPS, out);
+        } else {
+            Rows.scaleShift(m, x, width, normA, normB, out);
+        }
+    }
+
+    /** {@link #step} for m streams at once: the same equations with (m, H) feature blocks. */
+    void stepBlock(S5Block b, int layer, int m) {
+        float[] h = b.h;
+        float[] z = h; // post-norm: the SSM reads h itself, and h is also the skip branch
+        if (prenorm) {
+            normRows(m, h, b.z);
+            z = b.z;
+        }
+        ssmBlock(b.gemm, m, z, b.xRe[layer], b.xIm[layer], b.y);
+        activateBlock(b, m);
+        float[] y = b.y;
+        for (int i = 0, e = m * width; i < e; i++) {
+            h[i] += y[i];
+        }
+        if (!prenorm) {
+            normRows(m, h, h);
+        }
+    }
+
+    /**
+     * The SSM core for m streams (rows), everything else left out:
+     * <pre>
+     *   x ← λ̄ ⊙ x            per state, complex            (m, P)
+     *   x += z · B̄ᵀ           Re and Im: (m, H)·(H, P)
+     *   y  = D ⊙ z + Re x · (c·Re C̃)ᵀ + Im x · (−c·Im C̃)ᵀ    (m, P)·(P, H), = D ⊙ z + c·Re(C̃ x)
+     * </pre>
+     *
+     * @param z   (m, H) input (not modified)
+     * @param xRe (m, P) states (modified)
+     * @param xIm (m, P) states (modified)
+     * @param y   (m, H) output (written)
+     */
+    void ssmBlock(Gemm gemm, int m, float[] z, float[] xRe, float[] xIm, float[] y) {
+        final int n = states;
+        for (int s = 0; s < m; s++) {
+            int o = s * n;
+            for (int i = 0; i < n; i++) {
+                float xr = xRe[o + i];
+                float xi = xIm[o + i];
+                xRe[o + i] = lamRe[i] * xr - lamIm[i] * xi;
+                xIm[o + i] = lamRe[i] * xi + lamIm[i] * xr;
+            }
+        }
+        gemm.mulAdd(m, width, n, z, bTRe, xRe);
+        gemm.mulAdd(m, width, n, z, bTIm, xIm);
+        Rows.scale(m, z, width, d, y);
+        gemm.mulAdd(m, n, width, xRe, cTRe, y);
+        gemm.mulAdd(m, n, width, xIm, cTImNeg, y);
+    }
+
+    /** y = act(y) on m rows, see {@link S5Activation}; tanh-GELU and σ from {@link FastMath}. */
+    private void activateBlock(S5Block b, int m) {
+        final int w = width;
+        final int e = m * w;
+        float[] y = b.y;
+        float[] g = b.g;
+        float[] t = b.t;
+        FastMath.geluTanh(y, e, g);
+        switch (activation) {
+            case GELU:
+                System.arraycopy(g, 0, y, 0, e);
+                break;
+            case HALF_GLU1: // y = g·σ(out2(g))
+                Rows.affine(b.gemm, m, g, w, out2W, out2B, w, t);
+                FastMath.gate(g, t, e, y);
+                break;
+            case HALF_GLU2: // y = y·σ(out2(g))
+                Rows.affine(b.gemm, m, g, w, out2W, out2B, w, t);
+                FastMath.gate(y, t, e, y);
+                break;
+            default: // FULL_GLU: y = out1(g)·σ(out2(g))
+                Rows.affine(b.gemm, m, g, w, out1W, out1B, w, b.a);
+                Rows.affine(b.gemm, m, g, w, out2W, out2B, w, t);
+                FastMath.gate(b.a, t, e, y);
         }
     }
 }
