@@ -5,14 +5,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Register-blocked {@link Gemm} on the Java Vector API (incubator; loaded only through
- * {@link Gemm#vector()}). A 4-row × 2-vector tile of c stays in 8 accumulator registers for the whole
- * k loop: per p, two vectors of row p of b, four broadcasts of a[i..i+3, p], eight FMAs. Columns that
- * do not fill two vectors fall back to one-vector tiles, then to scalar code.
+ * {@link Gemm#vector()}). An 8-row × 2-vector tile of c stays in 16 accumulator registers for the
+ * whole k loop: per p, two vectors of row p of b, eight broadcasts of a[i..i+7, p], sixteen FMAs. Columns that
+ * do not fill two vectors go through 8-row one-vector tiles; the last partial vector through zero-padded scratch.
  */
 final class VectorGemm implements Gemm {
     static final VectorGemm INSTANCE = new VectorGemm();
     private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
     private static final int L = SP.length();
+    /** Per-thread [0] (k, L) and [1] (m, L) scratch for the column tail; grows once, then reused. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
 
     private VectorGemm() {
     }
@@ -27,29 +29,31 @@ final class VectorGemm implements Gemm {
         int j = 0;
         for (; j + 2 * L <= n; j += 2 * L) {
             int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                tile4x2(i, j, k, n, a, b, c);
+            for (; i + 8 <= m; i += 8) {
+                tile8x2(i, j, k, n, a, b, c);
             }
             for (; i < m; i++) {
                 row(i, j, 2, k, n, a, b, c);
             }
         }
         for (; j + L <= n; j += L) {
-            for (int i = 0; i < m; i++) {
-                row(i, j, 1, k, n, a, b, c);
-            }
+            oneVector(j, m, k, n, a, b, c);
         }
         if (j < n) {
-            tailColumns(j, m, k, n, a, b, c);
+            tail(j, m, k, n, a, b, c);
         }
     }
 
-    /** c[i..i+3, j..j+2L) += a[i..i+3, :] · b[:, j..j+2L). */
-    private static void tile4x2(int i, int j, int k, int n, float[] a, float[] b, float[] c) {
+    /** c[i..i+7, j..j+2L) += a[i..i+7, :] · b[:, j..j+2L): 16 accumulators. */
+    private static void tile8x2(int i, int j, int k, int n, float[] a, float[] b, float[] c) {
         int c0 = i * n + j;
         int c1 = c0 + n;
         int c2 = c1 + n;
         int c3 = c2 + n;
+        int c4 = c3 + n;
+        int c5 = c4 + n;
+        int c6 = c5 + n;
+        int c7 = c6 + n;
         FloatVector s00 = FloatVector.fromArray(SP, c, c0);
         FloatVector s01 = FloatVector.fromArray(SP, c, c0 + L);
         FloatVector s10 = FloatVector.fromArray(SP, c, c1);
@@ -58,25 +62,49 @@ final class VectorGemm implements Gemm {
         FloatVector s21 = FloatVector.fromArray(SP, c, c2 + L);
         FloatVector s30 = FloatVector.fromArray(SP, c, c3);
         FloatVector s31 = FloatVector.fromArray(SP, c, c3 + L);
+        FloatVector s40 = FloatVector.fromArray(SP, c, c4);
+        FloatVector s41 = FloatVector.fromArray(SP, c, c4 + L);
+        FloatVector s50 = FloatVector.fromArray(SP, c, c5);
+        FloatVector s51 = FloatVector.fromArray(SP, c, c5 + L);
+        FloatVector s60 = FloatVector.fromArray(SP, c, c6);
+        FloatVector s61 = FloatVector.fromArray(SP, c, c6 + L);
+        FloatVector s70 = FloatVector.fromArray(SP, c, c7);
+        FloatVector s71 = FloatVector.fromArray(SP, c, c7 + L);
         int a0 = i * k;
         int a1 = a0 + k;
         int a2 = a1 + k;
         int a3 = a2 + k;
+        int a4 = a3 + k;
+        int a5 = a4 + k;
+        int a6 = a5 + k;
+        int a7 = a6 + k;
         for (int p = 0, bp = j; p < k; p++, bp += n) {
             FloatVector b0 = FloatVector.fromArray(SP, b, bp);
             FloatVector b1 = FloatVector.fromArray(SP, b, bp + L);
-            FloatVector v = FloatVector.broadcast(SP, a[a0 + p]);
-            s00 = b0.fma(v, s00);
-            s01 = b1.fma(v, s01);
-            v = FloatVector.broadcast(SP, a[a1 + p]);
-            s10 = b0.fma(v, s10);
-            s11 = b1.fma(v, s11);
-            v = FloatVector.broadcast(SP, a[a2 + p]);
-            s20 = b0.fma(v, s20);
-            s21 = b1.fma(v, s21);
-            v = FloatVector.broadcast(SP, a[a3 + p]);
-            s30 = b0.fma(v, s30);
-            s31 = b1.fma(v, s31);
+            FloatVector v0 = FloatVector.broadcast(SP, a[a0 + p]);
+            s00 = b0.fma(v0, s00);
+            s01 = b1.fma(v0, s01);
+            FloatVector v1 = FloatVector.broadcast(SP, a[a1 + p]);
+            s10 = b0.fma(v1, s10);
+            s11 = b1.fma(v1, s11);
+            FloatVector v2 = FloatVector.broadcast(SP, a[a2 + p]);
+            s20 = b0.fma(v2, s20);
+            s21 = b1.fma(v2, s21);
+            FloatVector v3 = FloatVector.broadcast(SP, a[a3 + p]);
+            s30 = b0.fma(v3, s30);
+            s31 = b1.fma(v3, s31);
+            FloatVector v4 = FloatVector.broadcast(SP, a[a4 + p]);
+            s40 = b0.fma(v4, s40);
+            s41 = b1.fma(v4, s41);
+            FloatVector v5 = FloatVector.broadcast(SP, a[a5 + p]);
+            s50 = b0.fma(v5, s50);
+            s51 = b1.fma(v5, s51);
+            FloatVector v6 = FloatVector.broadcast(SP, a[a6 + p]);
+            s60 = b0.fma(v6, s60);
+            s61 = b1.fma(v6, s61);
+            FloatVector v7 = FloatVector.broadcast(SP, a[a7 + p]);
+            s70 = b0.fma(v7, s70);
+            s71 = b1.fma(v7, s71);
         }
         s00.intoArray(c, c0);
         s01.intoArray(c, c0 + L);
@@ -86,6 +114,14 @@ final class VectorGemm implements Gemm {
         s21.intoArray(c, c2 + L);
         s30.intoArray(c, c3);
         s31.intoArray(c, c3 + L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + L);
+        s60.intoArray(c, c6);
+        s61.intoArray(c, c6 + L);
+        s70.intoArray(c, c7);
+        s71.intoArray(c, c7 + L);
     }
 
     /** c[i, j..j+vectors·L) += a[i, :] · b[:, j..j+vectors·L), vectors ∈ {1, 2}. */
@@ -109,18 +145,88 @@ final class VectorGemm implements Gemm {
         s0.intoArray(c, c0);
     }
 
-    /** Columns j0..n-1 (fewer than one vector) in scalar code. */
-    private static void tailColumns(int j0, int m, int k, int n, float[] a, float[] b, float[] c) {
-        for (int i = 0; i < m; i++) {
-            int ci = i * n;
-            int ai = i * k;
-            for (int p = 0; p < k; p++) {
-                float ap = a[ai + p];
-                int bp = p * n;
-                for (int j = j0; j < n; j++) {
-                    c[ci + j] = Math.fma(ap, b[bp + j], c[ci + j]);
-                }
-            }
+    /**
+     * Columns j..n-1 (fewer than L): copied into zero-padded per-thread scratch of width L, run through
+     * the one-vector kernel there, copied back. (Masked vector loads are not intrinsified on JDK 17.)
+     */
+    private static void tail(int j, int m, int k, int n, float[] a, float[] b, float[] c) {
+        int w = n - j;
+        float[][] sc = SCRATCH.get();
+        if (sc[0].length < k * L) {
+            sc[0] = new float[k * L];
         }
+        if (sc[1].length < m * L) {
+            sc[1] = new float[m * L];
+        }
+        float[] bt = sc[0];
+        float[] ct = sc[1];
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b, p * n + j, bt, p * L, w);
+        }
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(c, i * n + j, ct, i * L, w);
+        }
+        oneVector(0, m, k, L, a, bt, ct);
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(ct, i * L, c, i * n + j, w);
+        }
+    }
+
+    /** Columns j..j+L-1 of every row: 8-row tiles, then single rows. */
+    private static void oneVector(int j, int m, int k, int n, float[] a, float[] b, float[] c) {
+        int i = 0;
+        for (; i + 8 <= m; i += 8) {
+            tile8x1(i, j, k, n, a, b, c);
+        }
+        for (; i < m; i++) {
+            row(i, j, 1, k, n, a, b, c);
+        }
+    }
+
+    /** c[i..i+7, j..j+L) += a[i..i+7, :] · b[:, j..j+L): 8 accumulators. */
+    private static void tile8x1(int i, int j, int k, int n, float[] a, float[] b, float[] c) {
+        int c0 = i * n + j;
+        int c1 = c0 + n;
+        int c2 = c1 + n;
+        int c3 = c2 + n;
+        int c4 = c3 + n;
+        int c5 = c4 + n;
+        int c6 = c5 + n;
+        int c7 = c6 + n;
+        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
+        FloatVector s10 = FloatVector.fromArray(SP, c, c1);
+        FloatVector s20 = FloatVector.fromArray(SP, c, c2);
+        FloatVector s30 = FloatVector.fromArray(SP, c, c3);
+        FloatVector s40 = FloatVector.fromArray(SP, c, c4);
+        FloatVector s50 = FloatVector.fromArray(SP, c, c5);
+        FloatVector s60 = FloatVector.fromArray(SP, c, c6);
+        FloatVector s70 = FloatVector.fromArray(SP, c, c7);
+        int a0 = i * k;
+        int a1 = a0 + k;
+        int a2 = a1 + k;
+        int a3 = a2 + k;
+        int a4 = a3 + k;
+        int a5 = a4 + k;
+        int a6 = a5 + k;
+        int a7 = a6 + k;
+        for (int p = 0, bp = j; p < k; p++, bp += n) {
+            FloatVector b0 = FloatVector.fromArray(SP, b, bp);
+            s00 = b0.fma(FloatVector.broadcast(SP, a[a0 + p]), s00);
+            s10 = b0.fma(FloatVector.broadcast(SP, a[a1 + p]), s10);
+            s20 = b0.fma(FloatVector.broadcast(SP, a[a2 + p]), s20);
+            s30 = b0.fma(FloatVector.broadcast(SP, a[a3 + p]), s30);
+            s40 = b0.fma(FloatVector.broadcast(SP, a[a4 + p]), s40);
+            s50 = b0.fma(FloatVector.broadcast(SP, a[a5 + p]), s50);
+            s60 = b0.fma(FloatVector.broadcast(SP, a[a6 + p]), s60);
+            s70 = b0.fma(FloatVector.broadcast(SP, a[a7 + p]), s70);
+        }
+        s00.intoArray(c, c0);
+        s10.intoArray(c, c1);
+        s20.intoArray(c, c2);
+        s30.intoArray(c, c3);
+        s40.intoArray(c, c4);
+        s50.intoArray(c, c5);
+        s60.intoArray(c, c6);
+        s70.intoArray(c, c7);
     }
 }
