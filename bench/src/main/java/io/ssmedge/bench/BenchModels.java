@@ -1,6 +1,6 @@
 package io.ssmedge.bench;
 
-import io.ssmedge.kernel.Gemm;
+import io.ssmedge.kernel.Kernels;
 import io.ssmedge.model.LayerSystem;
 import io.ssmedge.model.ModelLoader;
 import io.ssmedge.model.RandomModels;
@@ -53,11 +53,11 @@ public final class BenchModels {
         throw new IllegalArgumentException("unknown variant " + variant);
     }
 
-    public static Gemm kernel(String name) {
+    public static Kernels kernel(String name) {
         if (name.equals("scalar")) {
-            return Gemm.scalar();
+            return Kernels.scalar();
         }
-        Gemm v = Gemm.vector();
+        Kernels v = Kernels.vector();
         if (v == null) {
             throw new IllegalStateException("the vector kernel needs --add-modules jdk.incubator.vector");
         }

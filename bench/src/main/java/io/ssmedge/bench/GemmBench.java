@@ -1,6 +1,6 @@
 package io.ssmedge.bench;
 
-import io.ssmedge.kernel.Gemm;
+import io.ssmedge.kernel.Kernels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,7 +33,7 @@ public class GemmBench {
     @Param({"scalar", "vector"})
     public String kernel;
 
-    Gemm gemm;
+    Kernels kernels;
     int m;
     int k;
     int n;
@@ -47,7 +47,7 @@ public class GemmBench {
         m = Integer.parseInt(s[0]);
         k = Integer.parseInt(s[1]);
         n = Integer.parseInt(s[2]);
-        gemm = BenchModels.kernel(kernel);
+        kernels = BenchModels.kernel(kernel);
         a = BenchModels.inputs(m, k, 1);
         b = BenchModels.inputs(k, n, 2);
         c = new float[m * n];
@@ -56,7 +56,7 @@ public class GemmBench {
     @Benchmark
     public float[] mulAdd() {
         java.util.Arrays.fill(c, 0f);
-        gemm.mulAdd(m, k, n, a, b, c);
+        kernels.mulAdd(m, k, n, a, b, c);
         return c;
     }
 }

@@ -5,7 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.ssmedge.model.SsmModel;
-import io.ssmedge.model.StreamBlock;
+import io.ssmedge.inference.BlockStepper;
 import io.ssmedge.model.StreamState;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The peer runtime: ONNX Runtime Java running ../shared/peers/s5-skab-step.onnx (one streaming step of
- * s5-skab, states passed in and out) with 1 intra-op thread, against ssm-edge on the same model and
+ * s5-skab, states passed in and out) with {@code threads} intra-op threads (default 1), against ssm-edge on the same model and
  * inputs in the same run, at batch 1 and batch 256. Score: ns per step of the whole batch (samples/s =
  * batch·10⁹ / score).
  *
@@ -56,6 +56,10 @@ public class OrtPeerBench {
     @Param({"1", "256"})
     public int batch;
 
+    /** ORT intra-op threads; ssm-edge workers (BlockStepper over blocks of batch/threads streams). */
+    @Param({"1"})
+    public int threads;
+
     OrtEnvironment env;
     OrtSession session;
     FloatBuffer uBuf;
@@ -67,7 +71,7 @@ public class OrtPeerBench {
     SsmModel model;
     StreamState[] states;
     final float[] one = new float[8];
-    StreamBlock block;
+    BlockStepper stepper;
     float[][] samples;  // [64] (batch, 8)
     float[] logp;
     int t;
@@ -105,7 +109,7 @@ public class OrtPeerBench {
         for (int i = 0; i < batch; i++) {
             states[i] = model.newState();
         }
-        block = model.newBlock(batch, BenchModels.kernel("vector"));
+        stepper = new BlockStepper(model, batch, (batch + threads - 1) / threads, threads, BenchModels.kernel("vector"));
         if (!params.getBenchmark().contains(".ort")) {
             return;
         }
@@ -116,7 +120,7 @@ public class OrtPeerBench {
         }
         env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        so.setIntraOpNumThreads(1);
+        so.setIntraOpNumThreads(threads);
         so.setInterOpNumThreads(1);
         so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -178,6 +182,7 @@ public class OrtPeerBench {
 
     @TearDown(Level.Trial)
     public void close() throws OrtException {
+        stepper.close();
         if (session != null) {
             session.close();
         }
@@ -190,10 +195,10 @@ public class OrtPeerBench {
         return logpT;
     }
 
-    /** ssm-edge: the batched step (vector kernel, FastMath nonlinearities) on a block of {@code batch} streams, one thread. */
+    /** ssm-edge: the batched step (vector kernels, FastMath nonlinearities) of {@code batch} streams on {@code threads} workers. */
     @Benchmark
     public float ssmEdge() {
-        model.stepBlock(block, batch, samples[t++ & 63], logp);
+        stepper.step(samples[t++ & 63], logp);
         return logp[0];
     }
 

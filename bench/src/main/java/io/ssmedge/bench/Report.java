@@ -145,19 +145,18 @@ public final class Report {
             }
         }
 
-        System.out.println("\n### ONNX Runtime peer (s5-skab, 1 thread, same inputs, same run)\n");
-        System.out.println("| batch | ORT µs/step | ORT samples/s | ssm-edge µs/step | ssm-edge samples/s | ssm-edge / ORT speed "
+        System.out.println("\n### ONNX Runtime peer (s5-skab, same inputs, same run)\n");
+        System.out.println("| batch | threads | ORT µs/step | ORT samples/s | ssm-edge µs/step | ssm-edge samples/s | ssm-edge / ORT speed "
                 + "| plain step µs/step | plain / ORT speed |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
-        for (String batch : new String[]{"1", "256"}) {
-            Double ort = find("OrtPeerBench.ort", "batch", batch);
-            Double us = find("OrtPeerBench.ssmEdge", "batch", batch);
-            if (us == null) {
-                continue;
-            }
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (Row r : of("OrtPeerBench.ssmEdge")) {
+            String batch = r.p("batch");
+            String th = r.p("threads");
+            Double ort = find("OrtPeerBench.ort", "batch", batch, "threads", th);
+            double us = r.score;
             int b = Integer.parseInt(batch);
-            Double plain = find("OrtPeerBench.ssmEdgePlain", "batch", batch);
-            System.out.println(f("| %d | %s | %s | %.2f | %,.0f | %s | %s | %s |", b, ort == null ? "skipped" : f("%.1f", ort / 1e3),
+            Double plain = th.equals("1") ? find("OrtPeerBench.ssmEdgePlain", "batch", batch, "threads", th) : null;
+            System.out.println(f("| %d | %s | %s | %s | %.2f | %,.0f | %s | %s | %s |", b, th, ort == null ? "skipped" : f("%.1f", ort / 1e3),
                     ort == null ? "" : f("%,.0f", b * 1e9 / ort), us / 1e3, b * 1e9 / us, ort == null ? "" : f("%.1f×", ort / us),
                     plain == null ? "" : f("%.2f", plain / 1e3), plain == null || ort == null ? "" : f("%.1f×", ort / plain)));
         }

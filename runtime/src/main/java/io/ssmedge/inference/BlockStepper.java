@@ -1,6 +1,6 @@
 package io.ssmedge.inference;
 
-import io.ssmedge.kernel.Gemm;
+import io.ssmedge.kernel.Kernels;
 import io.ssmedge.model.SsmModel;
 import io.ssmedge.model.StreamBlock;
 
@@ -31,11 +31,11 @@ public final class BlockStepper implements AutoCloseable {
     private float[] stepLogp;
 
     public BlockStepper(SsmModel model, int streams, int blockSize, int workers) {
-        this(model, streams, blockSize, workers, Gemm.preferred());
+        this(model, streams, blockSize, workers, Kernels.preferred());
     }
 
     /** With an explicit matrix kernel for the blocks (to compare kernels). */
-    public BlockStepper(SsmModel model, int streams, int blockSize, int workers, Gemm gemm) {
+    public BlockStepper(SsmModel model, int streams, int blockSize, int workers, Kernels kernels) {
         if (streams < 1 || blockSize < 1 || workers < 1) {
             throw new IllegalArgumentException("streams, block size and workers must be at least 1");
         }
@@ -47,7 +47,7 @@ public final class BlockStepper implements AutoCloseable {
         u = new float[nb][];
         logp = new float[nb][];
         for (int b = 0; b < nb; b++) {
-            blocks[b] = model.newBlock(this.blockSize, gemm);
+            blocks[b] = model.newBlock(this.blockSize, kernels);
             u[b] = new float[this.blockSize * model.inputSize()];
             logp[b] = new float[this.blockSize * model.outputSize()];
         }

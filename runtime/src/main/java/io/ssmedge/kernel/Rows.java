@@ -16,7 +16,7 @@ public final class Rows {
      * @param b (out) or null (not modified)
      * @param y (m, out) (written; must not alias x)
      */
-    public static void affine(Gemm gemm, int m, float[] x, int in, float[] w, float[] b, int out, float[] y) {
+    public static void affine(Kernels kernels, int m, float[] x, int in, float[] w, float[] b, int out, float[] y) {
         if (b != null) {
             for (int i = 0; i < m; i++) {
                 System.arraycopy(b, 0, y, i * out, out);
@@ -24,7 +24,7 @@ public final class Rows {
         } else {
             java.util.Arrays.fill(y, 0, m * out, 0f);
         }
-        gemm.mulAdd(m, in, out, x, w, y);
+        kernels.mulAdd(m, in, out, x, w, y);
     }
 
     /** LayerNorm of every row of x (m, n) into y; {@code y} may be {@code x}. See {@link Norms#layerNorm}. */

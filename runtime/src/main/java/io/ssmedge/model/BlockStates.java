@@ -1,6 +1,6 @@
 package io.ssmedge.model;
 
-import io.ssmedge.kernel.Gemm;
+import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Rows;
 
 import java.util.Arrays;
@@ -11,13 +11,16 @@ import java.util.Arrays;
  * {@code stepBlock} only; callers use the {@link StreamBlock} methods.
  */
 public abstract class BlockStates implements StreamBlock {
-    public final Gemm gemm;
+    public final Kernels kernels;
     public final int capacity;     // S
     public final int width;        // H
-    /** True: unit j of stream s at [j·S + s] (unit-major); false: at [s·U + j] (stream-major). */
+    /**
+     * True: unit j of stream s at [j·S + s] (unit-major); false: at [s·U + j] (stream-major). A model may
+     * keep Re and Im in one array (U counting both, xIm then empty), see its block class.
+     */
     public final boolean unitMajor;
     public final float[][] xRe;    // [layer] (S, U_l) or (U_l, S): Re of the complex states
-    public final float[][] xIm;    // [layer] same layout: Im
+    public final float[][] xIm;    // [layer] same layout: Im (empty when xRe holds both)
     public final float[] pool;     // (S, H) feature sums since each stream's reset (mode pool)
     public final int[] steps;      // (S) steps since each stream's reset
     // scratch, overwritten every step
@@ -25,11 +28,16 @@ public abstract class BlockStates implements StreamBlock {
     public final float[] feat;     // (S, H) head input (mode pool)
     public final float[] logits;   // (S, d_output)
 
-    protected BlockStates(int streams, int width, int outputs, int[] unitsPerLayer, boolean unitMajor, Gemm gemm) {
+    /**
+     * @param unitsPerLayer floats per stream of each layer's xRe (and of xIm when {@code separateIm})
+     * @param separateIm    false: xRe holds Re and Im together and every xIm is empty
+     */
+    protected BlockStates(int streams, int width, int outputs, int[] unitsPerLayer, boolean unitMajor, boolean separateIm,
+                          Kernels kernels) {
         if (streams < 1) {
             throw new IllegalArgumentException("a block needs at least one stream, got " + streams);
         }
-        this.gemm = gemm;
+        this.kernels = kernels;
         this.capacity = streams;
         this.width = width;
         this.unitMajor = unitMajor;
@@ -37,7 +45,7 @@ public abstract class BlockStates implements StreamBlock {
         xIm = new float[unitsPerLayer.length][];
         for (int l = 0; l < unitsPerLayer.length; l++) {
             xRe[l] = new float[streams * unitsPerLayer[l]];
-            xIm[l] = new float[streams * unitsPerLayer[l]];
+            xIm[l] = new float[separateIm ? streams * unitsPerLayer[l] : 0];
         }
         pool = new float[streams * width];
         steps = new int[streams];
@@ -49,13 +57,13 @@ public abstract class BlockStates implements StreamBlock {
     /** h = u @ encW + encB for streams 0..active-1 (the encoder dense; u is (active, d_input)). */
     public final void encode(int active, float[] u, int dInput, float[] encW, float[] encB) {
         checkActive(active);
-        Rows.affine(gemm, active, u, dInput, encW, encB, width, h);
+        Rows.affine(kernels, active, u, dInput, encW, encB, width, h);
     }
 
     /** After the layers: counts the step and writes the head's log-probabilities (active, d_output). */
     public final void finish(int active, ClassifierHead head, float[] logp) {
         advance(active);
-        head.readoutBlock(gemm, active, h, pool, steps, feat, logits, logp);
+        head.readoutBlock(kernels, active, h, pool, steps, feat, logits, logp);
     }
 
     /** Checks 1 ≤ active ≤ S. */
@@ -88,7 +96,8 @@ public abstract class BlockStates implements StreamBlock {
             } else {
                 int u = xRe[l].length / capacity;
                 Arrays.fill(xRe[l], stream * u, (stream + 1) * u, 0f);
-                Arrays.fill(xIm[l], stream * u, (stream + 1) * u, 0f);
+                int v = xIm[l].length / capacity;
+                Arrays.fill(xIm[l], stream * v, (stream + 1) * v, 0f);
             }
         }
         Arrays.fill(pool, stream * width, (stream + 1) * width, 0f);
@@ -129,6 +138,6 @@ public abstract class BlockStates implements StreamBlock {
 
     @Override
     public final String kernel() {
-        return gemm.name();
+        return kernels.name();
     }
 }

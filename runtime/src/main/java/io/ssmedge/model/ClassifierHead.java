@@ -1,7 +1,7 @@
 package io.ssmedge.model;
 
 import io.ssmedge.kernel.Dense;
-import io.ssmedge.kernel.Gemm;
+import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Norms;
 import io.ssmedge.kernel.Rows;
 
@@ -63,7 +63,7 @@ public final class ClassifierHead {
      * @param logits (m, d_output) scratch
      * @param logp   (m, d_output) result
      */
-    public void readoutBlock(Gemm gemm, int m, float[] h, float[] pool, int[] steps, float[] feat, float[] logits,
+    public void readoutBlock(Kernels kernels, int m, float[] h, float[] pool, int[] steps, float[] feat, float[] logits,
                              float[] logp) {
         float[] f = h;
         if (mode == HeadMode.POOL) {
@@ -77,7 +77,7 @@ public final class ClassifierHead {
             }
             f = feat;
         }
-        Rows.affine(gemm, m, f, width, kernel, bias, classes, logits);
+        Rows.affine(kernels, m, f, width, kernel, bias, classes, logits);
         Rows.logSoftmax(m, logits, classes, logp);
     }
 }

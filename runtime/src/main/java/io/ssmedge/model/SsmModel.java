@@ -87,13 +87,13 @@ public interface SsmModel {
      */
     void step(StreamState state, float[] u, float[] logp);
 
-    /** A block of {@code streams} stream states for {@link #stepBlock}, using {@link io.ssmedge.kernel.Gemm#preferred()}. */
+    /** A block of {@code streams} stream states for {@link #stepBlock}, using {@link io.ssmedge.kernel.Kernels#preferred()}. */
     default StreamBlock newBlock(int streams) {
-        return newBlock(streams, io.ssmedge.kernel.Gemm.preferred());
+        return newBlock(streams, io.ssmedge.kernel.Kernels.preferred());
     }
 
     /** A block whose steps use the given matrix kernel (to compare kernels). */
-    StreamBlock newBlock(int streams, io.ssmedge.kernel.Gemm gemm);
+    StreamBlock newBlock(int streams, io.ssmedge.kernel.Kernels kernels);
 
     /**
      * One sample for each of the first {@code active} streams of a block, in lockstep; the same

@@ -1,6 +1,6 @@
 package io.ssmedge.model;
 
-import io.ssmedge.kernel.Gemm;
+import io.ssmedge.kernel.Kernels;
 import io.ssmedge.model.RandomModels.S4DSpec;
 import io.ssmedge.model.RandomModels.S5Spec;
 import io.ssmedge.pruning.PruningMethod;
@@ -73,19 +73,19 @@ class BlockStepContractTest {
     @ParameterizedTest(name = "{0}, {2}, {3}")
     @MethodSource("cases")
     void batchedStepEqualsSingleStreamStep(String name, Supplier<SsmModel> make, String variant, String kernel) {
-        Gemm gemm = kernel.equals("scalar") ? Gemm.scalar() : Gemm.vector();
-        assumeTrue(gemm != null, "jdk.incubator.vector is not loaded in this JVM");
+        Kernels kernels = kernel.equals("scalar") ? Kernels.scalar() : Kernels.vector();
+        assumeTrue(kernels != null, "jdk.incubator.vector is not loaded in this JVM");
         SsmModel model = variant(make.get(), variant);
         for (int capacity : new int[]{1, 7, 20}) {
-            compare(model, capacity, gemm, name + ", " + variant + ", " + kernel + ", S=" + capacity);
+            compare(model, capacity, kernels, name + ", " + variant + ", " + kernel + ", S=" + capacity);
         }
     }
 
-    private static void compare(SsmModel model, int capacity, Gemm gemm, String what) {
+    private static void compare(SsmModel model, int capacity, Kernels kernels, String what) {
         int d = model.inputSize();
         int k = model.outputSize();
         int steps = 30;
-        StreamBlock block = model.newBlock(capacity, gemm);
+        StreamBlock block = model.newBlock(capacity, kernels);
         StreamState[] oracle = new StreamState[capacity];
         for (int s = 0; s < capacity; s++) {
             oracle[s] = model.newState();

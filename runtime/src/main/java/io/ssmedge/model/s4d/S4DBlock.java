@@ -1,6 +1,6 @@
 package io.ssmedge.model.s4d;
 
-import io.ssmedge.kernel.Gemm;
+import io.ssmedge.kernel.Kernels;
 import io.ssmedge.model.BlockStates;
 
 /**
@@ -19,8 +19,8 @@ final class S4DBlock extends BlockStates {
     final float[] y;        // (S, H) gelu(SSM output)
     final float[] o;        // (S, 2H) GLU pre-activations
 
-    S4DBlock(S4DModel m, int streams, int[] unitsPerLayer, Gemm gemm) {
-        super(streams, m.width(), m.outputSize(), unitsPerLayer, true, gemm);
+    S4DBlock(S4DModel m, int streams, int[] unitsPerLayer, Kernels kernels) {
+        super(streams, m.width(), m.outputSize(), unitsPerLayer, true, true, kernels);
         owner = m;
         int n = streams * m.width();
         z = new float[n];

@@ -3,6 +3,7 @@ package io.ssmedge.model.s4d;
 import io.ssmedge.kernel.Activations;
 import io.ssmedge.kernel.Dense;
 import io.ssmedge.kernel.FastMath;
+import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Norms;
 import io.ssmedge.kernel.Rows;
 
@@ -124,10 +125,10 @@ final class S4DLayer {
         float[] h = b.h;
         float[] z = h;
         if (prenorm) {
-            Rows.layerNorm(m, h, w, normW, normB, eps, b.z);
+            b.kernels.layerNorm(m, h, w, normW, normB, eps, b.z);
             z = b.z;
         }
-        ssmBlock(m, b.capacity, z, b.zT, b.xRe[layer], b.xIm[layer], b.yT);
+        ssmBlock(b.kernels, m, b.capacity, z, b.zT, b.xRe[layer], b.xIm[layer], b.yT);
         float[] y = b.y;
         Rows.transposeBack(b.yT, b.capacity, m, w, y);
         if (geluTanh) {
@@ -136,7 +137,7 @@ final class S4DLayer {
             FastMath.geluErf(y, m * w, y);
         }
         float[] o = b.o;
-        Rows.affine(b.gemm, m, y, w, gluW, gluB, 2 * w, o);
+        Rows.affine(b.kernels, m, y, w, gluW, gluB, 2 * w, o);
         // h += o[:, :H] · σ(o[:, H:])
         for (int s = 0; s < m; s++) {
             int ho = s * w;
@@ -146,7 +147,7 @@ final class S4DLayer {
             }
         }
         if (!prenorm) {
-            Rows.layerNorm(m, h, w, normW, normB, eps, h);
+            b.kernels.layerNorm(m, h, w, normW, normB, eps, h);
         }
     }
 
@@ -164,7 +165,7 @@ final class S4DLayer {
      * @param xIm (U, S) states (modified)
      * @param yT  (H, S) output (written, columns 0..m-1)
      */
-    void ssmBlock(int m, int stride, float[] z, float[] zT, float[] xRe, float[] xIm, float[] yT) {
+    void ssmBlock(Kernels kernels, int m, int stride, float[] z, float[] zT, float[] xRe, float[] xIm, float[] yT) {
         final int w = width;
         Rows.transpose(z, m, w, zT, stride);
         for (int ch = 0; ch < w; ch++) {
@@ -173,25 +174,8 @@ final class S4DLayer {
             for (int s = 0; s < m; s++) {
                 yT[zo + s] = dc * zT[zo + s];
             }
-            for (int j = offset[ch], end = offset[ch + 1]; j < end; j++) {
-                float lr = lamRe[j];
-                float li = lamIm[j];
-                float br = bRe[j];
-                float bi = bIm[j];
-                float cr = cRe2[j];
-                float ci = cImNeg2[j];
-                int xo = j * stride;
-                for (int s = 0; s < m; s++) {
-                    float xr = xRe[xo + s];
-                    float xi = xIm[xo + s];
-                    float zc = zT[zo + s];
-                    float nr = lr * xr - li * xi + br * zc;
-                    float ni = lr * xi + li * xr + bi * zc;
-                    xRe[xo + s] = nr;
-                    xIm[xo + s] = ni;
-                    yT[zo + s] += cr * nr + ci * ni;
-                }
-            }
+            kernels.sisoUnits(m, stride, offset[ch], offset[ch + 1], lamRe, lamIm, bRe, bIm, cRe2, cImNeg2, xRe, xIm, zT,
+                    yT, zo);
         }
     }
 }

@@ -2,7 +2,7 @@ package io.ssmedge.model.s4d;
 
 import io.ssmedge.format.ModelFormatException;
 import io.ssmedge.kernel.Dense;
-import io.ssmedge.kernel.Gemm;
+import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Rows;
 import io.ssmedge.model.ClassifierHead;
 import io.ssmedge.model.ConfigReader;
@@ -250,8 +250,8 @@ public final class S4DModel implements SsmModel {
     }
 
     /** A block whose dense layers use the given matrix kernel (to compare kernels). */
-    public StreamBlock newBlock(int streams, Gemm gemm) {
-        return new S4DBlock(this, streams, params.unitsPerLayer(), gemm);
+    public StreamBlock newBlock(int streams, Kernels kernels) {
+        return new S4DBlock(this, streams, params.unitsPerLayer(), kernels);
     }
 
     private S4DBlock own(StreamBlock b) {
@@ -281,7 +281,7 @@ public final class S4DModel implements SsmModel {
         S4DBlock b = own(block);
         b.checkActive(active);
         for (int l = 0; l < layers.length; l++) {
-            layers[l].ssmBlock(active, b.capacity, b.h, b.zT, b.xRe[l], b.xIm[l], b.yT);
+            layers[l].ssmBlock(b.kernels, active, b.capacity, b.h, b.zT, b.xRe[l], b.xIm[l], b.yT);
         }
     }
 

@@ -1,12 +1,13 @@
 package io.ssmedge.model.s5;
 
-import io.ssmedge.kernel.Gemm;
+import io.ssmedge.kernel.Kernels;
 import io.ssmedge.model.BlockStates;
 
 /**
  * The states of up to S streams of an {@link S5Model}, stream-major: stream s's states of layer l are
- * row s of {@code xRe[l]}/{@code xIm[l]} (S, P_l), so that for the whole block B̄·u is (S, H)·(H, P) and
- * C̃·x is (S, P)·(P, H). Every buffer is allocated here, once.
+ * row s of {@code xRe[l]} (S, 2P_l), real parts then imaginary parts ({@code xIm[l]} is empty), so that
+ * for the whole block B̄·u is one (S, H)·(H, 2P) product and C̃·x one (S, 2P)·(2P, H) product.
+ * Every buffer is allocated here, once.
  */
 final class S5Block extends BlockStates {
     final S5Model owner;
@@ -18,8 +19,8 @@ final class S5Block extends BlockStates {
     final float[] t;        // (S, H) gate pre-activation
     final float[] a;        // (S, H) full_glu value branch
 
-    S5Block(S5Model m, int streams, int[] statesPerLayer, Gemm gemm) {
-        super(streams, m.width(), m.outputSize(), statesPerLayer, false, gemm);
+    S5Block(S5Model m, int streams, int[] statesPerLayer, Kernels kernels) {
+        super(streams, m.width(), m.outputSize(), doubled(statesPerLayer), false, false, kernels);
         owner = m;
         int n = streams * m.width();
         z = new float[n];
@@ -27,6 +28,14 @@ final class S5Block extends BlockStates {
         g = new float[n];
         t = new float[n];
         a = new float[n];
+    }
+
+    private static int[] doubled(int[] p) {
+        int[] d = new int[p.length];
+        for (int l = 0; l < p.length; l++) {
+            d[l] = 2 * p[l];
+        }
+        return d;
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.ssmedge.model.s5;
 import io.ssmedge.kernel.Activations;
 import io.ssmedge.kernel.Dense;
 import io.ssmedge.kernel.FastMath;
-import io.ssmedge.kernel.Gemm;
+import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Norms;
 import io.ssmedge.kernel.Rows;
 
@@ -16,10 +16,10 @@ final class S5Layer {
     final int width;       // H
     final float[] lamRe;   // (P) Re λ̄
     final float[] lamIm;   // (P) Im λ̄
-    final float[] bTRe;    // (H, P) Re B̄ transposed: bTRe[h·P + p] = Re B̄[p, h]
-    final float[] bTIm;    // (H, P) Im B̄ transposed
-    final float[] cTRe;    // (P, H) c·Re C̃ transposed: cTRe[p·H + h] = c·Re C̃[h, p], c = 2 with conj_sym else 1
-    final float[] cTImNeg; // (P, H) −c·Im C̃ transposed, so Re(c·C̃x) = Σ_p cTRe·Re x + cTImNeg·Im x
+    final float[] bT;      // (H, 2P) B̄ transposed, Re then Im: bT[h·2P + p] = Re B̄[p, h], bT[h·2P + P + p] = Im B̄[p, h]
+    final float[] cT;      // (2P, H) C̃ transposed and scaled, Re rows then −Im rows: cT[p·H + h] = c·Re C̃[h, p],
+                           //   cT[(P + p)·H + h] = −c·Im C̃[h, p] (c = 2 with conj_sym else 1), so that for
+                           //   x = [Re x | Im x] (2P): c·Re(C̃x) = x · cT
     final float[] d;       // (H) feed-through
     final boolean layerNorm;
     final float[] normA;   // (H) LayerNorm scale, or folded BatchNorm a = scale/√(var + ε)
@@ -38,21 +38,19 @@ final class S5Layer {
         width = h;
         lamRe = toFloat(disc.lambdaRe());
         lamIm = toFloat(disc.lambdaIm());
-        bTRe = new float[h * n];
-        bTIm = new float[h * n];
+        bT = new float[h * 2 * n];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < h; k++) {
-                bTRe[k * n + i] = (float) disc.bRe()[i * h + k];
-                bTIm[k * n + i] = (float) disc.bIm()[i * h + k];
+                bT[k * 2 * n + i] = (float) disc.bRe()[i * h + k];
+                bT[k * 2 * n + n + i] = (float) disc.bIm()[i * h + k];
             }
         }
         float scale = cfg.conjSym() ? 2f : 1f;
-        cTRe = new float[n * h];
-        cTImNeg = new float[n * h];
+        cT = new float[2 * n * h];
         for (int k = 0; k < h; k++) {
             for (int i = 0; i < n; i++) {
-                cTRe[i * h + k] = scale * p.c()[(k * n + i) * 2];
-                cTImNeg[i * h + k] = -scale * p.c()[(k * n + i) * 2 + 1];
+                cT[i * h + k] = scale * p.c()[(k * n + i) * 2];
+                cT[(n + i) * h + k] = -scale * p.c()[(k * n + i) * 2 + 1];
             }
         }
         d = p.d();
@@ -86,7 +84,7 @@ final class S5Layer {
     }
 
     long bytes() {
-        long n = lamRe.length + lamIm.length + bTRe.length + bTIm.length + cTRe.length + cTImNeg.length + d.length
+        long n = lamRe.length + lamIm.length + bT.length + cT.length + d.length
                 + normA.length + normB.length;
         n += len(out1W) + len(out1B) + len(out2W) + len(out2B);
         return 4 * n;
@@ -135,10 +133,10 @@ final class S5Layer {
         java.util.Arrays.fill(buIm, 0, n, 0f);
         for (int k = 0; k < w; k++) {
             float zk = z[k];
-            int row = k * n;
+            int row = 2 * k * n;
             for (int i = 0; i < n; i++) {
-                buRe[i] += bTRe[row + i] * zk;
-                buIm[i] += bTIm[row + i] * zk;
+                buRe[i] += bT[row + i] * zk;
+                buIm[i] += bT[row + n + i] * zk;
             }
         }
         // x = λ̄ ⊙ x + Bu   (complex multiply per state)
@@ -155,9 +153,10 @@ final class S5Layer {
         for (int i = 0; i < n; i++) {
             float xr = xRe[off + i];
             float xi = xIm[off + i];
-            int row = i * w;
+            int re = i * w;
+            int im = (n + i) * w;
             for (int k = 0; k < w; k++) {
-                y[k] += cTRe[row + k] * xr + cTImNeg[row + k] * xi;
+                y[k] += cT[re + k] * xr + cT[im + k] * xi;
             }
         }
         activate(y, s);
@@ -204,11 +203,11 @@ final class S5Layer {
 
     // ---- batched step over the first m streams of a block (rows of (S, ·) arrays) ----
 
-    private void normRows(int m, float[] x, float[] out) {
+    private void normRows(Kernels k, int m, float[] x, float[] out) {
         if (layerNorm) {
-            Rows.layerNorm(m, x, width, normA, normB, S5Config.LAYER_NORM_EPS, out);
+            k.layerNorm(m, x, width, normA, normB, S5Config.LAYER_NORM_EPS, out);
         } else {
-            Rows.scaleShift(m, x, width, normA, normB, out);
+            k.scaleShift(m, x, width, normA, normB, out);
         }
     }
 
@@ -217,49 +216,39 @@ final class S5Layer {
         float[] h = b.h;
         float[] z = h; // post-norm: the SSM reads h itself, and h is also the skip branch
         if (prenorm) {
-            normRows(m, h, b.z);
+            normRows(b.kernels, m, h, b.z);
             z = b.z;
         }
-        ssmBlock(b.gemm, m, z, b.xRe[layer], b.xIm[layer], b.y);
+        ssmBlock(b.kernels, m, z, b.xRe[layer], b.y);
         activateBlock(b, m);
         float[] y = b.y;
         for (int i = 0, e = m * width; i < e; i++) {
             h[i] += y[i];
         }
         if (!prenorm) {
-            normRows(m, h, h);
+            normRows(b.kernels, m, h, h);
         }
     }
 
     /**
      * The SSM core for m streams (rows), everything else left out:
+     * the state of a stream is one row [Re x | Im x] (2P), so B̄u and C̃x are one product each:
      * <pre>
-     *   x ← λ̄ ⊙ x            per state, complex            (m, P)
-     *   x += z · B̄ᵀ           Re and Im: (m, H)·(H, P)
-     *   y  = D ⊙ z + Re x · (c·Re C̃)ᵀ + Im x · (−c·Im C̃)ᵀ    (m, P)·(P, H), = D ⊙ z + c·Re(C̃ x)
+     *   x ← λ̄ ⊙ x              per state, complex                 (m, 2P)
+     *   x += z · bT             Re and Im of B̄z at once: (m, H)·(H, 2P)
+     *   y  = D ⊙ z + x · cT     (m, 2P)·(2P, H) = D ⊙ z + c·Re(C̃ x)
      * </pre>
      *
-     * @param z   (m, H) input (not modified)
-     * @param xRe (m, P) states (modified)
-     * @param xIm (m, P) states (modified)
-     * @param y   (m, H) output (written)
+     * @param z (m, H) input (not modified)
+     * @param x (m, 2P) states (modified)
+     * @param y (m, H) output (written)
      */
-    void ssmBlock(Gemm gemm, int m, float[] z, float[] xRe, float[] xIm, float[] y) {
+    void ssmBlock(Kernels kernels, int m, float[] z, float[] x, float[] y) {
         final int n = states;
-        for (int s = 0; s < m; s++) {
-            int o = s * n;
-            for (int i = 0; i < n; i++) {
-                float xr = xRe[o + i];
-                float xi = xIm[o + i];
-                xRe[o + i] = lamRe[i] * xr - lamIm[i] * xi;
-                xIm[o + i] = lamRe[i] * xi + lamIm[i] * xr;
-            }
-        }
-        gemm.mulAdd(m, width, n, z, bTRe, xRe);
-        gemm.mulAdd(m, width, n, z, bTIm, xIm);
-        Rows.scale(m, z, width, d, y);
-        gemm.mulAdd(m, n, width, xRe, cTRe, y);
-        gemm.mulAdd(m, n, width, xIm, cTImNeg, y);
+        kernels.rotate(m, n, lamRe, lamIm, x);
+        kernels.mulAdd(m, width, 2 * n, z, bT, x);
+        kernels.scaleShift(m, z, width, d, null, y);
+        kernels.mulAdd(m, 2 * n, width, x, cT, y);
     }
 
     /** y = act(y) on m rows, see {@link S5Activation}; tanh-GELU and σ from {@link FastMath}. */
@@ -275,16 +264,16 @@ final class S5Layer {
                 System.arraycopy(g, 0, y, 0, e);
                 break;
             case HALF_GLU1: // y = g·σ(out2(g))
-                Rows.affine(b.gemm, m, g, w, out2W, out2B, w, t);
+                Rows.affine(b.kernels, m, g, w, out2W, out2B, w, t);
                 FastMath.gate(g, t, e, y);
                 break;
             case HALF_GLU2: // y = y·σ(out2(g))
-                Rows.affine(b.gemm, m, g, w, out2W, out2B, w, t);
+                Rows.affine(b.kernels, m, g, w, out2W, out2B, w, t);
                 FastMath.gate(y, t, e, y);
                 break;
             default: // FULL_GLU: y = out1(g)·σ(out2(g))
-                Rows.affine(b.gemm, m, g, w, out1W, out1B, w, b.a);
-                Rows.affine(b.gemm, m, g, w, out2W, out2B, w, t);
+                Rows.affine(b.kernels, m, g, w, out1W, out1B, w, b.a);
+                Rows.affine(b.kernels, m, g, w, out2W, out2B, w, t);
                 FastMath.gate(b.a, t, e, y);
         }
     }

@@ -2,7 +2,7 @@ package io.ssmedge.model.s5;
 
 import io.ssmedge.format.ModelFormatException;
 import io.ssmedge.kernel.Dense;
-import io.ssmedge.kernel.Gemm;
+import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Rows;
 import io.ssmedge.model.ClassifierHead;
 import io.ssmedge.model.ConfigReader;
@@ -233,8 +233,8 @@ public final class S5Model implements SsmModel {
     }
 
     @Override
-    public StreamBlock newBlock(int streams, Gemm gemm) {
-        return new S5Block(this, streams, params.statesPerLayer(), gemm);
+    public StreamBlock newBlock(int streams, Kernels kernels) {
+        return new S5Block(this, streams, params.statesPerLayer(), kernels);
     }
 
     private S5Block own(StreamBlock b) {
@@ -264,7 +264,7 @@ public final class S5Model implements SsmModel {
         S5Block b = own(block);
         b.checkActive(active);
         for (int l = 0; l < layers.length; l++) {
-            layers[l].ssmBlock(b.gemm, active, b.h, b.xRe[l], b.xIm[l], b.y);
+            layers[l].ssmBlock(b.kernels, active, b.h, b.xRe[l], b.y);
         }
     }
 

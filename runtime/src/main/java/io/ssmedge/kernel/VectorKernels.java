@@ -1,22 +1,23 @@
 package io.ssmedge.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Register-blocked {@link Gemm} on the Java Vector API (incubator; loaded only through
- * {@link Gemm#vector()}). An 8-row × 2-vector tile of c stays in 16 accumulator registers for the
+ * Register-blocked {@link Kernels} on the Java Vector API (incubator; loaded only through
+ * {@link Kernels#vector()}). An 8-row × 2-vector tile of c stays in 16 accumulator registers for the
  * whole k loop: per p, two vectors of row p of b, eight broadcasts of a[i..i+7, p], sixteen FMAs. Columns that
  * do not fill two vectors go through 8-row one-vector tiles; the last partial vector through zero-padded scratch.
  */
-final class VectorGemm implements Gemm {
-    static final VectorGemm INSTANCE = new VectorGemm();
+final class VectorKernels implements Kernels {
+    static final VectorKernels INSTANCE = new VectorKernels();
     private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
     private static final int L = SP.length();
     /** Per-thread [0] (k, L) and [1] (m, L) scratch for the column tail; grows once, then reused. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
 
-    private VectorGemm() {
+    private VectorKernels() {
     }
 
     @Override
@@ -228,5 +229,119 @@ final class VectorGemm implements Gemm {
         s50.intoArray(c, c5);
         s60.intoArray(c, c6);
         s70.intoArray(c, c7);
+    }
+
+    // ---- row-wise element operations: full vectors, then a scalar tail ----
+
+    @Override
+    public void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y) {
+        int vn = n - n % L;
+        for (int i = 0; i < m; i++) {
+            int o = i * n;
+            FloatVector acc = FloatVector.zero(SP);
+            for (int j = 0; j < vn; j += L) {
+                acc = acc.add(FloatVector.fromArray(SP, x, o + j));
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (int j = vn; j < n; j++) {
+                sum += x[o + j];
+            }
+            float mean = sum / n;
+            FloatVector vm = FloatVector.broadcast(SP, mean);
+            acc = FloatVector.zero(SP);
+            for (int j = 0; j < vn; j += L) {
+                FloatVector d = FloatVector.fromArray(SP, x, o + j).sub(vm);
+                acc = d.fma(d, acc);
+            }
+            float var = acc.reduceLanes(VectorOperators.ADD);
+            for (int j = vn; j < n; j++) {
+                float d = x[o + j] - mean;
+                var += d * d;
+            }
+            var /= n;
+            float inv = (float) (1.0 / Math.sqrt(var + eps));
+            FloatVector vi = FloatVector.broadcast(SP, inv);
+            for (int j = 0; j < vn; j += L) {
+                FloatVector v = FloatVector.fromArray(SP, x, o + j).sub(vm).mul(vi);
+                v.fma(FloatVector.fromArray(SP, scale, j), FloatVector.fromArray(SP, bias, j)).intoArray(y, o + j);
+            }
+            for (int j = vn; j < n; j++) {
+                y[o + j] = (x[o + j] - mean) * inv * scale[j] + bias[j];
+            }
+        }
+    }
+
+    @Override
+    public void scaleShift(int m, float[] x, int n, float[] a, float[] b, float[] y) {
+        int vn = n - n % L;
+        for (int i = 0; i < m; i++) {
+            int o = i * n;
+            for (int j = 0; j < vn; j += L) {
+                FloatVector v = FloatVector.fromArray(SP, x, o + j).mul(FloatVector.fromArray(SP, a, j));
+                if (b != null) {
+                    v = v.add(FloatVector.fromArray(SP, b, j));
+                }
+                v.intoArray(y, o + j);
+            }
+            for (int j = vn; j < n; j++) {
+                y[o + j] = a[j] * x[o + j] + (b == null ? 0f : b[j]);
+            }
+        }
+    }
+
+    @Override
+    public void rotate(int m, int n, float[] lamRe, float[] lamIm, float[] x) {
+        int vn = n - n % L;
+        for (int s = 0; s < m; s++) {
+            int o = 2 * s * n;
+            for (int i = 0; i < vn; i += L) {
+                FloatVector lr = FloatVector.fromArray(SP, lamRe, i);
+                FloatVector li = FloatVector.fromArray(SP, lamIm, i);
+                FloatVector xr = FloatVector.fromArray(SP, x, o + i);
+                FloatVector xi = FloatVector.fromArray(SP, x, o + n + i);
+                lr.mul(xr).sub(li.mul(xi)).intoArray(x, o + i);
+                lr.mul(xi).add(li.mul(xr)).intoArray(x, o + n + i);
+            }
+            ScalarKernels.rotateTail(vn, n, o, lamRe, lamIm, x);
+        }
+    }
+
+    @Override
+    public void sisoUnits(int m, int stride, int from, int to, float[] lamRe, float[] lamIm, float[] bRe, float[] bIm,
+                          float[] cRe, float[] cImNeg, float[] xRe, float[] xIm, float[] zT, float[] yT, int zo) {
+        int vm = m - m % L;
+        // the streams in vectors of L; y for those lanes stays in registers over the channel's units
+        for (int s = 0; s < vm; s += L) {
+            FloatVector z = FloatVector.fromArray(SP, zT, zo + s);
+            FloatVector y = FloatVector.fromArray(SP, yT, zo + s);
+            for (int j = from; j < to; j++) {
+                int xo = j * stride + s;
+                FloatVector xr = FloatVector.fromArray(SP, xRe, xo);
+                FloatVector xi = FloatVector.fromArray(SP, xIm, xo);
+                float lr = lamRe[j];
+                float li = lamIm[j];
+                FloatVector nr = xr.mul(lr).sub(xi.mul(li)).add(z.mul(bRe[j]));
+                FloatVector ni = xi.mul(lr).add(xr.mul(li)).add(z.mul(bIm[j]));
+                nr.intoArray(xRe, xo);
+                ni.intoArray(xIm, xo);
+                y = y.add(nr.mul(cRe[j])).add(ni.mul(cImNeg[j]));
+            }
+            y.intoArray(yT, zo + s);
+        }
+        if (vm < m) {
+            for (int j = from; j < to; j++) {
+                int xo = j * stride;
+                for (int s = vm; s < m; s++) {
+                    float xr = xRe[xo + s];
+                    float xi = xIm[xo + s];
+                    float zc = zT[zo + s];
+                    float nr = lamRe[j] * xr - lamIm[j] * xi + bRe[j] * zc;
+                    float ni = lamRe[j] * xi + lamIm[j] * xr + bIm[j] * zc;
+                    xRe[xo + s] = nr;
+                    xIm[xo + s] = ni;
+                    yT[zo + s] += cRe[j] * nr + cImNeg[j] * ni;
+                }
+            }
+        }
     }
 }
