@@ -18,7 +18,15 @@ public interface Kernels {
      * @param b (k, n) (not modified)
      * @param c (m, n) (modified; must not alias a or b)
      */
-    void mulAdd(int m, int k, int n, float[] a, float[] b, float[] c);
+    default void mulAdd(int m, int k, int n, float[] a, float[] b, float[] c) {
+        mulAdd(m, k, n, a, k, b, n, c, n);
+    }
+
+    /**
+     * c += a·b with row strides: element (i, p) of a at i·lda + p, (p, j) of b at p·ldb + j, (i, j) of c
+     * at i·ldc + j (lda ≥ k, ldb ≥ n, ldc ≥ n). Columns n.. of c are not touched.
+     */
+    void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc);
 
     /** LayerNorm of every row of x (m, n) into y, see {@link Norms#layerNorm}; {@code y} may be {@code x}. */
     void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y);
@@ -27,10 +35,10 @@ public interface Kernels {
     void scaleShift(int m, float[] x, int n, float[] a, float[] b, float[] y);
 
     /**
-     * x ← λ̄ ⊙ x on every row of x (m, 2n), each row n real parts then n imaginary parts: the diagonal
-     * recurrence step.
+     * x ← λ̄ ⊙ x on every row of x (m rows at stride {@code stride} ≥ 2n), each row n real parts then n
+     * imaginary parts (then padding, not touched): the diagonal recurrence step.
      */
-    void rotate(int m, int n, float[] lamRe, float[] lamIm, float[] x);
+    void rotate(int m, int n, int stride, float[] lamRe, float[] lamIm, float[] x);
 
     /**
      * The multi-SISO (S4D) recurrence of one channel's units j ∈ [from, to) over m streams, unit-major

@@ -11,27 +11,27 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void mulAdd(int m, int k, int n, float[] a, float[] b, float[] c) {
+    public void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         for (int i = 0; i < m; i++) {
-            int ci = i * n;
-            int ai = i * k;
+            int ci = i * ldc;
+            int ai = i * lda;
             int p = 0;
             for (; p + 3 < k; p += 4) {
                 float a0 = a[ai + p];
                 float a1 = a[ai + p + 1];
                 float a2 = a[ai + p + 2];
                 float a3 = a[ai + p + 3];
-                int b0 = p * n;
-                int b1 = b0 + n;
-                int b2 = b1 + n;
-                int b3 = b2 + n;
+                int b0 = p * ldb;
+                int b1 = b0 + ldb;
+                int b2 = b1 + ldb;
+                int b3 = b2 + ldb;
                 for (int j = 0; j < n; j++) {
                     c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
                 }
             }
             for (; p < k; p++) {
                 float a0 = a[ai + p];
-                int b0 = p * n;
+                int b0 = p * ldb;
                 for (int j = 0; j < n; j++) {
                     c[ci + j] += a0 * b[b0 + j];
                 }
@@ -54,9 +54,9 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void rotate(int m, int n, float[] lamRe, float[] lamIm, float[] x) {
+    public void rotate(int m, int n, int stride, float[] lamRe, float[] lamIm, float[] x) {
         for (int s = 0; s < m; s++) {
-            rotateTail(0, n, 2 * s * n, lamRe, lamIm, x);
+            rotateTail(0, n, s * stride, lamRe, lamIm, x);
         }
     }
 

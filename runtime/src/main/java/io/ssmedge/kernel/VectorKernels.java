@@ -6,9 +6,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Register-blocked {@link Kernels} on the Java Vector API (incubator; loaded only through
- * {@link Kernels#vector()}). An 8-row × 2-vector tile of c stays in 16 accumulator registers for the
- * whole k loop: per p, two vectors of row p of b, eight broadcasts of a[i..i+7, p], sixteen FMAs. Columns that
- * do not fill two vectors go through 8-row one-vector tiles; the last partial vector through zero-padded scratch.
+ * {@link Kernels#vector()}). The product keeps a tile of c in registers for the whole k loop: an 8-row ×
+ * 2-vector tile is 16 accumulators (per p: two vectors of row p of b, eight broadcasts of a[i..i+7, p],
+ * sixteen FMAs); rows left over go through 4-row and single-row tiles, columns that do not fill two
+ * vectors through one-vector tiles, the last partial vector through zero-padded scratch. The tiles are
+ * written out by hand (one method per shape) because C2 keeps vectors in registers only as locals.
  */
 final class VectorKernels implements Kernels {
     static final VectorKernels INSTANCE = new VectorKernels();
@@ -26,35 +28,84 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void mulAdd(int m, int k, int n, float[] a, float[] b, float[] c) {
+    public void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         int j = 0;
         for (; j + 2 * L <= n; j += 2 * L) {
-            int i = 0;
-            for (; i + 8 <= m; i += 8) {
-                tile8x2(i, j, k, n, a, b, c);
-            }
-            for (; i < m; i++) {
-                row(i, j, 2, k, n, a, b, c);
-            }
+            strip2(j, m, k, a, lda, b, ldb, c, ldc);
         }
         for (; j + L <= n; j += L) {
-            oneVector(j, m, k, n, a, b, c);
+            strip1(j, m, k, a, lda, b, ldb, c, ldc);
         }
         if (j < n) {
-            tail(j, m, k, n, a, b, c);
+            tail(j, m, k, n, a, lda, b, ldb, c, ldc);
+        }
+    }
+
+    /**
+     * Columns j..n-1 (fewer than L): copied into zero-padded per-thread scratch of width L, run through
+     * the one-vector kernel there, copied back. (Masked vector loads are not intrinsified on JDK 17.)
+     */
+    private static void tail(int j, int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int w = n - j;
+        float[][] sc = SCRATCH.get();
+        if (sc[0].length < k * L) {
+            sc[0] = new float[k * L];
+        }
+        if (sc[1].length < m * L) {
+            sc[1] = new float[m * L];
+        }
+        float[] bt = sc[0];
+        float[] ct = sc[1];
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b, p * ldb + j, bt, p * L, w);
+        }
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(c, i * ldc + j, ct, i * L, w);
+        }
+        strip1(0, m, k, a, lda, bt, L, ct, L);
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(ct, i * L, c, i * ldc + j, w);
+        }
+    }
+
+    /** Columns j..j+2L of rows 0..m-1: 8-row tiles, then 4-row tiles, then single rows. */
+    private static void strip2(int j, int m, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int i = 0;
+        for (; i + 8 <= m; i += 8) {
+            tile8x2(i, j, k, a, lda, b, ldb, c, ldc);
+        }
+        for (; i + 4 <= m; i += 4) {
+            tile4x2(i, j, k, a, lda, b, ldb, c, ldc);
+        }
+        for (; i < m; i++) {
+            tile1x2(i, j, k, a, lda, b, ldb, c, ldc);
+        }
+    }
+
+    /** Columns j..j+L of rows 0..m-1: 8-row tiles, then 4-row tiles, then single rows. */
+    private static void strip1(int j, int m, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int i = 0;
+        for (; i + 8 <= m; i += 8) {
+            tile8x1(i, j, k, a, lda, b, ldb, c, ldc);
+        }
+        for (; i + 4 <= m; i += 4) {
+            tile4x1(i, j, k, a, lda, b, ldb, c, ldc);
+        }
+        for (; i < m; i++) {
+            tile1x1(i, j, k, a, lda, b, ldb, c, ldc);
         }
     }
 
     /** c[i..i+7, j..j+2L) += a[i..i+7, :] · b[:, j..j+2L): 16 accumulators. */
-    private static void tile8x2(int i, int j, int k, int n, float[] a, float[] b, float[] c) {
-        int c0 = i * n + j;
-        int c1 = c0 + n;
-        int c2 = c1 + n;
-        int c3 = c2 + n;
-        int c4 = c3 + n;
-        int c5 = c4 + n;
-        int c6 = c5 + n;
-        int c7 = c6 + n;
+    private static void tile8x2(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int c0 = i * ldc + j;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        int c6 = c5 + ldc;
+        int c7 = c6 + ldc;
         FloatVector s00 = FloatVector.fromArray(SP, c, c0);
         FloatVector s01 = FloatVector.fromArray(SP, c, c0 + L);
         FloatVector s10 = FloatVector.fromArray(SP, c, c1);
@@ -71,15 +122,15 @@ final class VectorKernels implements Kernels {
         FloatVector s61 = FloatVector.fromArray(SP, c, c6 + L);
         FloatVector s70 = FloatVector.fromArray(SP, c, c7);
         FloatVector s71 = FloatVector.fromArray(SP, c, c7 + L);
-        int a0 = i * k;
-        int a1 = a0 + k;
-        int a2 = a1 + k;
-        int a3 = a2 + k;
-        int a4 = a3 + k;
-        int a5 = a4 + k;
-        int a6 = a5 + k;
-        int a7 = a6 + k;
-        for (int p = 0, bp = j; p < k; p++, bp += n) {
+        int a0 = i * lda;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int a6 = a5 + lda;
+        int a7 = a6 + lda;
+        for (int p = 0, bp = j; p < k; p++, bp += ldb) {
             FloatVector b0 = FloatVector.fromArray(SP, b, bp);
             FloatVector b1 = FloatVector.fromArray(SP, b, bp + L);
             FloatVector v0 = FloatVector.broadcast(SP, a[a0 + p]);
@@ -125,75 +176,77 @@ final class VectorKernels implements Kernels {
         s71.intoArray(c, c7 + L);
     }
 
-    /** c[i, j..j+vectors·L) += a[i, :] · b[:, j..j+vectors·L), vectors ∈ {1, 2}. */
-    private static void row(int i, int j, int vectors, int k, int n, float[] a, float[] b, float[] c) {
-        int c0 = i * n + j;
-        int a0 = i * k;
-        FloatVector s0 = FloatVector.fromArray(SP, c, c0);
-        if (vectors == 2) {
-            FloatVector s1 = FloatVector.fromArray(SP, c, c0 + L);
-            for (int p = 0, bp = j; p < k; p++, bp += n) {
-                FloatVector v = FloatVector.broadcast(SP, a[a0 + p]);
-                s0 = FloatVector.fromArray(SP, b, bp).fma(v, s0);
-                s1 = FloatVector.fromArray(SP, b, bp + L).fma(v, s1);
-            }
-            s1.intoArray(c, c0 + L);
-        } else {
-            for (int p = 0, bp = j; p < k; p++, bp += n) {
-                s0 = FloatVector.fromArray(SP, b, bp).fma(FloatVector.broadcast(SP, a[a0 + p]), s0);
-            }
+    /** c[i..i+3, j..j+2L) += a[i..i+3, :] · b[:, j..j+2L): 8 accumulators. */
+    private static void tile4x2(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int c0 = i * ldc + j;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
+        FloatVector s01 = FloatVector.fromArray(SP, c, c0 + L);
+        FloatVector s10 = FloatVector.fromArray(SP, c, c1);
+        FloatVector s11 = FloatVector.fromArray(SP, c, c1 + L);
+        FloatVector s20 = FloatVector.fromArray(SP, c, c2);
+        FloatVector s21 = FloatVector.fromArray(SP, c, c2 + L);
+        FloatVector s30 = FloatVector.fromArray(SP, c, c3);
+        FloatVector s31 = FloatVector.fromArray(SP, c, c3 + L);
+        int a0 = i * lda;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        for (int p = 0, bp = j; p < k; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(SP, b, bp);
+            FloatVector b1 = FloatVector.fromArray(SP, b, bp + L);
+            FloatVector v0 = FloatVector.broadcast(SP, a[a0 + p]);
+            s00 = b0.fma(v0, s00);
+            s01 = b1.fma(v0, s01);
+            FloatVector v1 = FloatVector.broadcast(SP, a[a1 + p]);
+            s10 = b0.fma(v1, s10);
+            s11 = b1.fma(v1, s11);
+            FloatVector v2 = FloatVector.broadcast(SP, a[a2 + p]);
+            s20 = b0.fma(v2, s20);
+            s21 = b1.fma(v2, s21);
+            FloatVector v3 = FloatVector.broadcast(SP, a[a3 + p]);
+            s30 = b0.fma(v3, s30);
+            s31 = b1.fma(v3, s31);
         }
-        s0.intoArray(c, c0);
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
     }
 
-    /**
-     * Columns j..n-1 (fewer than L): copied into zero-padded per-thread scratch of width L, run through
-     * the one-vector kernel there, copied back. (Masked vector loads are not intrinsified on JDK 17.)
-     */
-    private static void tail(int j, int m, int k, int n, float[] a, float[] b, float[] c) {
-        int w = n - j;
-        float[][] sc = SCRATCH.get();
-        if (sc[0].length < k * L) {
-            sc[0] = new float[k * L];
+    /** c[i, j..j+2L) += a[i, :] · b[:, j..j+2L). */
+    private static void tile1x2(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int c0 = i * ldc + j;
+        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
+        FloatVector s01 = FloatVector.fromArray(SP, c, c0 + L);
+        int a0 = i * lda;
+        for (int p = 0, bp = j; p < k; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(SP, b, bp);
+            FloatVector b1 = FloatVector.fromArray(SP, b, bp + L);
+            FloatVector v0 = FloatVector.broadcast(SP, a[a0 + p]);
+            s00 = b0.fma(v0, s00);
+            s01 = b1.fma(v0, s01);
         }
-        if (sc[1].length < m * L) {
-            sc[1] = new float[m * L];
-        }
-        float[] bt = sc[0];
-        float[] ct = sc[1];
-        for (int p = 0; p < k; p++) {
-            System.arraycopy(b, p * n + j, bt, p * L, w);
-        }
-        for (int i = 0; i < m; i++) {
-            System.arraycopy(c, i * n + j, ct, i * L, w);
-        }
-        oneVector(0, m, k, L, a, bt, ct);
-        for (int i = 0; i < m; i++) {
-            System.arraycopy(ct, i * L, c, i * n + j, w);
-        }
-    }
-
-    /** Columns j..j+L-1 of every row: 8-row tiles, then single rows. */
-    private static void oneVector(int j, int m, int k, int n, float[] a, float[] b, float[] c) {
-        int i = 0;
-        for (; i + 8 <= m; i += 8) {
-            tile8x1(i, j, k, n, a, b, c);
-        }
-        for (; i < m; i++) {
-            row(i, j, 1, k, n, a, b, c);
-        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
     }
 
     /** c[i..i+7, j..j+L) += a[i..i+7, :] · b[:, j..j+L): 8 accumulators. */
-    private static void tile8x1(int i, int j, int k, int n, float[] a, float[] b, float[] c) {
-        int c0 = i * n + j;
-        int c1 = c0 + n;
-        int c2 = c1 + n;
-        int c3 = c2 + n;
-        int c4 = c3 + n;
-        int c5 = c4 + n;
-        int c6 = c5 + n;
-        int c7 = c6 + n;
+    private static void tile8x1(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int c0 = i * ldc + j;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        int c6 = c5 + ldc;
+        int c7 = c6 + ldc;
         FloatVector s00 = FloatVector.fromArray(SP, c, c0);
         FloatVector s10 = FloatVector.fromArray(SP, c, c1);
         FloatVector s20 = FloatVector.fromArray(SP, c, c2);
@@ -202,15 +255,15 @@ final class VectorKernels implements Kernels {
         FloatVector s50 = FloatVector.fromArray(SP, c, c5);
         FloatVector s60 = FloatVector.fromArray(SP, c, c6);
         FloatVector s70 = FloatVector.fromArray(SP, c, c7);
-        int a0 = i * k;
-        int a1 = a0 + k;
-        int a2 = a1 + k;
-        int a3 = a2 + k;
-        int a4 = a3 + k;
-        int a5 = a4 + k;
-        int a6 = a5 + k;
-        int a7 = a6 + k;
-        for (int p = 0, bp = j; p < k; p++, bp += n) {
+        int a0 = i * lda;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int a6 = a5 + lda;
+        int a7 = a6 + lda;
+        for (int p = 0, bp = j; p < k; p++, bp += ldb) {
             FloatVector b0 = FloatVector.fromArray(SP, b, bp);
             s00 = b0.fma(FloatVector.broadcast(SP, a[a0 + p]), s00);
             s10 = b0.fma(FloatVector.broadcast(SP, a[a1 + p]), s10);
@@ -229,6 +282,45 @@ final class VectorKernels implements Kernels {
         s50.intoArray(c, c5);
         s60.intoArray(c, c6);
         s70.intoArray(c, c7);
+    }
+
+    /** c[i..i+3, j..j+L) += a[i..i+3, :] · b[:, j..j+L): 4 accumulators. */
+    private static void tile4x1(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int c0 = i * ldc + j;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
+        FloatVector s10 = FloatVector.fromArray(SP, c, c1);
+        FloatVector s20 = FloatVector.fromArray(SP, c, c2);
+        FloatVector s30 = FloatVector.fromArray(SP, c, c3);
+        int a0 = i * lda;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        for (int p = 0, bp = j; p < k; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(SP, b, bp);
+            s00 = b0.fma(FloatVector.broadcast(SP, a[a0 + p]), s00);
+            s10 = b0.fma(FloatVector.broadcast(SP, a[a1 + p]), s10);
+            s20 = b0.fma(FloatVector.broadcast(SP, a[a2 + p]), s20);
+            s30 = b0.fma(FloatVector.broadcast(SP, a[a3 + p]), s30);
+        }
+        s00.intoArray(c, c0);
+        s10.intoArray(c, c1);
+        s20.intoArray(c, c2);
+        s30.intoArray(c, c3);
+    }
+
+    /** c[i, j..j+L) += a[i, :] · b[:, j..j+L). */
+    private static void tile1x1(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int c0 = i * ldc + j;
+        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
+        int a0 = i * lda;
+        for (int p = 0, bp = j; p < k; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(SP, b, bp);
+            s00 = b0.fma(FloatVector.broadcast(SP, a[a0 + p]), s00);
+        }
+        s00.intoArray(c, c0);
     }
 
     // ---- row-wise element operations: full vectors, then a scalar tail ----
@@ -290,10 +382,10 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void rotate(int m, int n, float[] lamRe, float[] lamIm, float[] x) {
+    public void rotate(int m, int n, int stride, float[] lamRe, float[] lamIm, float[] x) {
         int vn = n - n % L;
         for (int s = 0; s < m; s++) {
-            int o = 2 * s * n;
+            int o = s * stride;
             for (int i = 0; i < vn; i += L) {
                 FloatVector lr = FloatVector.fromArray(SP, lamRe, i);
                 FloatVector li = FloatVector.fromArray(SP, lamIm, i);

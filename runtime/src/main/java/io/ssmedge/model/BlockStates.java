@@ -91,6 +91,8 @@ public abstract class BlockStates implements StreamBlock {
             if (unitMajor) {
                 for (int j = stream; j < xRe[l].length; j += capacity) {
                     xRe[l][j] = 0f;
+                }
+                for (int j = stream; j < xIm[l].length; j += capacity) {
                     xIm[l][j] = 0f;
                 }
             } else {

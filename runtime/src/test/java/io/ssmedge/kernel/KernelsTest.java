@@ -41,7 +41,31 @@ class KernelsTest {
         float[] b = random(r, k * n);
         float[] c = random(r, m * n + 5); // extra tail must stay untouched
         float[] c0 = c.clone();
-        g.mulAdd(m, k, n, a, b, c);
+        if ((m + k + n) % 2 == 0) {
+            g.mulAdd(m, k, n, a, b, c);
+        } else { // the same product through the strided entry point, on padded copies
+            int lda = k + 3;
+            int ldb = n + 5;
+            int ldc = n + 2;
+            float[] ap = new float[m * lda];
+            float[] bp = new float[k * ldb];
+            float[] cp = new float[m * ldc];
+            java.util.Arrays.fill(cp, 7f);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(a, i * k, ap, i * lda, k);
+                System.arraycopy(c, i * n, cp, i * ldc, n);
+            }
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, p * n, bp, p * ldb, n);
+            }
+            g.mulAdd(m, k, n, ap, lda, bp, ldb, cp, ldc);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(cp, i * ldc, c, i * n, n);
+                for (int j = n; j < ldc; j++) {
+                    assertThat(cp[i * ldc + j]).as("padding column").isEqualTo(7f);
+                }
+            }
+        }
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double e = c0[i * n + j];
@@ -105,12 +129,16 @@ class KernelsTest {
         for (int i = 0; i < m * n; i++) {
             assertThat(y[i]).isCloseTo(a[i % n] * x[i], offset(1e-6f));
         }
-        float[] xc = random(r, 2 * m * n); // rows [Re (n) | Im (n)]
+        int stride = 2 * n + 3;
+        float[] xc = random(r, m * stride); // rows [Re (n) | Im (n) | padding (3)]
         float[] x0 = xc.clone();
-        g.rotate(m, n, a, b, xc);
+        g.rotate(m, n, stride, a, b, xc);
         for (int i = 0; i < m; i++) {
+            for (int j = 2 * n; j < stride; j++) {
+                assertThat(xc[i * stride + j]).as("padding").isEqualTo(x0[i * stride + j]);
+            }
             for (int j = 0; j < n; j++) {
-                int re = 2 * i * n + j;
+                int re = i * stride + j;
                 int im = re + n;
                 assertThat(xc[re]).isCloseTo(a[j] * x0[re] - b[j] * x0[im], offset(1e-6f));
                 assertThat(xc[im]).isCloseTo(a[j] * x0[im] + b[j] * x0[re], offset(1e-6f));

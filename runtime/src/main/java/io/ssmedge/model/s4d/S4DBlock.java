@@ -17,7 +17,8 @@ final class S4DBlock extends BlockStates {
     final float[] zT;       // (H, S) SSM input, channel-major
     final float[] yT;       // (H, S) SSM output, channel-major
     final float[] y;        // (S, H) gelu(SSM output)
-    final float[] o;        // (S, 2H) GLU pre-activations
+    final float[] a;        // (S, H) GLU value half
+    final float[] g;        // (S, H) GLU gate half
 
     S4DBlock(S4DModel m, int streams, int[] unitsPerLayer, Kernels kernels) {
         super(streams, m.width(), m.outputSize(), unitsPerLayer, true, true, kernels);
@@ -27,7 +28,8 @@ final class S4DBlock extends BlockStates {
         zT = new float[n];
         yT = new float[n];
         y = new float[n];
-        o = new float[2 * n];
+        a = new float[n];
+        g = new float[n];
     }
 
     @Override

@@ -5,8 +5,9 @@ import io.ssmedge.model.BlockStates;
 
 /**
  * The states of up to S streams of an {@link S5Model}, stream-major: stream s's states of layer l are
- * row s of {@code xRe[l]} (S, 2P_l), real parts then imaginary parts ({@code xIm[l]} is empty), so that
- * for the whole block B̄·u is one (S, H)·(H, 2P) product and C̃·x one (S, 2P)·(2P, H) product.
+ * row s of {@code xRe[l]} (S, span_l): real parts, imaginary parts, zeros up to a multiple of 16
+ * ({@code xIm[l]} is empty), so that for the whole block B̄·u is one (S, H)·(H, span) product and C̃·x
+ * one (S, 2P)·(2P, H) product.
  * Every buffer is allocated here, once.
  */
 final class S5Block extends BlockStates {
@@ -19,8 +20,9 @@ final class S5Block extends BlockStates {
     final float[] t;        // (S, H) gate pre-activation
     final float[] a;        // (S, H) full_glu value branch
 
-    S5Block(S5Model m, int streams, int[] statesPerLayer, Kernels kernels) {
-        super(streams, m.width(), m.outputSize(), doubled(statesPerLayer), false, false, kernels);
+    /** @param spans floats per stream of each layer's state ([Re | Im | zero padding], see S5Layer#span) */
+    S5Block(S5Model m, int streams, int[] spans, Kernels kernels) {
+        super(streams, m.width(), m.outputSize(), spans, false, false, kernels);
         owner = m;
         int n = streams * m.width();
         z = new float[n];
@@ -28,14 +30,6 @@ final class S5Block extends BlockStates {
         g = new float[n];
         t = new float[n];
         a = new float[n];
-    }
-
-    private static int[] doubled(int[] p) {
-        int[] d = new int[p.length];
-        for (int l = 0; l < p.length; l++) {
-            d[l] = 2 * p[l];
-        }
-        return d;
     }
 
     @Override

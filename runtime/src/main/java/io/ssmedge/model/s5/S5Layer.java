@@ -12,11 +12,15 @@ import io.ssmedge.kernel.Rows;
  * P = states of this layer, H = width.
  */
 final class S5Layer {
+    /** Column alignment of B̄ᵀ and of the block states: 16 floats, one AVX-512 vector (two AVX2 vectors). */
+    static final int SPAN_ALIGN = 16;
     final int states;      // P
     final int width;       // H
     final float[] lamRe;   // (P) Re λ̄
     final float[] lamIm;   // (P) Im λ̄
-    final float[] bT;      // (H, 2P) B̄ transposed, Re then Im: bT[h·2P + p] = Re B̄[p, h], bT[h·2P + P + p] = Im B̄[p, h]
+    final int span;        // 2P rounded up to a multiple of 16: floats per stream of this layer's state in a block
+    final float[] bT;      // (H, span) B̄ transposed, Re then Im then zeros: bT[h·span + p] = Re B̄[p, h],
+                           //   bT[h·span + P + p] = Im B̄[p, h]; the zero columns keep B̄u free of vector tails
     final float[] cT;      // (2P, H) C̃ transposed and scaled, Re rows then −Im rows: cT[p·H + h] = c·Re C̃[h, p],
                            //   cT[(P + p)·H + h] = −c·Im C̃[h, p] (c = 2 with conj_sym else 1), so that for
                            //   x = [Re x | Im x] (2P): c·Re(C̃x) = x · cT
@@ -38,11 +42,12 @@ final class S5Layer {
         width = h;
         lamRe = toFloat(disc.lambdaRe());
         lamIm = toFloat(disc.lambdaIm());
-        bT = new float[h * 2 * n];
+        span = (2 * n + SPAN_ALIGN - 1) / SPAN_ALIGN * SPAN_ALIGN;
+        bT = new float[h * span];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < h; k++) {
-                bT[k * 2 * n + i] = (float) disc.bRe()[i * h + k];
-                bT[k * 2 * n + n + i] = (float) disc.bIm()[i * h + k];
+                bT[k * span + i] = (float) disc.bRe()[i * h + k];
+                bT[k * span + n + i] = (float) disc.bIm()[i * h + k];
             }
         }
         float scale = cfg.conjSym() ? 2f : 1f;
@@ -133,7 +138,7 @@ final class S5Layer {
         java.util.Arrays.fill(buIm, 0, n, 0f);
         for (int k = 0; k < w; k++) {
             float zk = z[k];
-            int row = 2 * k * n;
+            int row = k * span;
             for (int i = 0; i < n; i++) {
                 buRe[i] += bT[row + i] * zk;
                 buIm[i] += bT[row + n + i] * zk;
@@ -232,23 +237,23 @@ final class S5Layer {
 
     /**
      * The SSM core for m streams (rows), everything else left out:
-     * the state of a stream is one row [Re x | Im x] (2P), so B̄u and C̃x are one product each:
+     * the state of a stream is one row [Re x | Im x | 0] (span), so B̄u and C̃x are one product each:
      * <pre>
-     *   x ← λ̄ ⊙ x              per state, complex                 (m, 2P)
-     *   x += z · bT             Re and Im of B̄z at once: (m, H)·(H, 2P)
+     *   x ← λ̄ ⊙ x              per state, complex                        (m, 2P)
+     *   x += z · bT             Re and Im of B̄z at once: (m, H)·(H, span)   (padding stays 0)
      *   y  = D ⊙ z + x · cT     (m, 2P)·(2P, H) = D ⊙ z + c·Re(C̃ x)
      * </pre>
      *
      * @param z (m, H) input (not modified)
-     * @param x (m, 2P) states (modified)
+     * @param x (m, span) states (modified)
      * @param y (m, H) output (written)
      */
     void ssmBlock(Kernels kernels, int m, float[] z, float[] x, float[] y) {
         final int n = states;
-        kernels.rotate(m, n, lamRe, lamIm, x);
-        kernels.mulAdd(m, width, 2 * n, z, bT, x);
+        kernels.rotate(m, n, span, lamRe, lamIm, x);
+        kernels.mulAdd(m, width, span, z, width, bT, span, x, span);
         kernels.scaleShift(m, z, width, d, null, y);
-        kernels.mulAdd(m, 2 * n, width, x, cT, y);
+        kernels.mulAdd(m, 2 * n, width, x, span, cT, width, y, width);
     }
 
     /** y = act(y) on m rows, see {@link S5Activation}; tanh-GELU and σ from {@link FastMath}. */

@@ -234,7 +234,11 @@ public final class S5Model implements SsmModel {
 
     @Override
     public StreamBlock newBlock(int streams, Kernels kernels) {
-        return new S5Block(this, streams, params.statesPerLayer(), kernels);
+        int[] spans = new int[layers.length];
+        for (int l = 0; l < layers.length; l++) {
+            spans[l] = layers[l].span;
+        }
+        return new S5Block(this, streams, spans, kernels);
     }
 
     private S5Block own(StreamBlock b) {
