@@ -13,6 +13,13 @@ if [ "${1:-}" = "--quick" ]; then mode=quick; shift; fi
 out="bench/results"
 rm -rf "$out"; mkdir -p "$out"
 
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
+  echo "jdk: $(java -version 2>&1 | head -1)"
+  echo "mode: $mode; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$out/machine.txt"
+
 echo "building bench/target/benchmarks.jar ..." >&2
 mvn -q -o -pl bench -am package -DskipTests 2>/dev/null || mvn -q -pl bench -am package -DskipTests
 jar=bench/target/benchmarks.jar
@@ -37,15 +44,18 @@ if [ "$mode" = quick ]; then
 else
   jmh ceiling 'FmaCeilingBench' -f 1
   jmh gemm 'GemmBench' -f 1
+  jmh elementwise 'ElementwiseBench' -f 1
   jmh latency 'StepLatencyBench' -f 1
   jmh throughput 'ThroughputBench' -f 1 -wi 2 -i 3
   jmh ejml 'EjmlBaselineBench' -f 1
   jmh pruning 'PruningBench' -f 1 -wi 2 -i 3
-  jmh ort 'OrtPeerBench' -f 1
+  jmh ort 'OrtPeerBench' -f 1 -p threads=1,2
 fi
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 
 echo "== memory: heap per 1000 streams" >&2
 java -Xmx4g -XX:+UseSerialGC -Djdk.attach.allowAttachSelf=true -Djol.magicFieldOffset=true \
   -cp "$jar" io.ssmedge.bench.MemoryFootprint 2>/dev/null | tee "$out/memory.md"
 echo
+cat "$out/machine.txt"
 java -cp "$jar" io.ssmedge.bench.Report "$out" 2>/dev/null | tee "$out/report.md"

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class GemmBench {
-    /** m×k×n: a block of 64 streams through B̄u / C̃x / GLU of the large model, and a single stream. */
-    @Param({"64x128x128", "64x128x64", "1x128x128"})
+    /** m×k×n: 64 streams through B̄u (n = 2P), C̃x (k = 2P) and the GLU of the large model, dense and LAST 30 %-pruned (2P ≈ 90, padded 96), and a single stream. */
+    @Param({"64x128x128", "64x128x96", "64x90x128", "1x128x128"})
     public String shape;
 
     @Param({"scalar", "vector"})

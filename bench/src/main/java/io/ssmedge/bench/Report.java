@@ -118,6 +118,16 @@ public final class Report {
             System.out.println(f("| %s | %s | %.0f | %.1f |", r.p("shape"), r.p("kernel"), r.score, fl / r.score));
         }
 
+        System.out.println("\n### Row-wise operations on a (64, 128) block (ElementwiseBench, ns/call)\n");
+        System.out.println("| operation | scalar | vector | vector speed-up |\n|---|---|---|---|");
+        for (String op : new String[]{"geluTanh", "layerNorm", "rotate"}) {
+            Double sc = find("ElementwiseBench." + op, "kernel", "scalar");
+            Double ve = find("ElementwiseBench." + op, "kernel", "vector");
+            if (sc != null && ve != null) {
+                System.out.println(f("| %s | %.0f | %.0f | %.1f× |", op, sc, ve, sc / ve));
+            }
+        }
+
         System.out.println("\n### Single-stream step latency\n\n| model | path | ns/step | vs EJML |\n|---|---|---|---|");
         for (Row r : of("StepLatencyBench.step")) {
             Double ejml = find("EjmlBaselineBench.stream1", "model", r.p("model"));
