@@ -4,30 +4,33 @@ import io.ssmedge.kernel.Kernels;
 import io.ssmedge.model.SsmModel;
 import io.ssmedge.model.StreamBlock;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * N live streams of one model, stepped together: the streams are split into blocks of at most
- * {@code blockSize} ({@link SsmModel#newBlock}), and each {@link #step} runs the blocks on at most
- * {@code workers} threads (the calling thread is one of them). For a gateway that receives one sample
- * per stream per tick. Not thread-safe: one caller at a time.
+ * {@code blockSize} and at most ⌈N / workers⌉ streams ({@link SsmModel#newBlock}), and each
+ * {@link #step} runs the blocks on at most
+ * {@code workers} threads (the calling thread is one of them; the others are daemon threads owned by
+ * the stepper, which spin briefly between steps and then park). For a gateway that receives one sample
+ * per stream per tick. Not thread-safe: one caller at a time; {@link #close} stops the threads.
  */
 public final class BlockStepper implements AutoCloseable {
+    /** Busy-wait iterations (about 50 µs) before a waiting thread parks. */
+    private static final int SPIN = 1000;
     private final SsmModel model;
     private final int streams;       // N
     private final int blockSize;     // streams per block (the last block may hold fewer)
     private final StreamBlock[] blocks;
     private final float[][] u;       // [block] (blockSize, d_input)
     private final float[][] logp;    // [block] (blockSize, d_output)
-    private final ExecutorService pool; // null with one worker
-    private final List<Callable<Void>> shares; // shares 1..workers-1, run on the pool
-    private float[] stepU;           // the arrays of the step in progress
+    private final Thread[] helpers;  // workers 1..w-1 (worker 0 is the caller)
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile int generation; // bumped by each step; helpers run their share when it changes
+    private volatile boolean closed;
+    private volatile RuntimeException failure;
+    private volatile Thread caller;
+    private float[] stepU;           // the arrays of the step in progress (published by the generation write)
     private float[] stepLogp;
 
     public BlockStepper(SsmModel model, int streams, int blockSize, int workers) {
@@ -41,7 +44,8 @@ public final class BlockStepper implements AutoCloseable {
         }
         this.model = model;
         this.streams = streams;
-        this.blockSize = Math.min(blockSize, streams);
+        // blocks of at most blockSize, but at least one per worker when there are enough streams
+        this.blockSize = Math.min(blockSize, (streams + workers - 1) / workers);
         int nb = (streams + this.blockSize - 1) / this.blockSize;
         blocks = new StreamBlock[nb];
         u = new float[nb][];
@@ -52,19 +56,14 @@ public final class BlockStepper implements AutoCloseable {
             logp[b] = new float[this.blockSize * model.outputSize()];
         }
         int w = Math.min(workers, nb);
-        shares = new ArrayList<>();
+        helpers = new Thread[w - 1];
         for (int i = 1; i < w; i++) {
             int share = i;
-            shares.add(() -> {
-                runShare(share, w);
-                return null;
-            });
-        }
-        pool = w == 1 ? null : Executors.newFixedThreadPool(w - 1, r -> {
-            Thread t = new Thread(r, "ssm-edge-step");
+            Thread t = new Thread(() -> helperLoop(share, w), "ssm-edge-step-" + i);
             t.setDaemon(true);
-            return t;
-        });
+            helpers[i - 1] = t;
+            t.start();
+        }
     }
 
     public int streams() {
@@ -72,7 +71,7 @@ public final class BlockStepper implements AutoCloseable {
     }
 
     public int workers() {
-        return shares.size() + 1;
+        return helpers.length + 1;
     }
 
     /** Bytes of all blocks (states and scratch). */
@@ -96,27 +95,62 @@ public final class BlockStepper implements AutoCloseable {
      * @param out     (N, d_output) log-probabilities (written)
      */
     public void step(float[] samples, float[] out) {
+        if (closed) {
+            throw new IllegalStateException("stepper is closed");
+        }
         stepU = samples;
         stepLogp = out;
-        if (pool == null) {
+        if (helpers.length == 0) {
             runShare(0, 1);
             return;
         }
-        try {
-            List<Future<Void>> fs = new ArrayList<>(shares.size());
-            for (Callable<Void> c : shares) {
-                fs.add(pool.submit(c));
+        caller = Thread.currentThread();
+        failure = null;
+        pending.set(helpers.length);
+        generation++; // publishes stepU/stepLogp to the helpers
+        for (Thread t : helpers) {
+            LockSupport.unpark(t);
+        }
+        runShare(0, helpers.length + 1);
+        for (int spins = 0; pending.get() != 0; spins++) {
+            if (spins < SPIN) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(this, 50_000);
             }
-            runShare(0, shares.size() + 1);
-            for (Future<Void> f : fs) {
-                f.get();
+        }
+        RuntimeException f = failure;
+        if (f != null) {
+            throw f;
+        }
+    }
+
+    /**
+     * A helper thread: waits for the next generation (spinning briefly, since steps of a busy gateway
+     * follow each other closely, then parking), runs its share of the blocks, reports done.
+     */
+    private void helperLoop(int share, int workers) {
+        int seen = 0;
+        while (true) {
+            for (int spins = 0; generation == seen && !closed; spins++) {
+                if (spins < SPIN) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("step interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            throw c instanceof RuntimeException ? (RuntimeException) c : new IllegalStateException(c);
+            if (closed) {
+                return;
+            }
+            seen = generation;
+            try {
+                runShare(share, workers);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            if (pending.decrementAndGet() == 0) {
+                LockSupport.unpark(caller);
+            }
         }
     }
 
@@ -133,10 +167,12 @@ public final class BlockStepper implements AutoCloseable {
         }
     }
 
+    /** Stops the helper threads. */
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
+        closed = true;
+        for (Thread t : helpers) {
+            LockSupport.unpark(t);
         }
     }
 }

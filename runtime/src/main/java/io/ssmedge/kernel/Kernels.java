@@ -41,16 +41,16 @@ public interface Kernels {
     void rotate(int m, int n, int stride, float[] lamRe, float[] lamIm, float[] x);
 
     /**
-     * The multi-SISO (S4D) recurrence of one channel's units j ∈ [from, to) over m streams, unit-major
-     * state (row j of x holds the streams, row stride {@code stride}):
+     * The multi-SISO (S4D) recurrence and output of one channel over m streams, its units j ∈ [from, to)
+     * unit-major (row j of x holds the streams, row stride {@code stride}):
      * <pre>
      *   x[j, s] ← λ̄_j·x[j, s] + B̄_j·z[s]            complex
-     *   y[s]   += Re(c_j)·Re x[j, s] + cImNeg_j·Im x[j, s]   (c already holds the factor 2 and −Im)
+     *   y[s]    = D·z[s] + Σ_j Re(c_j)·Re x[j, s] + cImNeg_j·Im x[j, s]   (c already holds the factor 2 and −Im)
      * </pre>
-     * z is read from {@code zT[zo ..]}, y accumulated into {@code yT[zo ..]}.
+     * z is read from {@code zT[zo ..]}, y written to {@code yT[zo ..]}.
      */
     void sisoUnits(int m, int stride, int from, int to, float[] lamRe, float[] lamIm, float[] bRe, float[] bIm,
-                   float[] cRe, float[] cImNeg, float[] xRe, float[] xIm, float[] zT, float[] yT, int zo);
+                   float[] cRe, float[] cImNeg, float d, float[] xRe, float[] xIm, float[] zT, float[] yT, int zo);
 
     /** "scalar" or "vector-&lt;bits&gt;". */
     String name();

@@ -72,7 +72,11 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void sisoUnits(int m, int stride, int from, int to, float[] lamRe, float[] lamIm, float[] bRe, float[] bIm,
-                          float[] cRe, float[] cImNeg, float[] xRe, float[] xIm, float[] zT, float[] yT, int zo) {
+                          float[] cRe, float[] cImNeg, float d, float[] xRe, float[] xIm, float[] zT, float[] yT,
+                          int zo) {
+        for (int s = 0; s < m; s++) {
+            yT[zo + s] = d * zT[zo + s];
+        }
         for (int j = from; j < to; j++) {
             float lr = lamRe[j];
             float li = lamIm[j];

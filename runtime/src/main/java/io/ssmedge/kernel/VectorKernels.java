@@ -400,12 +400,13 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void sisoUnits(int m, int stride, int from, int to, float[] lamRe, float[] lamIm, float[] bRe, float[] bIm,
-                          float[] cRe, float[] cImNeg, float[] xRe, float[] xIm, float[] zT, float[] yT, int zo) {
+                          float[] cRe, float[] cImNeg, float d, float[] xRe, float[] xIm, float[] zT, float[] yT,
+                          int zo) {
         int vm = m - m % L;
         // the streams in vectors of L; y for those lanes stays in registers over the channel's units
         for (int s = 0; s < vm; s += L) {
             FloatVector z = FloatVector.fromArray(SP, zT, zo + s);
-            FloatVector y = FloatVector.fromArray(SP, yT, zo + s);
+            FloatVector y = z.mul(d);
             for (int j = from; j < to; j++) {
                 int xo = j * stride + s;
                 FloatVector xr = FloatVector.fromArray(SP, xRe, xo);
@@ -421,6 +422,9 @@ final class VectorKernels implements Kernels {
             y.intoArray(yT, zo + s);
         }
         if (vm < m) {
+            for (int s = vm; s < m; s++) {
+                yT[zo + s] = d * zT[zo + s];
+            }
             for (int j = from; j < to; j++) {
                 int xo = j * stride;
                 for (int s = vm; s < m; s++) {

@@ -173,13 +173,8 @@ final class S4DLayer {
         final int w = width;
         Rows.transpose(z, m, w, zT, stride);
         for (int ch = 0; ch < w; ch++) {
-            int zo = ch * stride;
-            float dc = d[ch];
-            for (int s = 0; s < m; s++) {
-                yT[zo + s] = dc * zT[zo + s];
-            }
-            kernels.sisoUnits(m, stride, offset[ch], offset[ch + 1], lamRe, lamIm, bRe, bIm, cRe2, cImNeg2, xRe, xIm, zT,
-                    yT, zo);
+            kernels.sisoUnits(m, stride, offset[ch], offset[ch + 1], lamRe, lamIm, bRe, bIm, cRe2, cImNeg2, d[ch], xRe, xIm,
+                    zT, yT, ch * stride);
         }
     }
 }
