@@ -9,7 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * N live streams of one model, stepped together: the streams are split into blocks of at most
- * {@code blockSize} and at most ⌈N / workers⌉ streams ({@link SsmModel#newBlock}), and each
+ * {@code blockSize} and at most max(16, ⌈N / workers⌉) streams ({@link SsmModel#newBlock}), and each
  * {@link #step} runs the blocks on at most
  * {@code workers} threads (the calling thread is one of them; the others are daemon threads owned by
  * the stepper, which spin briefly between steps and then park). For a gateway that receives one sample
@@ -18,6 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class BlockStepper implements AutoCloseable {
     /** Busy-wait iterations (about 50 µs) before a waiting thread parks. */
     private static final int SPIN = 1000;
+    /** Streams are not split over workers into blocks smaller than this (one AVX-512 vector of floats). */
+    private static final int MIN_SPLIT = 16;
     private final SsmModel model;
     private final int streams;       // N
     private final int blockSize;     // streams per block (the last block may hold fewer)
@@ -44,8 +46,10 @@ public final class BlockStepper implements AutoCloseable {
         }
         this.model = model;
         this.streams = streams;
-        // blocks of at most blockSize, but at least one per worker when there are enough streams
-        this.blockSize = Math.min(blockSize, (streams + workers - 1) / workers);
+        // blocks of at most blockSize, and one per worker when there are enough streams, but not below
+        // MIN_SPLIT streams: smaller blocks leave the loops over streams (S4D) without a full vector
+        int perWorker = Math.max(MIN_SPLIT, (streams + workers - 1) / workers);
+        this.blockSize = Math.min(Math.min(blockSize, perWorker), streams);
         int nb = (streams + this.blockSize - 1) / this.blockSize;
         blocks = new StreamBlock[nb];
         u = new float[nb][];
