@@ -23,13 +23,15 @@ rm -rf "$out"; mkdir -p "$out"
 echo "building bench/target/benchmarks.jar ..." >&2
 mvn -q -o -pl bench -am package -DskipTests 2>/dev/null || mvn -q -pl bench -am package -DskipTests
 jar=bench/target/benchmarks.jar
-peers_opt=()
-if [ -n "${SSMEDGE_PEERS:-}" ]; then peers_opt=(-jvmArgsAppend "-Dssmedge.peers=$SSMEDGE_PEERS"); fi
+peers_opt=() # for OrtPeerBench only: -jvmArgsAppend replaces the class's own fork arguments, so repeat them
+if [ -n "${SSMEDGE_PEERS:-}" ]; then
+  peers_opt=(-jvmArgsAppend "--add-modules jdk.incubator.vector -Dssmedge.peers=$SSMEDGE_PEERS")
+fi
 
 jmh() { # name regex args...
   local name="$1"; shift
   echo "== $name: $*" >&2
-  java -jar "$jar" "$@" -rf json -rff "$out/$name.json" "${peers_opt[@]}" "${extra[@]}" 2>&1 | grep -E "^(Benchmark|[A-Z][A-Za-z]+Bench\.|ORT |.*SKIPPED|# Run complete)" || true
+  java -jar "$jar" "$@" -rf json -rff "$out/$name.json" "${extra[@]}" 2>&1 | grep -E "^(Benchmark|[A-Z][A-Za-z]+Bench\.|ORT |.*SKIPPED|# Run complete)" || true
 }
 extra=("$@")
 
@@ -40,7 +42,7 @@ if [ "$mode" = quick ]; then
   jmh throughput 'ThroughputBench' "${q[@]}" -p model=s5-large -p streams=256 -p threads=1,2 -p kernel=vector
   jmh ejml 'EjmlBaselineBench' "${q[@]}" -p model=s5-large
   jmh pruning 'PruningBench.core' "${q[@]}" -p model=s5-large,s4d-large -p variant=dense,masked30,pruned30
-  jmh ort 'OrtPeerBench' "${q[@]}"
+  jmh ort 'OrtPeerBench' "${q[@]}" "${peers_opt[@]}"
 else
   jmh ceiling 'FmaCeilingBench' -f 1
   jmh gemm 'GemmBench' -f 1
@@ -49,7 +51,7 @@ else
   jmh throughput 'ThroughputBench' -f 1 -wi 2 -i 3
   jmh ejml 'EjmlBaselineBench' -f 1
   jmh pruning 'PruningBench' -f 1 -wi 2 -i 3
-  jmh ort 'OrtPeerBench' -f 1 -p threads=1,2
+  jmh ort 'OrtPeerBench' -f 1 -p threads=1,2 "${peers_opt[@]}"
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 
