@@ -2,7 +2,7 @@ package io.ssmedge.inference;
 
 import io.ssmedge.data.WindowSet;
 import io.ssmedge.model.SsmModel;
-import io.ssmedge.model.StreamState;
+import io.ssmedge.model.StreamBlock;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +13,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs many windows through a model, multi-threaded over windows. Each worker owns one stream state
- * and runs the same streaming step as the daemon, resetting at every window start; the result of a
- * window is the output at its last step.
+ * Runs many windows through a model. Windows have equal length, so a block of windows runs in
+ * lockstep through the batched step ({@link SsmModel#stepBlock}); worker threads take blocks of
+ * windows one after another. The result of a window is the output at its last step.
  */
 public final class BatchEvaluator {
-    private static final int CHUNK = 16;
+    /** Windows per block: enough rows for the matrix kernels, small enough to share out over threads. */
+    public static final int DEFAULT_BLOCK = 32;
 
     private BatchEvaluator() {
     }
@@ -34,6 +35,17 @@ public final class BatchEvaluator {
      * @return (N, d_output) log-probabilities
      */
     public static float[] logProbabilities(SsmModel model, WindowSet windows, int threads, Progress progress) {
+        return logProbabilities(model, windows, threads, DEFAULT_BLOCK, progress);
+    }
+
+    /**
+     * @param windows   normalized windows (N, L, d_input)
+     * @param threads   worker threads (≥ 1)
+     * @param blockSize windows stepped together by one worker (≥ 1)
+     * @return (N, d_output) log-probabilities
+     */
+    public static float[] logProbabilities(SsmModel model, WindowSet windows, int threads, int blockSize,
+                                           Progress progress) {
         if (!windows.normalized()) {
             throw new IllegalArgumentException("windows must be normalized first (WindowSet.normalizedWith)");
         }
@@ -41,31 +53,34 @@ public final class BatchEvaluator {
             throw new IllegalArgumentException("windows have " + windows.channels() + " channels, the model takes "
                     + model.inputSize());
         }
+        if (threads < 1 || blockSize < 1) {
+            throw new IllegalArgumentException("threads and block size must be at least 1, got " + threads + ", " + blockSize);
+        }
         int n = windows.count();
         int out = model.outputSize();
         float[] logp = new float[n * out];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
-        int workers = Math.max(1, Math.min(threads, (n + CHUNK - 1) / CHUNK));
+        int blockLen = Math.max(1, Math.min(blockSize, n));
+        int workers = Math.max(1, Math.min(threads, (n + blockLen - 1) / blockLen));
         Runnable work = () -> {
-            StreamState s = model.newState();
-            float[] u = new float[windows.channels()];
-            float[] lp = new float[out];
+            StreamBlock b = model.newBlock(blockLen);
             int d = windows.channels();
+            float[] u = new float[blockLen * d];
+            float[] lp = new float[blockLen * out];
             int len = windows.length();
             float[] x = windows.x();
-            for (int start; (start = next.getAndAdd(CHUNK)) < n; ) {
-                int end = Math.min(n, start + CHUNK);
-                for (int w = start; w < end; w++) {
-                    model.reset(s);
-                    int base = windows.offset(w);
-                    for (int t = 0; t < len; t++) {
-                        System.arraycopy(x, base + t * d, u, 0, d);
-                        model.step(s, u, lp);
+            for (int start; (start = next.getAndAdd(blockLen)) < n; ) {
+                int m = Math.min(n, start + blockLen) - start;
+                b.resetAll();
+                for (int t = 0; t < len; t++) {
+                    for (int s = 0; s < m; s++) {
+                        System.arraycopy(x, windows.offset(start + s) + t * d, u, s * d, d);
                     }
-                    System.arraycopy(lp, 0, logp, w * out, out);
+                    model.stepBlock(b, m, u, lp);
                 }
-                progress.update(done.addAndGet(end - start), n);
+                System.arraycopy(lp, 0, logp, start * out, m * out);
+                progress.update(done.addAndGet(m), n);
             }
         };
         if (workers == 1) {

@@ -10,21 +10,7 @@ public final class Norms {
      * {@code y} may be {@code x}.
      */
     public static void layerNorm(float[] x, int n, float[] scale, float[] bias, float eps, float[] y) {
-        float mean = 0f;
-        for (int i = 0; i < n; i++) {
-            mean += x[i];
-        }
-        mean /= n;
-        float var = 0f;
-        for (int i = 0; i < n; i++) {
-            float dlt = x[i] - mean;
-            var += dlt * dlt;
-        }
-        var /= n;
-        float inv = (float) (1.0 / Math.sqrt(var + eps));
-        for (int i = 0; i < n; i++) {
-            y[i] = (x[i] - mean) * inv * scale[i] + bias[i];
-        }
+        Rows.layerNorm(1, x, n, scale, bias, eps, y);
     }
 
     /** Per-feature affine map y = a ⊙ x + b (BatchNorm at inference, folded). {@code y} may be {@code x}. */
@@ -36,17 +22,6 @@ public final class Norms {
 
     /** log-softmax: out = l − max − log Σ exp(l − max). {@code out} may be {@code logits}. */
     public static void logSoftmax(float[] logits, int n, float[] out) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, logits[i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += Math.exp(logits[i] - max);
-        }
-        float lse = (float) (max + Math.log(sum));
-        for (int i = 0; i < n; i++) {
-            out[i] = logits[i] - lse;
-        }
+        Rows.logSoftmax(1, logits, n, out);
     }
 }

@@ -1,7 +1,9 @@
 package io.ssmedge.model;
 
 import io.ssmedge.kernel.Dense;
+import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Norms;
+import io.ssmedge.kernel.Rows;
 
 /**
  * The part after the layers: pool or last, then the decoder dense and log-softmax.
@@ -49,5 +51,33 @@ public final class ClassifierHead {
         }
         Dense.affine(f, width, kernel, bias, classes, logits);
         Norms.logSoftmax(logits, classes, logp);
+    }
+
+    /**
+     * {@link #readout} for the first m streams of a block, rows s of (·, H) and (·, d_output) arrays.
+     *
+     * @param h      (m, H) this step's features (not modified)
+     * @param pool   (m, H) running feature sums, updated in pool mode (modified)
+     * @param steps  (m) steps since each stream's reset, this one included
+     * @param feat   (m, H) scratch
+     * @param logits (m, d_output) scratch
+     * @param logp   (m, d_output) result
+     */
+    public void readoutBlock(Kernels kernels, int m, float[] h, float[] pool, int[] steps, float[] feat, float[] logits,
+                             float[] logp) {
+        float[] f = h;
+        if (mode == HeadMode.POOL) {
+            for (int s = 0; s < m; s++) {
+                float inv = 1f / steps[s];
+                int o = s * width;
+                for (int k = 0; k < width; k++) {
+                    pool[o + k] += h[o + k];
+                    feat[o + k] = pool[o + k] * inv;
+                }
+            }
+            f = feat;
+        }
+        Rows.affine(kernels, m, f, width, kernel, bias, classes, logits);
+        Rows.logSoftmax(m, logits, classes, logp);
     }
 }

@@ -87,6 +87,26 @@ public interface SsmModel {
      */
     void step(StreamState state, float[] u, float[] logp);
 
+    /** A block of {@code streams} stream states for {@link #stepBlock}, using {@link io.ssmedge.kernel.Kernels#preferred()}. */
+    default StreamBlock newBlock(int streams) {
+        return newBlock(streams, io.ssmedge.kernel.Kernels.preferred());
+    }
+
+    /** A block whose steps use the given matrix kernel (to compare kernels). */
+    StreamBlock newBlock(int streams, io.ssmedge.kernel.Kernels kernels);
+
+    /**
+     * One sample for each of the first {@code active} streams of a block, in lockstep; the same
+     * result per stream as {@link #step} (up to float32 rounding and the fast nonlinearities of
+     * {@link io.ssmedge.kernel.FastMath}). Allocates nothing.
+     *
+     * @param block  states of this model (modified for streams 0..active-1 only)
+     * @param active streams to step, 1 ≤ active ≤ block capacity
+     * @param u      (active, d_input) normalized samples, row s for stream s (not modified)
+     * @param logp   (active, d_output) log-probabilities if each window ended here (written)
+     */
+    void stepBlock(StreamBlock block, int active, float[] u, float[] logp);
+
     /**
      * A physically smaller model keeping only the listed units of each layer (sorted, distinct indices
      * into this model's units); everything else unchanged.

@@ -58,7 +58,7 @@ class WindowedStreamTest {
         assertThat(got).hasSize(n);
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < lp.length; k++) {
-                assertThat(got.get(i)[k]).isEqualTo(batch[i * lp.length + k]);
+                assertThat(got.get(i)[k]).isCloseTo(batch[i * lp.length + k], org.assertj.core.data.Offset.offset(1e-5f));
             }
         }
     }

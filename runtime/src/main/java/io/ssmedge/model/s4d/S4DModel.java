@@ -2,6 +2,8 @@ package io.ssmedge.model.s4d;
 
 import io.ssmedge.format.ModelFormatException;
 import io.ssmedge.kernel.Dense;
+import io.ssmedge.kernel.Kernels;
+import io.ssmedge.kernel.Rows;
 import io.ssmedge.model.ClassifierHead;
 import io.ssmedge.model.ConfigReader;
 import io.ssmedge.model.HeadMode;
@@ -10,6 +12,7 @@ import io.ssmedge.model.KeptUnits;
 import io.ssmedge.model.LayerSystem;
 import io.ssmedge.model.ModelFiles;
 import io.ssmedge.model.SsmModel;
+import io.ssmedge.model.StreamBlock;
 import io.ssmedge.model.StreamState;
 
 import java.nio.file.Path;
@@ -244,6 +247,42 @@ public final class S4DModel implements SsmModel {
         }
         s.steps++;
         head.readout(h, s.pool, s.steps, s.feat, s.logits, logp);
+    }
+
+    /** A block whose dense layers use the given matrix kernel (to compare kernels). */
+    public StreamBlock newBlock(int streams, Kernels kernels) {
+        return new S4DBlock(this, streams, params.unitsPerLayer(), kernels);
+    }
+
+    private S4DBlock own(StreamBlock b) {
+        if (!(b instanceof S4DBlock) || ((S4DBlock) b).owner != this) {
+            throw new IllegalArgumentException("stream block belongs to another model");
+        }
+        return (S4DBlock) b;
+    }
+
+    /** {@link #step} for the first {@code active} streams of a block, see {@link SsmModel#stepBlock}. */
+    @Override
+    public void stepBlock(StreamBlock block, int active, float[] u, float[] logp) {
+        S4DBlock b = own(block);
+        b.encode(active, u, config.dInput(), encW, encB);
+        for (int l = 0; l < layers.length; l++) {
+            layers[l].stepBlock(b, l, active);
+        }
+        b.finish(active, head, logp);
+    }
+
+    /**
+     * For benchmarks: only the SSM core of every layer (λ̄ ⊙ x + B̄·u, 2·Re(C·x) + D·u per unit, over the
+     * ragged layout) for the first {@code active} streams, every layer reading the block's current
+     * features. Advances the recurrent states; outputs are discarded.
+     */
+    public void ssmCoreBlock(StreamBlock block, int active) {
+        S4DBlock b = own(block);
+        b.checkActive(active);
+        for (int l = 0; l < layers.length; l++) {
+            layers[l].ssmBlock(b.kernels, active, b.capacity, b.h, b.zT, b.xRe[l], b.xIm[l], b.yT);
+        }
     }
 
     @Override

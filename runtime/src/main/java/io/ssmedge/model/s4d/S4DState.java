@@ -13,7 +13,8 @@ public final class S4DState implements StreamState {
     final float[] h;      // (H)
     final float[] z;      // (H)
     final float[] y;      // (H)
-    final float[] o;      // (2H)
+    final float[] a;      // (H) GLU value half
+    final float[] g;      // (H) GLU gate half
     final float[] feat;   // (H)
     final float[] logits; // (d_output)
 
@@ -26,7 +27,8 @@ public final class S4DState implements StreamState {
         h = new float[w];
         z = new float[w];
         y = new float[w];
-        o = new float[2 * w];
+        a = new float[w];
+        g = new float[w];
         feat = new float[w];
         logits = new float[m.outputSize()];
     }
@@ -43,7 +45,7 @@ public final class S4DState implements StreamState {
 
     @Override
     public long totalBytes() {
-        return recurrentBytes() + 4L * (h.length + z.length + y.length + o.length + feat.length + logits.length);
+        return recurrentBytes() + 4L * (h.length + z.length + y.length + a.length + g.length + feat.length + logits.length);
     }
 
     void clear() {

@@ -2,21 +2,28 @@ package io.ssmedge.model.s5;
 
 import io.ssmedge.kernel.Activations;
 import io.ssmedge.kernel.Dense;
+import io.ssmedge.kernel.FastMath;
+import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Norms;
+import io.ssmedge.kernel.Rows;
 
 /**
  * One S5 layer's inference weights, discretized and laid out for the step loops (float32).
  * P = states of this layer, H = width.
  */
 final class S5Layer {
+    /** Column alignment of B̄ᵀ and of the block states: 16 floats, one AVX-512 vector (two AVX2 vectors). */
+    static final int SPAN_ALIGN = 16;
     final int states;      // P
     final int width;       // H
     final float[] lamRe;   // (P) Re λ̄
     final float[] lamIm;   // (P) Im λ̄
-    final float[] bTRe;    // (H, P) Re B̄ transposed: bTRe[h·P + p] = Re B̄[p, h]
-    final float[] bTIm;    // (H, P) Im B̄ transposed
-    final float[] cTRe;    // (P, H) c·Re C̃ transposed: cTRe[p·H + h] = c·Re C̃[h, p], c = 2 with conj_sym else 1
-    final float[] cTImNeg; // (P, H) −c·Im C̃ transposed, so Re(c·C̃x) = Σ_p cTRe·Re x + cTImNeg·Im x
+    final int span;        // 2P rounded up to a multiple of 16: floats per stream of this layer's state in a block
+    final float[] bT;      // (H, span) B̄ transposed, Re then Im then zeros: bT[h·span + p] = Re B̄[p, h],
+                           //   bT[h·span + P + p] = Im B̄[p, h]; the zero columns keep B̄u free of vector tails
+    final float[] cT;      // (2P, H) C̃ transposed and scaled, Re rows then −Im rows: cT[p·H + h] = c·Re C̃[h, p],
+                           //   cT[(P + p)·H + h] = −c·Im C̃[h, p] (c = 2 with conj_sym else 1), so that for
+                           //   x = [Re x | Im x] (2P): c·Re(C̃x) = x · cT
     final float[] d;       // (H) feed-through
     final boolean layerNorm;
     final float[] normA;   // (H) LayerNorm scale, or folded BatchNorm a = scale/√(var + ε)
@@ -35,21 +42,20 @@ final class S5Layer {
         width = h;
         lamRe = toFloat(disc.lambdaRe());
         lamIm = toFloat(disc.lambdaIm());
-        bTRe = new float[h * n];
-        bTIm = new float[h * n];
+        span = (2 * n + SPAN_ALIGN - 1) / SPAN_ALIGN * SPAN_ALIGN;
+        bT = new float[h * span];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < h; k++) {
-                bTRe[k * n + i] = (float) disc.bRe()[i * h + k];
-                bTIm[k * n + i] = (float) disc.bIm()[i * h + k];
+                bT[k * span + i] = (float) disc.bRe()[i * h + k];
+                bT[k * span + n + i] = (float) disc.bIm()[i * h + k];
             }
         }
         float scale = cfg.conjSym() ? 2f : 1f;
-        cTRe = new float[n * h];
-        cTImNeg = new float[n * h];
+        cT = new float[2 * n * h];
         for (int k = 0; k < h; k++) {
             for (int i = 0; i < n; i++) {
-                cTRe[i * h + k] = scale * p.c()[(k * n + i) * 2];
-                cTImNeg[i * h + k] = -scale * p.c()[(k * n + i) * 2 + 1];
+                cT[i * h + k] = scale * p.c()[(k * n + i) * 2];
+                cT[(n + i) * h + k] = -scale * p.c()[(k * n + i) * 2 + 1];
             }
         }
         d = p.d();
@@ -83,7 +89,7 @@ final class S5Layer {
     }
 
     long bytes() {
-        long n = lamRe.length + lamIm.length + bTRe.length + bTIm.length + cTRe.length + cTImNeg.length + d.length
+        long n = lamRe.length + lamIm.length + bT.length + cT.length + d.length
                 + normA.length + normB.length;
         n += len(out1W) + len(out1B) + len(out2W) + len(out2B);
         return 4 * n;
@@ -132,10 +138,10 @@ final class S5Layer {
         java.util.Arrays.fill(buIm, 0, n, 0f);
         for (int k = 0; k < w; k++) {
             float zk = z[k];
-            int row = k * n;
+            int row = k * span;
             for (int i = 0; i < n; i++) {
-                buRe[i] += bTRe[row + i] * zk;
-                buIm[i] += bTIm[row + i] * zk;
+                buRe[i] += bT[row + i] * zk;
+                buIm[i] += bT[row + n + i] * zk;
             }
         }
         // x = λ̄ ⊙ x + Bu   (complex multiply per state)
@@ -152,9 +158,10 @@ final class S5Layer {
         for (int i = 0; i < n; i++) {
             float xr = xRe[off + i];
             float xi = xIm[off + i];
-            int row = i * w;
+            int re = i * w;
+            int im = (n + i) * w;
             for (int k = 0; k < w; k++) {
-                y[k] += cTRe[row + k] * xr + cTImNeg[row + k] * xi;
+                y[k] += cT[re + k] * xr + cT[im + k] * xi;
             }
         }
         activate(y, s);
@@ -196,6 +203,83 @@ final class S5Layer {
                 for (int k = 0; k < w; k++) {
                     y[k] = s.a[k] * Activations.sigmoid(t[k]);
                 }
+        }
+    }
+
+    // ---- batched step over the first m streams of a block (rows of (S, ·) arrays) ----
+
+    private void normRows(Kernels k, int m, float[] x, float[] out) {
+        if (layerNorm) {
+            k.layerNorm(m, x, width, normA, normB, S5Config.LAYER_NORM_EPS, out);
+        } else {
+            k.scaleShift(m, x, width, normA, normB, out);
+        }
+    }
+
+    /** {@link #step} for m streams at once: the same equations with (m, H) feature blocks. */
+    void stepBlock(S5Block b, int layer, int m) {
+        float[] h = b.h;
+        float[] z = h; // post-norm: the SSM reads h itself, and h is also the skip branch
+        if (prenorm) {
+            normRows(b.kernels, m, h, b.z);
+            z = b.z;
+        }
+        ssmBlock(b.kernels, m, z, b.xRe[layer], b.y);
+        activateBlock(b, m);
+        float[] y = b.y;
+        for (int i = 0, e = m * width; i < e; i++) {
+            h[i] += y[i];
+        }
+        if (!prenorm) {
+            normRows(b.kernels, m, h, h);
+        }
+    }
+
+    /**
+     * The SSM core for m streams (rows), everything else left out:
+     * the state of a stream is one row [Re x | Im x | 0] (span), so B̄u and C̃x are one product each:
+     * <pre>
+     *   x ← λ̄ ⊙ x              per state, complex                        (m, 2P)
+     *   x += z · bT             Re and Im of B̄z at once: (m, H)·(H, span)   (padding stays 0)
+     *   y  = D ⊙ z + x · cT     (m, 2P)·(2P, H) = D ⊙ z + c·Re(C̃ x)
+     * </pre>
+     *
+     * @param z (m, H) input (not modified)
+     * @param x (m, span) states (modified)
+     * @param y (m, H) output (written)
+     */
+    void ssmBlock(Kernels kernels, int m, float[] z, float[] x, float[] y) {
+        final int n = states;
+        kernels.rotate(m, n, span, lamRe, lamIm, x);
+        kernels.mulAdd(m, width, span, z, width, bT, span, x, span);
+        kernels.scaleShift(m, z, width, d, null, y);
+        kernels.mulAdd(m, 2 * n, width, x, span, cT, width, y, width);
+    }
+
+    /** y = act(y) on m rows, see {@link S5Activation}; tanh-GELU and σ from {@link FastMath}. */
+    private void activateBlock(S5Block b, int m) {
+        final int w = width;
+        final int e = m * w;
+        float[] y = b.y;
+        float[] g = b.g;
+        float[] t = b.t;
+        FastMath.geluTanh(y, e, g);
+        switch (activation) {
+            case GELU:
+                System.arraycopy(g, 0, y, 0, e);
+                break;
+            case HALF_GLU1: // y = g·σ(out2(g))
+                Rows.affine(b.kernels, m, g, w, out2W, out2B, w, t);
+                FastMath.gate(g, t, e, y);
+                break;
+            case HALF_GLU2: // y = y·σ(out2(g))
+                Rows.affine(b.kernels, m, g, w, out2W, out2B, w, t);
+                FastMath.gate(y, t, e, y);
+                break;
+            default: // FULL_GLU: y = out1(g)·σ(out2(g))
+                Rows.affine(b.kernels, m, g, w, out1W, out1B, w, b.a);
+                Rows.affine(b.kernels, m, g, w, out2W, out2B, w, t);
+                FastMath.gate(b.a, t, e, y);
         }
     }
 }

@@ -2,6 +2,8 @@ package io.ssmedge.model.s5;
 
 import io.ssmedge.format.ModelFormatException;
 import io.ssmedge.kernel.Dense;
+import io.ssmedge.kernel.Kernels;
+import io.ssmedge.kernel.Rows;
 import io.ssmedge.model.ClassifierHead;
 import io.ssmedge.model.ConfigReader;
 import io.ssmedge.model.HeadMode;
@@ -10,6 +12,7 @@ import io.ssmedge.model.KeptUnits;
 import io.ssmedge.model.LayerSystem;
 import io.ssmedge.model.ModelFiles;
 import io.ssmedge.model.SsmModel;
+import io.ssmedge.model.StreamBlock;
 import io.ssmedge.model.StreamState;
 
 import java.nio.file.Path;
@@ -227,6 +230,46 @@ public final class S5Model implements SsmModel {
         }
         s.steps++;
         head.readout(h, s.pool, s.steps, s.feat, s.logits, logp);
+    }
+
+    @Override
+    public StreamBlock newBlock(int streams, Kernels kernels) {
+        int[] spans = new int[layers.length];
+        for (int l = 0; l < layers.length; l++) {
+            spans[l] = layers[l].span;
+        }
+        return new S5Block(this, streams, spans, kernels);
+    }
+
+    private S5Block own(StreamBlock b) {
+        if (!(b instanceof S5Block) || ((S5Block) b).owner != this) {
+            throw new IllegalArgumentException("stream block belongs to another model");
+        }
+        return (S5Block) b;
+    }
+
+    /** {@link #step} for the first {@code active} streams of a block, see {@link SsmModel#stepBlock}. */
+    @Override
+    public void stepBlock(StreamBlock block, int active, float[] u, float[] logp) {
+        S5Block b = own(block);
+        b.encode(active, u, config.dInput(), encW, encB);
+        for (int l = 0; l < layers.length; l++) {
+            layers[l].stepBlock(b, l, active);
+        }
+        b.finish(active, head, logp);
+    }
+
+    /**
+     * For benchmarks: only the SSM core of every layer (λ̄ ⊙ x, B̄·u, C̃·x, D ⊙ u) for the first
+     * {@code active} streams, every layer reading the block's current features as its input. Advances
+     * the recurrent states; the layer outputs are discarded.
+     */
+    public void ssmCoreBlock(StreamBlock block, int active) {
+        S5Block b = own(block);
+        b.checkActive(active);
+        for (int l = 0; l < layers.length; l++) {
+            layers[l].ssmBlock(b.kernels, active, b.h, b.xRe[l], b.y);
+        }
     }
 
     @Override

@@ -1,0 +1,32 @@
+package io.ssmedge.kernel;
+
+/** Resolves the optional Vector API kernel once, without touching the incubator module unless it is loaded. */
+final class KernelSelector {
+    static final Kernels VECTOR = loadVector();
+    static final Kernels PREFERRED = choose();
+
+    private KernelSelector() {
+    }
+
+    private static Kernels loadVector() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return null;
+        }
+        try {
+            return (Kernels) Class.forName("io.ssmedge.kernel.VectorKernels").getDeclaredField("INSTANCE").get(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static Kernels choose() {
+        if (!Boolean.getBoolean("ssmedge.vector")) {
+            return ScalarKernels.INSTANCE;
+        }
+        if (VECTOR == null) {
+            System.err.println("ssm-edge: -Dssmedge.vector=true needs --add-modules jdk.incubator.vector; using the scalar kernels");
+            return ScalarKernels.INSTANCE;
+        }
+        return VECTOR;
+    }
+}

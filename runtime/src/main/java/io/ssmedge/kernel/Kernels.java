@@ -1,0 +1,71 @@
+package io.ssmedge.kernel;
+
+/**
+ * The loops of the batched step over a block of m streams, rows of row-major (m, ·) arrays: the matrix
+ * product c(m, n) += a(m, k) · b(k, n) (contiguous rows: row i of a at i·k, of b and c at i·n), which
+ * with m = streams is B̄·u, C̃·x and every dense layer, and the row-wise element operations around it.
+ *
+ * <p>{@link ScalarKernels} is the default; {@link #vector()} gives the Java Vector API kernel when the
+ * {@code jdk.incubator.vector} module is present ({@code --add-modules jdk.incubator.vector}). Which
+ * one {@link #preferred()} returns is chosen by the system property {@code ssmedge.vector}
+ * ({@code true}: vector when available, else scalar with a warning on stderr; default: scalar).
+ */
+public interface Kernels {
+    /**
+     * c += a·b.
+     *
+     * @param a (m, k) (not modified)
+     * @param b (k, n) (not modified)
+     * @param c (m, n) (modified; must not alias a or b)
+     */
+    default void mulAdd(int m, int k, int n, float[] a, float[] b, float[] c) {
+        mulAdd(m, k, n, a, k, b, n, c, n);
+    }
+
+    /**
+     * c += a·b with row strides: element (i, p) of a at i·lda + p, (p, j) of b at p·ldb + j, (i, j) of c
+     * at i·ldc + j (lda ≥ k, ldb ≥ n, ldc ≥ n). Columns n.. of c are not touched.
+     */
+    void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc);
+
+    /** LayerNorm of every row of x (m, n) into y, see {@link Norms#layerNorm}; {@code y} may be {@code x}. */
+    void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y);
+
+    /** y = a ⊙ x (+ b when b is not null) on every row of (m, n); {@code y} may be {@code x}. */
+    void scaleShift(int m, float[] x, int n, float[] a, float[] b, float[] y);
+
+    /**
+     * x ← λ̄ ⊙ x on every row of x (m rows at stride {@code stride} ≥ 2n), each row n real parts then n
+     * imaginary parts (then padding, not touched): the diagonal recurrence step.
+     */
+    void rotate(int m, int n, int stride, float[] lamRe, float[] lamIm, float[] x);
+
+    /**
+     * The multi-SISO (S4D) recurrence and output of one channel over m streams, its units j ∈ [from, to)
+     * unit-major (row j of x holds the streams, row stride {@code stride}):
+     * <pre>
+     *   x[j, s] ← λ̄_j·x[j, s] + B̄_j·z[s]            complex
+     *   y[s]    = D·z[s] + Σ_j Re(c_j)·Re x[j, s] + cImNeg_j·Im x[j, s]   (c already holds the factor 2 and −Im)
+     * </pre>
+     * z is read from {@code zT[zo ..]}, y written to {@code yT[zo ..]}.
+     */
+    void sisoUnits(int m, int stride, int from, int to, float[] lamRe, float[] lamIm, float[] bRe, float[] bIm,
+                   float[] cRe, float[] cImNeg, float d, float[] xRe, float[] xIm, float[] zT, float[] yT, int zo);
+
+    /** "scalar" or "vector-&lt;bits&gt;". */
+    String name();
+
+    static Kernels scalar() {
+        return ScalarKernels.INSTANCE;
+    }
+
+    /** The Vector API kernel, or null when the incubator module is not loaded in this JVM. */
+    static Kernels vector() {
+        return KernelSelector.VECTOR;
+    }
+
+    /** The kernel selected by {@code -Dssmedge.vector=true|false} (default false). */
+    static Kernels preferred() {
+        return KernelSelector.PREFERRED;
+    }
+}

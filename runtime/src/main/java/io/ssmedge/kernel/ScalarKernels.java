@@ -1,0 +1,105 @@
+package io.ssmedge.kernel;
+
+/**
+ * Plain-Java {@link Kernels}. The product: per row of c, four rows of b at a time are combined in one pass over c
+ * (c[i, :] += a[i,p]·b[p, :] + … + a[i,p+3]·b[p+3, :]), a loop C2 vectorizes over the columns.
+ */
+final class ScalarKernels implements Kernels {
+    static final ScalarKernels INSTANCE = new ScalarKernels();
+
+    private ScalarKernels() {
+    }
+
+    @Override
+    public void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = i * ldc;
+            int ai = i * lda;
+            int p = 0;
+            for (; p + 3 < k; p += 4) {
+                float a0 = a[ai + p];
+                float a1 = a[ai + p + 1];
+                float a2 = a[ai + p + 2];
+                float a3 = a[ai + p + 3];
+                int b0 = p * ldb;
+                int b1 = b0 + ldb;
+                int b2 = b1 + ldb;
+                int b3 = b2 + ldb;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+                }
+            }
+            for (; p < k; p++) {
+                float a0 = a[ai + p];
+                int b0 = p * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += a0 * b[b0 + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y) {
+        Rows.layerNorm(m, x, n, scale, bias, eps, y);
+    }
+
+    @Override
+    public void scaleShift(int m, float[] x, int n, float[] a, float[] b, float[] y) {
+        if (b == null) {
+            Rows.scale(m, x, n, a, y);
+        } else {
+            Rows.scaleShift(m, x, n, a, b, y);
+        }
+    }
+
+    @Override
+    public void rotate(int m, int n, int stride, float[] lamRe, float[] lamIm, float[] x) {
+        for (int s = 0; s < m; s++) {
+            rotateTail(0, n, s * stride, lamRe, lamIm, x);
+        }
+    }
+
+    /** States from..n-1 of the row at offset o (shared with the vector kernel's tail). */
+    static void rotateTail(int from, int n, int o, float[] lamRe, float[] lamIm, float[] x) {
+        for (int i = from; i < n; i++) {
+            float xr = x[o + i];
+            float xi = x[o + n + i];
+            x[o + i] = lamRe[i] * xr - lamIm[i] * xi;
+            x[o + n + i] = lamRe[i] * xi + lamIm[i] * xr;
+        }
+    }
+
+    @Override
+    public void sisoUnits(int m, int stride, int from, int to, float[] lamRe, float[] lamIm, float[] bRe, float[] bIm,
+                          float[] cRe, float[] cImNeg, float d, float[] xRe, float[] xIm, float[] zT, float[] yT,
+                          int zo) {
+        for (int s = 0; s < m; s++) {
+            yT[zo + s] = d * zT[zo + s];
+        }
+        for (int j = from; j < to; j++) {
+            float lr = lamRe[j];
+            float li = lamIm[j];
+            float br = bRe[j];
+            float bi = bIm[j];
+            float cr = cRe[j];
+            float ci = cImNeg[j];
+            int xo = j * stride;
+            for (int s = 0; s < m; s++) {
+                float xr = xRe[xo + s];
+                float xi = xIm[xo + s];
+                float zc = zT[zo + s];
+                float nr = lr * xr - li * xi + br * zc;
+                float ni = lr * xi + li * xr + bi * zc;
+                xRe[xo + s] = nr;
+                xIm[xo + s] = ni;
+                yT[zo + s] += cr * nr + ci * ni;
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+}

@@ -1,0 +1,443 @@
+package io.ssmedge.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Register-blocked {@link Kernels} on the Java Vector API (incubator; loaded only through
+ * {@link Kernels#vector()}). The product keeps a tile of c in registers for the whole k loop: an 8-row ×
+ * 2-vector tile is 16 accumulators (per p: two vectors of row p of b, eight broadcasts of a[i..i+7, p],
+ * sixteen FMAs); rows left over go through 4-row and single-row tiles, columns that do not fill two
+ * vectors through one-vector tiles, the last partial vector through zero-padded scratch. The tiles are
+ * written out by hand (one method per shape) because C2 keeps vectors in registers only as locals.
+ */
+final class VectorKernels implements Kernels {
+    static final VectorKernels INSTANCE = new VectorKernels();
+    private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
+    private static final int L = SP.length();
+    /** Per-thread [0] (k, L) and [1] (m, L) scratch for the column tail; grows once, then reused. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
+
+    private VectorKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + SP.vectorBitSize();
+    }
+
+    @Override
+    public void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            strip2(j, m, k, a, lda, b, ldb, c, ldc);
+        }
+        for (; j + L <= n; j += L) {
+            strip1(j, m, k, a, lda, b, ldb, c, ldc);
+        }
+        if (j < n) {
+            tail(j, m, k, n, a, lda, b, ldb, c, ldc);
+        }
+    }
+
+    /**
+     * Columns j..n-1 (fewer than L): copied into zero-padded per-thread scratch of width L, run through
+     * the one-vector kernel there, copied back. (Masked vector loads are not intrinsified on JDK 17.)
+     */
+    private static void tail(int j, int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int w = n - j;
+        float[][] sc = SCRATCH.get();
+        if (sc[0].length < k * L) {
+            sc[0] = new float[k * L];
+        }
+        if (sc[1].length < m * L) {
+            sc[1] = new float[m * L];
+        }
+        float[] bt = sc[0];
+        float[] ct = sc[1];
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b, p * ldb + j, bt, p * L, w);
+        }
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(c, i * ldc + j, ct, i * L, w);
+        }
+        strip1(0, m, k, a, lda, bt, L, ct, L);
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(ct, i * L, c, i * ldc + j, w);
+        }
+    }
+
+    /** Columns j..j+2L of rows 0..m-1: 8-row tiles, then 4-row tiles, then single rows. */
+    private static void strip2(int j, int m, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int i = 0;
+        for (; i + 8 <= m; i += 8) {
+            tile8x2(i, j, k, a, lda, b, ldb, c, ldc);
+        }
+        for (; i + 4 <= m; i += 4) {
+            tile4x2(i, j, k, a, lda, b, ldb, c, ldc);
+        }
+        for (; i < m; i++) {
+            tile1x2(i, j, k, a, lda, b, ldb, c, ldc);
+        }
+    }
+
+    /** Columns j..j+L of rows 0..m-1: 8-row tiles, then 4-row tiles, then single rows. */
+    private static void strip1(int j, int m, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int i = 0;
+        for (; i + 8 <= m; i += 8) {
+            tile8x1(i, j, k, a, lda, b, ldb, c, ldc);
+        }
+        for (; i + 4 <= m; i += 4) {
+            tile4x1(i, j, k, a, lda, b, ldb, c, ldc);
+        }
+        for (; i < m; i++) {
+            tile1x1(i, j, k, a, lda, b, ldb, c, ldc);
+        }
+    }
+
+    /** c[i..i+7, j..j+2L) += a[i..i+7, :] · b[:, j..j+2L): 16 accumulators. */
+    private static void tile8x2(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int c0 = i * ldc + j;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        int c6 = c5 + ldc;
+        int c7 = c6 + ldc;
+        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
+        FloatVector s01 = FloatVector.fromArray(SP, c, c0 + L);
+        FloatVector s10 = FloatVector.fromArray(SP, c, c1);
+        FloatVector s11 = FloatVector.fromArray(SP, c, c1 + L);
+        FloatVector s20 = FloatVector.fromArray(SP, c, c2);
+        FloatVector s21 = FloatVector.fromArray(SP, c, c2 + L);
+        FloatVector s30 = FloatVector.fromArray(SP, c, c3);
+        FloatVector s31 = FloatVector.fromArray(SP, c, c3 + L);
+        FloatVector s40 = FloatVector.fromArray(SP, c, c4);
+        FloatVector s41 = FloatVector.fromArray(SP, c, c4 + L);
+        FloatVector s50 = FloatVector.fromArray(SP, c, c5);
+        FloatVector s51 = FloatVector.fromArray(SP, c, c5 + L);
+        FloatVector s60 = FloatVector.fromArray(SP, c, c6);
+        FloatVector s61 = FloatVector.fromArray(SP, c, c6 + L);
+        FloatVector s70 = FloatVector.fromArray(SP, c, c7);
+        FloatVector s71 = FloatVector.fromArray(SP, c, c7 + L);
+        int a0 = i * lda;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int a6 = a5 + lda;
+        int a7 = a6 + lda;
+        for (int p = 0, bp = j; p < k; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(SP, b, bp);
+            FloatVector b1 = FloatVector.fromArray(SP, b, bp + L);
+            FloatVector v0 = FloatVector.broadcast(SP, a[a0 + p]);
+            s00 = b0.fma(v0, s00);
+            s01 = b1.fma(v0, s01);
+            FloatVector v1 = FloatVector.broadcast(SP, a[a1 + p]);
+            s10 = b0.fma(v1, s10);
+            s11 = b1.fma(v1, s11);
+            FloatVector v2 = FloatVector.broadcast(SP, a[a2 + p]);
+            s20 = b0.fma(v2, s20);
+            s21 = b1.fma(v2, s21);
+            FloatVector v3 = FloatVector.broadcast(SP, a[a3 + p]);
+            s30 = b0.fma(v3, s30);
+            s31 = b1.fma(v3, s31);
+            FloatVector v4 = FloatVector.broadcast(SP, a[a4 + p]);
+            s40 = b0.fma(v4, s40);
+            s41 = b1.fma(v4, s41);
+            FloatVector v5 = FloatVector.broadcast(SP, a[a5 + p]);
+            s50 = b0.fma(v5, s50);
+            s51 = b1.fma(v5, s51);
+            FloatVector v6 = FloatVector.broadcast(SP, a[a6 + p]);
+            s60 = b0.fma(v6, s60);
+            s61 = b1.fma(v6, s61);
+            FloatVector v7 = FloatVector.broadcast(SP, a[a7 + p]);
+            s70 = b0.fma(v7, s70);
+            s71 = b1.fma(v7, s71);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + L);
+        s60.intoArray(c, c6);
+        s61.intoArray(c, c6 + L);
+        s70.intoArray(c, c7);
+        s71.intoArray(c, c7 + L);
+    }
+
+    /** c[i..i+3, j..j+2L) += a[i..i+3, :] · b[:, j..j+2L): 8 accumulators. */
+    private static void tile4x2(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int c0 = i * ldc + j;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
+        FloatVector s01 = FloatVector.fromArray(SP, c, c0 + L);
+        FloatVector s10 = FloatVector.fromArray(SP, c, c1);
+        FloatVector s11 = FloatVector.fromArray(SP, c, c1 + L);
+        FloatVector s20 = FloatVector.fromArray(SP, c, c2);
+        FloatVector s21 = FloatVector.fromArray(SP, c, c2 + L);
+        FloatVector s30 = FloatVector.fromArray(SP, c, c3);
+        FloatVector s31 = FloatVector.fromArray(SP, c, c3 + L);
+        int a0 = i * lda;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        for (int p = 0, bp = j; p < k; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(SP, b, bp);
+            FloatVector b1 = FloatVector.fromArray(SP, b, bp + L);
+            FloatVector v0 = FloatVector.broadcast(SP, a[a0 + p]);
+            s00 = b0.fma(v0, s00);
+            s01 = b1.fma(v0, s01);
+            FloatVector v1 = FloatVector.broadcast(SP, a[a1 + p]);
+            s10 = b0.fma(v1, s10);
+            s11 = b1.fma(v1, s11);
+            FloatVector v2 = FloatVector.broadcast(SP, a[a2 + p]);
+            s20 = b0.fma(v2, s20);
+            s21 = b1.fma(v2, s21);
+            FloatVector v3 = FloatVector.broadcast(SP, a[a3 + p]);
+            s30 = b0.fma(v3, s30);
+            s31 = b1.fma(v3, s31);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+    }
+
+    /** c[i, j..j+2L) += a[i, :] · b[:, j..j+2L). */
+    private static void tile1x2(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int c0 = i * ldc + j;
+        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
+        FloatVector s01 = FloatVector.fromArray(SP, c, c0 + L);
+        int a0 = i * lda;
+        for (int p = 0, bp = j; p < k; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(SP, b, bp);
+            FloatVector b1 = FloatVector.fromArray(SP, b, bp + L);
+            FloatVector v0 = FloatVector.broadcast(SP, a[a0 + p]);
+            s00 = b0.fma(v0, s00);
+            s01 = b1.fma(v0, s01);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+    }
+
+    /** c[i..i+7, j..j+L) += a[i..i+7, :] · b[:, j..j+L): 8 accumulators. */
+    private static void tile8x1(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int c0 = i * ldc + j;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        int c6 = c5 + ldc;
+        int c7 = c6 + ldc;
+        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
+        FloatVector s10 = FloatVector.fromArray(SP, c, c1);
+        FloatVector s20 = FloatVector.fromArray(SP, c, c2);
+        FloatVector s30 = FloatVector.fromArray(SP, c, c3);
+        FloatVector s40 = FloatVector.fromArray(SP, c, c4);
+        FloatVector s50 = FloatVector.fromArray(SP, c, c5);
+        FloatVector s60 = FloatVector.fromArray(SP, c, c6);
+        FloatVector s70 = FloatVector.fromArray(SP, c, c7);
+        int a0 = i * lda;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int a6 = a5 + lda;
+        int a7 = a6 + lda;
+        for (int p = 0, bp = j; p < k; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(SP, b, bp);
+            s00 = b0.fma(FloatVector.broadcast(SP, a[a0 + p]), s00);
+            s10 = b0.fma(FloatVector.broadcast(SP, a[a1 + p]), s10);
+            s20 = b0.fma(FloatVector.broadcast(SP, a[a2 + p]), s20);
+            s30 = b0.fma(FloatVector.broadcast(SP, a[a3 + p]), s30);
+            s40 = b0.fma(FloatVector.broadcast(SP, a[a4 + p]), s40);
+            s50 = b0.fma(FloatVector.broadcast(SP, a[a5 + p]), s50);
+            s60 = b0.fma(FloatVector.broadcast(SP, a[a6 + p]), s60);
+            s70 = b0.fma(FloatVector.broadcast(SP, a[a7 + p]), s70);
+        }
+        s00.intoArray(c, c0);
+        s10.intoArray(c, c1);
+        s20.intoArray(c, c2);
+        s30.intoArray(c, c3);
+        s40.intoArray(c, c4);
+        s50.intoArray(c, c5);
+        s60.intoArray(c, c6);
+        s70.intoArray(c, c7);
+    }
+
+    /** c[i..i+3, j..j+L) += a[i..i+3, :] · b[:, j..j+L): 4 accumulators. */
+    private static void tile4x1(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int c0 = i * ldc + j;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
+        FloatVector s10 = FloatVector.fromArray(SP, c, c1);
+        FloatVector s20 = FloatVector.fromArray(SP, c, c2);
+        FloatVector s30 = FloatVector.fromArray(SP, c, c3);
+        int a0 = i * lda;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        for (int p = 0, bp = j; p < k; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(SP, b, bp);
+            s00 = b0.fma(FloatVector.broadcast(SP, a[a0 + p]), s00);
+            s10 = b0.fma(FloatVector.broadcast(SP, a[a1 + p]), s10);
+            s20 = b0.fma(FloatVector.broadcast(SP, a[a2 + p]), s20);
+            s30 = b0.fma(FloatVector.broadcast(SP, a[a3 + p]), s30);
+        }
+        s00.intoArray(c, c0);
+        s10.intoArray(c, c1);
+        s20.intoArray(c, c2);
+        s30.intoArray(c, c3);
+    }
+
+    /** c[i, j..j+L) += a[i, :] · b[:, j..j+L). */
+    private static void tile1x1(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        int c0 = i * ldc + j;
+        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
+        int a0 = i * lda;
+        for (int p = 0, bp = j; p < k; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(SP, b, bp);
+            s00 = b0.fma(FloatVector.broadcast(SP, a[a0 + p]), s00);
+        }
+        s00.intoArray(c, c0);
+    }
+
+    // ---- row-wise element operations: full vectors, then a scalar tail ----
+
+    @Override
+    public void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y) {
+        int vn = n - n % L;
+        for (int i = 0; i < m; i++) {
+            int o = i * n;
+            FloatVector acc = FloatVector.zero(SP);
+            for (int j = 0; j < vn; j += L) {
+                acc = acc.add(FloatVector.fromArray(SP, x, o + j));
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (int j = vn; j < n; j++) {
+                sum += x[o + j];
+            }
+            float mean = sum / n;
+            FloatVector vm = FloatVector.broadcast(SP, mean);
+            acc = FloatVector.zero(SP);
+            for (int j = 0; j < vn; j += L) {
+                FloatVector d = FloatVector.fromArray(SP, x, o + j).sub(vm);
+                acc = d.fma(d, acc);
+            }
+            float var = acc.reduceLanes(VectorOperators.ADD);
+            for (int j = vn; j < n; j++) {
+                float d = x[o + j] - mean;
+                var += d * d;
+            }
+            var /= n;
+            float inv = (float) (1.0 / Math.sqrt(var + eps));
+            FloatVector vi = FloatVector.broadcast(SP, inv);
+            for (int j = 0; j < vn; j += L) {
+                FloatVector v = FloatVector.fromArray(SP, x, o + j).sub(vm).mul(vi);
+                v.fma(FloatVector.fromArray(SP, scale, j), FloatVector.fromArray(SP, bias, j)).intoArray(y, o + j);
+            }
+            for (int j = vn; j < n; j++) {
+                y[o + j] = (x[o + j] - mean) * inv * scale[j] + bias[j];
+            }
+        }
+    }
+
+    @Override
+    public void scaleShift(int m, float[] x, int n, float[] a, float[] b, float[] y) {
+        int vn = n - n % L;
+        for (int i = 0; i < m; i++) {
+            int o = i * n;
+            for (int j = 0; j < vn; j += L) {
+                FloatVector v = FloatVector.fromArray(SP, x, o + j).mul(FloatVector.fromArray(SP, a, j));
+                if (b != null) {
+                    v = v.add(FloatVector.fromArray(SP, b, j));
+                }
+                v.intoArray(y, o + j);
+            }
+            for (int j = vn; j < n; j++) {
+                y[o + j] = a[j] * x[o + j] + (b == null ? 0f : b[j]);
+            }
+        }
+    }
+
+    @Override
+    public void rotate(int m, int n, int stride, float[] lamRe, float[] lamIm, float[] x) {
+        int vn = n - n % L;
+        for (int s = 0; s < m; s++) {
+            int o = s * stride;
+            for (int i = 0; i < vn; i += L) {
+                FloatVector lr = FloatVector.fromArray(SP, lamRe, i);
+                FloatVector li = FloatVector.fromArray(SP, lamIm, i);
+                FloatVector xr = FloatVector.fromArray(SP, x, o + i);
+                FloatVector xi = FloatVector.fromArray(SP, x, o + n + i);
+                lr.mul(xr).sub(li.mul(xi)).intoArray(x, o + i);
+                lr.mul(xi).add(li.mul(xr)).intoArray(x, o + n + i);
+            }
+            ScalarKernels.rotateTail(vn, n, o, lamRe, lamIm, x);
+        }
+    }
+
+    @Override
+    public void sisoUnits(int m, int stride, int from, int to, float[] lamRe, float[] lamIm, float[] bRe, float[] bIm,
+                          float[] cRe, float[] cImNeg, float d, float[] xRe, float[] xIm, float[] zT, float[] yT,
+                          int zo) {
+        int vm = m - m % L;
+        // the streams in vectors of L; y for those lanes stays in registers over the channel's units
+        for (int s = 0; s < vm; s += L) {
+            FloatVector z = FloatVector.fromArray(SP, zT, zo + s);
+            FloatVector y = z.mul(d);
+            for (int j = from; j < to; j++) {
+                int xo = j * stride + s;
+                FloatVector xr = FloatVector.fromArray(SP, xRe, xo);
+                FloatVector xi = FloatVector.fromArray(SP, xIm, xo);
+                float lr = lamRe[j];
+                float li = lamIm[j];
+                FloatVector nr = xr.mul(lr).sub(xi.mul(li)).add(z.mul(bRe[j]));
+                FloatVector ni = xi.mul(lr).add(xr.mul(li)).add(z.mul(bIm[j]));
+                nr.intoArray(xRe, xo);
+                ni.intoArray(xIm, xo);
+                y = y.add(nr.mul(cRe[j])).add(ni.mul(cImNeg[j]));
+            }
+            y.intoArray(yT, zo + s);
+        }
+        if (vm < m) {
+            for (int s = vm; s < m; s++) {
+                yT[zo + s] = d * zT[zo + s];
+            }
+            for (int j = from; j < to; j++) {
+                int xo = j * stride;
+                for (int s = vm; s < m; s++) {
+                    float xr = xRe[xo + s];
+                    float xi = xIm[xo + s];
+                    float zc = zT[zo + s];
+                    float nr = lamRe[j] * xr - lamIm[j] * xi + bRe[j] * zc;
+                    float ni = lamRe[j] * xi + lamIm[j] * xr + bIm[j] * zc;
+                    xRe[xo + s] = nr;
+                    xIm[xo + s] = ni;
+                    yT[zo + s] += cRe[j] * nr + cImNeg[j] * ni;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.ssmedge.model;
+
+/**
+ * The per-stream state of up to {@link #capacity()} streams of one model in one structure-of-arrays
+ * block, for the batched step {@link SsmModel#stepBlock}: the streams' recurrent states side by side,
+ * so that B̄·u, C̃·x and the dense layers over the block become small matrix products. Allocated once
+ * by {@link SsmModel#newBlock}; used by one thread at a time. Stream s of the block is row s of the
+ * (streams, ·) arrays passed to {@code stepBlock}.
+ */
+public interface StreamBlock {
+    /** S: streams this block holds. */
+    int capacity();
+
+    /** Zeroes stream s's recurrent state and pooling accumulator (start of its window). */
+    void reset(int stream);
+
+    /** Resets every stream. */
+    void resetAll();
+
+    /** Steps stream s has taken since its last reset. */
+    int steps(int stream);
+
+    /** Bytes of the recurrent states and pooling accumulators of all S streams. */
+    long recurrentBytes();
+
+    /** Bytes of every array this block holds, scratch buffers included. */
+    long totalBytes();
+
+    /** The matrix kernel this block's steps use ("scalar", "vector-512", ...). */
+    String kernel();
+}

@@ -1,0 +1,39 @@
+package io.ssmedge.model.s4d;
+
+import io.ssmedge.kernel.Kernels;
+import io.ssmedge.model.BlockStates;
+
+/**
+ * The states of up to S streams of an {@link S4DModel}, unit-major: unit j of layer l holds the S
+ * streams' values side by side ({@code xRe[l][j·S + s]}), so the per-unit recurrence runs as one
+ * vectorizable loop over the streams, and the ragged per-channel layout of a pruned layer shrinks the
+ * work in proportion. Features are stream-major (S, H) as in every dense layer. Allocated once.
+ */
+final class S4DBlock extends BlockStates {
+    final S4DModel owner;
+
+    // scratch, overwritten every step
+    final float[] z;        // (S, H) prenorm input
+    final float[] zT;       // (H, S) SSM input, channel-major
+    final float[] yT;       // (H, S) SSM output, channel-major
+    final float[] y;        // (S, H) gelu(SSM output)
+    final float[] a;        // (S, H) GLU value half
+    final float[] g;        // (S, H) GLU gate half
+
+    S4DBlock(S4DModel m, int streams, int[] unitsPerLayer, Kernels kernels) {
+        super(streams, m.width(), m.outputSize(), unitsPerLayer, true, true, kernels);
+        owner = m;
+        int n = streams * m.width();
+        z = new float[n];
+        zT = new float[n];
+        yT = new float[n];
+        y = new float[n];
+        a = new float[n];
+        g = new float[n];
+    }
+
+    @Override
+    protected long scratchFloats() {
+        return 6L * y.length;
+    }
+}

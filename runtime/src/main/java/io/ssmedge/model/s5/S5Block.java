@@ -1,0 +1,39 @@
+package io.ssmedge.model.s5;
+
+import io.ssmedge.kernel.Kernels;
+import io.ssmedge.model.BlockStates;
+
+/**
+ * The states of up to S streams of an {@link S5Model}, stream-major: stream s's states of layer l are
+ * row s of {@code xRe[l]} (S, span_l): real parts, imaginary parts, zeros up to a multiple of 16
+ * ({@code xIm[l]} is empty), so that for the whole block B̄·u is one (S, H)·(H, span) product and C̃·x
+ * one (S, 2P)·(2P, H) product.
+ * Every buffer is allocated here, once.
+ */
+final class S5Block extends BlockStates {
+    final S5Model owner;
+
+    // scratch, overwritten every step
+    final float[] z;        // (S, H) normalized SSM input (prenorm)
+    final float[] y;        // (S, H) SSM output, then layer output
+    final float[] g;        // (S, H) gelu(y)
+    final float[] t;        // (S, H) gate pre-activation
+    final float[] a;        // (S, H) full_glu value branch
+
+    /** @param spans floats per stream of each layer's state ([Re | Im | zero padding], see S5Layer#span) */
+    S5Block(S5Model m, int streams, int[] spans, Kernels kernels) {
+        super(streams, m.width(), m.outputSize(), spans, false, false, kernels);
+        owner = m;
+        int n = streams * m.width();
+        z = new float[n];
+        y = new float[n];
+        g = new float[n];
+        t = new float[n];
+        a = new float[n];
+    }
+
+    @Override
+    protected long scratchFloats() {
+        return 5L * y.length;
+    }
+}

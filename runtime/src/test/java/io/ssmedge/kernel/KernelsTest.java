@@ -1,0 +1,156 @@
+package io.ssmedge.kernel;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Every {@link Kernels} against a naive float64 triple loop, on shapes that hit every tile and tail. */
+class KernelsTest {
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        int[][] shapes = {{1, 1, 1}, {1, 8, 128}, {3, 5, 7}, {4, 128, 64}, {5, 64, 128}, {16, 128, 128}, {17, 45, 33},
+            {64, 8, 128}, {9, 128, 2}, {7, 0, 16}, {2, 16, 0}, {33, 31, 100}};
+        for (String kernel : new String[]{"scalar", "vector"}) {
+            for (int[] s : shapes) {
+                out.add(Arguments.of(kernel, s[0], s[1], s[2]));
+            }
+        }
+        return out.stream();
+    }
+
+    static Kernels kernel(String name) {
+        return name.equals("scalar") ? Kernels.scalar() : Kernels.vector();
+    }
+
+    @ParameterizedTest(name = "{0} m={1} k={2} n={3}")
+    @MethodSource("cases")
+    void mulAddMatchesNaiveProduct(String name, int m, int k, int n) {
+        Kernels g = kernel(name);
+        assumeTrue(g != null, "jdk.incubator.vector is not loaded in this JVM");
+        SplittableRandom r = new SplittableRandom(m * 1_000_003L + k * 1009L + n);
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] c = random(r, m * n + 5); // extra tail must stay untouched
+        float[] c0 = c.clone();
+        if ((m + k + n) % 2 == 0) {
+            g.mulAdd(m, k, n, a, b, c);
+        } else { // the same product through the strided entry point, on padded copies
+            int lda = k + 3;
+            int ldb = n + 5;
+            int ldc = n + 2;
+            float[] ap = new float[m * lda];
+            float[] bp = new float[k * ldb];
+            float[] cp = new float[m * ldc];
+            java.util.Arrays.fill(cp, 7f);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(a, i * k, ap, i * lda, k);
+                System.arraycopy(c, i * n, cp, i * ldc, n);
+            }
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, p * n, bp, p * ldb, n);
+            }
+            g.mulAdd(m, k, n, ap, lda, bp, ldb, cp, ldc);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(cp, i * ldc, c, i * n, n);
+                for (int j = n; j < ldc; j++) {
+                    assertThat(cp[i * ldc + j]).as("padding column").isEqualTo(7f);
+                }
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double e = c0[i * n + j];
+                double mag = Math.abs(e);
+                for (int p = 0; p < k; p++) {
+                    e += (double) a[i * k + p] * b[p * n + j];
+                    mag += Math.abs((double) a[i * k + p] * b[p * n + j]);
+                }
+                assertThat((double) c[i * n + j]).as("c[%d,%d]", i, j).isCloseTo(e,
+                        org.assertj.core.data.Offset.offset(1e-6 + 1e-6 * mag));
+            }
+        }
+        for (int i = m * n; i < c.length; i++) {
+            assertThat(c[i]).isEqualTo(c0[i]);
+        }
+    }
+
+    static Stream<Arguments> rowCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (String kernel : new String[]{"scalar", "vector"}) {
+            for (int[] s : new int[][]{{1, 1}, {3, 16}, {5, 32}, {4, 45}, {2, 128}, {7, 13}}) {
+                out.add(Arguments.of(kernel, s[0], s[1]));
+            }
+        }
+        return out.stream();
+    }
+
+    /** layerNorm, scaleShift and rotate against the plain per-element formulas (float64). */
+    @ParameterizedTest(name = "{0} m={1} n={2}")
+    @MethodSource("rowCases")
+    void rowOperationsMatchFormulas(String name, int m, int n) {
+        Kernels g = kernel(name);
+        assumeTrue(g != null, "jdk.incubator.vector is not loaded in this JVM");
+        SplittableRandom r = new SplittableRandom(m * 31L + n);
+        float[] x = random(r, m * n);
+        float[] a = random(r, n);
+        float[] b = random(r, n);
+        float[] y = new float[m * n];
+        g.layerNorm(m, x, n, a, b, 1e-6f, y);
+        for (int i = 0; i < m; i++) {
+            double mean = 0;
+            double var = 0;
+            for (int j = 0; j < n; j++) {
+                mean += x[i * n + j];
+            }
+            mean /= n;
+            for (int j = 0; j < n; j++) {
+                var += (x[i * n + j] - mean) * (x[i * n + j] - mean);
+            }
+            double inv = 1 / Math.sqrt(var / n + 1e-6);
+            for (int j = 0; j < n; j++) {
+                double e = (x[i * n + j] - mean) * inv * a[j] + b[j];
+                assertThat((double) y[i * n + j]).as("layerNorm[%d,%d]", i, j).isCloseTo(e, offset(1e-4 + 1e-4 * Math.abs(e)));
+            }
+        }
+        g.scaleShift(m, x, n, a, b, y);
+        for (int i = 0; i < m * n; i++) {
+            assertThat(y[i]).isCloseTo(a[i % n] * x[i] + b[i % n], offset(1e-6f));
+        }
+        g.scaleShift(m, x, n, a, null, y);
+        for (int i = 0; i < m * n; i++) {
+            assertThat(y[i]).isCloseTo(a[i % n] * x[i], offset(1e-6f));
+        }
+        int stride = 2 * n + 3;
+        float[] xc = random(r, m * stride); // rows [Re (n) | Im (n) | padding (3)]
+        float[] x0 = xc.clone();
+        g.rotate(m, n, stride, a, b, xc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 2 * n; j < stride; j++) {
+                assertThat(xc[i * stride + j]).as("padding").isEqualTo(x0[i * stride + j]);
+            }
+            for (int j = 0; j < n; j++) {
+                int re = i * stride + j;
+                int im = re + n;
+                assertThat(xc[re]).isCloseTo(a[j] * x0[re] - b[j] * x0[im], offset(1e-6f));
+                assertThat(xc[im]).isCloseTo(a[j] * x0[im] + b[j] * x0[re], offset(1e-6f));
+            }
+        }
+    }
+
+    static float[] random(SplittableRandom r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (2 * r.nextDouble() - 1);
+        }
+        return a;
+    }
+}
