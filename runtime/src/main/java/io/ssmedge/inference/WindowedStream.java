@@ -1,36 +1,39 @@
 package io.ssmedge.inference;
 
+import io.ssmedge.model.BlockStates;
 import io.ssmedge.model.SsmModel;
-import io.ssmedge.model.StreamState;
+import io.ssmedge.model.StreamBlock;
 
 /**
  * One sensor stream cut into windows, fed one sample at a time.
  *
  * <p>Fixed windows: window j covers samples [j·stride, j·stride + length); each open window has its own
- * state, reset when the window starts, so the prediction equals the batch evaluation of the same
- * window. With stride ≥ length one state suffices; overlapping windows need ⌈length/stride⌉.
- * Continuous: one state, never reset, a prediction every {@code stride} samples.
+ * state, reset when the window starts, so the prediction is that of the window evaluated on its own,
+ * as {@link BatchEvaluator} does. With stride ≥ length one state suffices; overlapping windows need
+ * ⌈length/stride⌉. Continuous: one state, never reset, a prediction every {@code stride} samples.
  *
- * <p>All states are allocated in the constructor; {@link #offer} allocates nothing.
+ * <p>The window states are the rows of one {@link StreamBlock} and every sample steps them together
+ * with the model's batched kernels ({@link SsmModel#stepBlock}), the same kernels batch evaluation uses.
+ * Everything is allocated in the constructor; {@link #offer} allocates nothing.
  */
 public final class WindowedStream {
     private final SsmModel model;
     private final WindowSpec spec;
-    private final StreamState[] slots;
-    private final boolean[] open;    // (slots) the slot holds a window that has not ended yet
-    private final float[] scratch;   // (d_output)
-    private long samples;            // samples seen
+    private final StreamBlock block;  // one row per concurrent window
+    private final int slots;          // ⌈length/stride⌉, or 1 when continuous
+    private final boolean[] open;     // (slots) the row holds a window that has not ended yet
+    private final float[] u;          // (slots, d_input) the sample, repeated for every row
+    private final float[] logp;       // (slots, d_output)
+    private long samples;             // samples seen
 
     public WindowedStream(SsmModel model, WindowSpec spec) {
         this.model = model;
         this.spec = spec;
-        int n = spec.concurrentWindows();
-        slots = new StreamState[n];
-        open = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            slots[i] = model.newState();
-        }
-        scratch = new float[model.outputSize()];
+        slots = spec.concurrentWindows();
+        block = model.newBlock(slots);
+        open = new boolean[slots];
+        u = new float[slots * model.inputSize()];
+        logp = new float[slots * model.outputSize()];
     }
 
     public SsmModel model() {
@@ -46,52 +49,49 @@ public final class WindowedStream {
         return samples;
     }
 
-    /** Bytes of all states this stream holds. */
+    /** Bytes of all states and step buffers this stream holds. */
     public long stateBytes() {
-        long b = 0;
-        for (StreamState s : slots) {
-            b += s.totalBytes();
-        }
-        return b;
+        return block.totalBytes();
     }
 
     /** Forgets all open windows (e.g. after a gap in the data); the next sample starts window 0 again. */
     public void restart() {
-        for (int i = 0; i < slots.length; i++) {
-            model.reset(slots[i]);
-            open[i] = false;
-        }
+        block.resetAll();
+        java.util.Arrays.fill(open, false);
         samples = 0;
     }
 
     /**
      * Feeds one normalized sample.
      *
-     * @param u    (d_input) normalized sample (not modified)
-     * @param logp (d_output) written when a window ends at this sample
-     * @return true when a window ended here and {@code logp} holds its prediction
+     * @param sample (d_input) normalized sample (not modified)
+     * @param out    (d_output) written when a window ends at this sample
+     * @return true when a window ended here and {@code out} holds its prediction
      */
-    public boolean offer(float[] u, float[] logp) {
+    public boolean offer(float[] sample, float[] out) {
         long t = samples++;
-        if (spec.continuous()) {
-            model.step(slots[0], u, logp);
-            return (t + 1) % spec.stride() == 0;
-        }
-        if (t % spec.stride() == 0) {
-            int slot = (int) ((t / spec.stride()) % slots.length);
-            model.reset(slots[slot]);
+        int d = model.inputSize();
+        int k = model.outputSize();
+        if (!spec.continuous() && t % spec.stride() == 0) {
+            int slot = (int) ((t / spec.stride()) % slots);
+            block.reset(slot);
             open[slot] = true;
         }
+        for (int s = 0; s < slots; s++) {
+            System.arraycopy(sample, 0, u, s * d, d);
+        }
+        // idle rows step too (one block product for all rows); they are reset when their window starts
+        model.stepBlock(block, slots, u, logp);
+        if (spec.continuous()) {
+            System.arraycopy(logp, 0, out, 0, k);
+            return (t + 1) % spec.stride() == 0;
+        }
         boolean emitted = false;
-        for (int i = 0; i < slots.length; i++) {
-            if (!open[i]) {
-                continue;
-            }
-            boolean ends = slots[i].steps() + 1 == spec.length();
-            model.step(slots[i], u, ends ? logp : scratch);
-            if (ends) {
+        for (int s = 0; s < slots; s++) {
+            if (open[s] && block.steps(s) == spec.length()) {
+                System.arraycopy(logp, s * k, out, 0, k);
+                open[s] = false;
                 emitted = true;
-                open[i] = false;
             }
         }
         return emitted;
@@ -103,9 +103,9 @@ public final class WindowedStream {
      */
     public WindowedStream carryTo(SsmModel target, int[][] keptUnits) {
         WindowedStream next = new WindowedStream(target, spec);
-        for (int i = 0; i < slots.length; i++) {
-            model.carryState(slots[i], keptUnits, target, next.slots[i]);
-            next.open[i] = open[i];
+        for (int s = 0; s < slots; s++) {
+            BlockStates.carry(block, s, keptUnits, next.block, s);
+            next.open[s] = open[s];
         }
         next.samples = samples;
         return next;

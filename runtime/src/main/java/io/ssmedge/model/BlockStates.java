@@ -142,4 +142,51 @@ public abstract class BlockStates implements StreamBlock {
     public final String kernel() {
         return kernels.name();
     }
+
+    /** Units (complex states) of layer l each stream holds. */
+    public abstract int units(int layer);
+
+    /** Index of Re(x) of unit j of layer l for stream s in {@code xRe[l]}. */
+    protected abstract int reIndex(int layer, int stream, int unit);
+
+    /** Array and index of Im(x) of unit j of layer l for stream s. */
+    protected abstract float[] imArray(int layer);
+
+    protected abstract int imIndex(int layer, int stream, int unit);
+
+    /**
+     * Copies stream {@code s} of {@code from} into stream {@code t} of {@code to}, keeping per layer only
+     * the units listed in {@code kept} (sorted indices into {@code from}'s units; all of them when
+     * {@code to} belongs to the same model): recurrent state, pooling sum and step count. This is how a
+     * stream moves to a model made by {@link SsmModel#retain} without a warm-up gap.
+     */
+    public static void carry(StreamBlock from, int s, int[][] kept, StreamBlock to, int t) {
+        BlockStates a = (BlockStates) from;
+        BlockStates b = (BlockStates) to;
+        if (kept.length != a.xRe.length || kept.length != b.xRe.length) {
+            throw new IllegalArgumentException("plan has " + kept.length + " layers, the blocks have " + a.xRe.length
+                    + " and " + b.xRe.length);
+        }
+        if (a.width != b.width) {
+            throw new IllegalArgumentException("blocks of models of different width");
+        }
+        for (int l = 0; l < kept.length; l++) {
+            if (kept[l].length != b.units(l)) {
+                throw new IllegalArgumentException("layer " + l + ": target has " + b.units(l) + " units, plan keeps "
+                        + kept[l].length);
+            }
+            float[] aIm = a.imArray(l);
+            float[] bIm = b.imArray(l);
+            for (int j = 0; j < kept[l].length; j++) {
+                int src = kept[l][j];
+                if (src < 0 || src >= a.units(l)) {
+                    throw new IllegalArgumentException("layer " + l + ": unit " + src + " is not below " + a.units(l));
+                }
+                b.xRe[l][b.reIndex(l, t, j)] = a.xRe[l][a.reIndex(l, s, src)];
+                bIm[b.imIndex(l, t, j)] = aIm[a.imIndex(l, s, src)];
+            }
+        }
+        System.arraycopy(a.pool, s * a.width, b.pool, t * b.width, a.width);
+        b.steps[t] = a.steps[s];
+    }
 }

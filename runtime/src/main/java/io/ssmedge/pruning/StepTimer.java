@@ -1,15 +1,16 @@
 package io.ssmedge.pruning;
 
 import io.ssmedge.model.SsmModel;
-import io.ssmedge.model.StreamState;
+import io.ssmedge.model.StreamBlock;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
  * A quick single-thread measurement of one stream's step time, for reports (not a benchmark: the JMH
- * suite in bench/ is the reference for speed claims). Runs a warm-up, then several timed rounds on
- * the same seeded inputs and returns the median nanoseconds per step.
+ * suite in bench/ is the reference for speed claims). Times the block path with one stream, which is
+ * what {@link io.ssmedge.inference.WindowedStream} and the daemon run per stream. Runs a warm-up, then
+ * several timed rounds on the same seeded inputs and returns the median nanoseconds per step.
  */
 public final class StepTimer {
     private StepTimer() {
@@ -17,28 +18,30 @@ public final class StepTimer {
 
     public static double nanosPerStep(SsmModel model, int steps, int rounds) {
         SplittableRandom r = new SplittableRandom(42);
-        float[][] inputs = new float[256][model.inputSize()];
-        for (float[] u : inputs) {
-            for (int i = 0; i < u.length; i++) {
-                u[i] = (float) (r.nextDouble() * 2 - 1);
-            }
+        int d = model.inputSize();
+        float[] inputs = new float[256 * d];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = (float) (r.nextDouble() * 2 - 1);
         }
-        StreamState s = model.newState();
+        float[] u = new float[d];
+        StreamBlock s = model.newBlock(1);
         float[] lp = new float[model.outputSize()];
         float sink = 0;
         for (int i = 0; i < steps; i++) { // warm-up: let the JIT compile the step
-            model.step(s, inputs[i & 255], lp);
+            System.arraycopy(inputs, (i & 255) * d, u, 0, d);
+            model.stepBlock(s, 1, u, lp);
             sink += lp[0];
         }
         double[] t = new double[rounds];
         for (int k = 0; k < rounds; k++) {
-            model.reset(s);
+            s.reset(0);
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 if ((i & 63) == 0) {
-                    model.reset(s);
+                    s.reset(0);
                 }
-                model.step(s, inputs[i & 255], lp);
+                System.arraycopy(inputs, (i & 255) * d, u, 0, d);
+                model.stepBlock(s, 1, u, lp);
                 sink += lp[0];
             }
             t[k] = (System.nanoTime() - t0) / (double) steps;

@@ -20,11 +20,40 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    private static final java.util.Map<String, Path> EXTRACTED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The fixture folder on disk. Other modules see the fixtures inside the runtime's test jar; they are
+     * then copied once per JVM into a temporary folder, so tests always get real files.
+     */
     public static Path dir(String name) {
+        java.net.URL url = Fixtures.class.getResource("/conformance/" + name);
+        if (url == null) {
+            throw new IllegalStateException("fixture conformance/" + name + " missing from the test resources");
+        }
         try {
-            return Path.of(Fixtures.class.getResource("/conformance/" + name).toURI());
+            if ("file".equals(url.getProtocol())) {
+                return Path.of(url.toURI());
+            }
+            return EXTRACTED.computeIfAbsent(name, n -> extract(n));
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path extract(String name) {
+        try {
+            Path dir = Files.createTempDirectory("ssm-edge-fixture-" + name);
+            for (String f : new String[]{"config.json", "model.safetensors", "expected.safetensors", "reference.json"}) {
+                try (java.io.InputStream in = Fixtures.class.getResourceAsStream("/conformance/" + name + "/" + f)) {
+                    Files.copy(in, dir.resolve(f));
+                }
+                dir.resolve(f).toFile().deleteOnExit();
+            }
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

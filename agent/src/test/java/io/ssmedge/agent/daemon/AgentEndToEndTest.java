@@ -210,7 +210,8 @@ class AgentEndToEndTest {
         assertThat(status.get("metrics").get("rejected").get("out_of_order").asInt()).isEqualTo(1);
         assertThat(status.get("streams").get(0).get("stream").asText()).isEqualTo("p");
         assertThat(status.get("streams").get(0).get("samples").asInt()).isEqualTo(rec.rows());
-        assertThat(status.get("streams").get(0).get("state_bytes").asLong()).isEqualTo(MODEL.newState().totalBytes());
+        assertThat(status.get("streams").get(0).get("state_bytes").asLong())
+                .isEqualTo(new io.ssmedge.inference.WindowedStream(MODEL, io.ssmedge.inference.WindowSpec.fixed(60, 60)).stateBytes());
         assertThat(status.get("metrics").get("memory").get("rss_bytes").asLong()).isPositive();
     }
 

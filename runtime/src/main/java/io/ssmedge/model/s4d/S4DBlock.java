@@ -33,6 +33,27 @@ final class S4DBlock extends BlockStates {
     }
 
     @Override
+    public int units(int layer) {
+        return xRe[layer].length / capacity;
+    }
+
+    /** Unit-major: unit j of layer l is xRe[l][j·S + s]. */
+    @Override
+    protected int reIndex(int layer, int stream, int unit) {
+        return unit * capacity + stream;
+    }
+
+    @Override
+    protected float[] imArray(int layer) {
+        return xIm[layer];
+    }
+
+    @Override
+    protected int imIndex(int layer, int stream, int unit) {
+        return unit * capacity + stream;
+    }
+
+    @Override
     protected long scratchFloats() {
         return 6L * y.length;
     }

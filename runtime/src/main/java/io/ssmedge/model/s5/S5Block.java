@@ -33,6 +33,31 @@ final class S5Block extends BlockStates {
     }
 
     @Override
+    public int units(int layer) {
+        return owner.layerStates(layer);
+    }
+
+    /** Row s of xRe[l] is [Re(P) | Im(P) | padding]. */
+    @Override
+    protected int reIndex(int layer, int stream, int unit) {
+        return stream * span(layer) + unit;
+    }
+
+    @Override
+    protected float[] imArray(int layer) {
+        return xRe[layer];
+    }
+
+    @Override
+    protected int imIndex(int layer, int stream, int unit) {
+        return stream * span(layer) + units(layer) + unit;
+    }
+
+    private int span(int layer) {
+        return xRe[layer].length / capacity;
+    }
+
+    @Override
     protected long scratchFloats() {
         return 5L * y.length;
     }

@@ -248,6 +248,11 @@ public final class S5Model implements SsmModel {
         return (S5Block) b;
     }
 
+    /** Stored complex states of layer l. */
+    int layerStates(int l) {
+        return layers[l].states;
+    }
+
     /** {@link #step} for the first {@code active} streams of a block, see {@link SsmModel#stepBlock}. */
     @Override
     public void stepBlock(StreamBlock block, int active, float[] u, float[] logp) {
