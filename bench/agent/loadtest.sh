@@ -20,6 +20,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 mqtt_port=$(free_port); http_port=$(free_port)
 cat > "$work/mosquitto.conf" <<CONF
 listener $mqtt_port 127.0.0.1
+set_tcp_nodelay true
 allow_anonymous true
 persistence false
 max_queued_messages 1000000
@@ -46,7 +47,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 "$mosquitto" -c "$work/mosquitto.conf" 2>"$work/mosquitto.log" & pids+=($!)
-java ${SSM_EDGE_JAVA_OPTS:-} -jar "$here/agent/target/ssm-edge.jar" run --config "$work/agent.yaml" 2>"$work/agent.log" &
+java --add-modules jdk.incubator.vector -Dssmedge.vector=true ${SSM_EDGE_JAVA_OPTS:-} -jar "$here/agent/target/ssm-edge.jar" run --config "$work/agent.yaml" 2>"$work/agent.log" &
 agent=$!; pids+=($agent)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null || { echo "agent not ready:"; cat "$work/agent.log"; exit 1; }

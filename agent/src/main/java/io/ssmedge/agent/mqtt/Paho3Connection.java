@@ -40,9 +40,7 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
         if (spec.password() != null) {
             options.setPassword(new String(spec.password(), java.nio.charset.StandardCharsets.UTF_8).toCharArray());
         }
-        if (spec.sslSocketFactory() != null) {
-            options.setSocketFactory(spec.sslSocketFactory());
-        }
+        options.setSocketFactory(spec.sslSocketFactory() != null ? TcpNoDelay.tls(spec.sslSocketFactory()) : TcpNoDelay.plain());
         if (spec.will() != null) {
             options.setWill(spec.will().topic(), spec.will().payload(), spec.will().qos(), spec.will().retained());
         }

@@ -41,9 +41,7 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
         if (spec.password() != null) {
             options.setPassword(spec.password());
         }
-        if (spec.sslSocketFactory() != null) {
-            options.setSocketFactory(spec.sslSocketFactory());
-        }
+        options.setSocketFactory(spec.sslSocketFactory() != null ? TcpNoDelay.tls(spec.sslSocketFactory()) : TcpNoDelay.plain());
         if (spec.will() != null) {
             MqttMessage will = new MqttMessage(spec.will().payload());
             will.setQos(spec.will().qos());
