@@ -46,13 +46,17 @@ public final class SweepReport {
     /** Three sentences for a meeting. */
     public List<String> summary() {
         List<String> out = new ArrayList<>();
-        double r = chosenRatio();
+        double chosen = chosenRatio();
         PruningSweep.Point base = result.at(PruningMethod.LAST, result.ratios()[0]);
+        boolean none = chosen == result.ratios()[0] && result.ratios().length > 1;
+        // with no ratio inside the budget, talk about the smallest one tried
+        double r = none ? result.ratios()[1] : chosen;
         PruningSweep.Point p = result.at(PruningMethod.LAST, r);
         double dAcc = 100 * (p.accuracy() - base.accuracy());
-        out.add(String.format(Locale.ROOT, "Pruning %s%% of the model's states with LAST changes accuracy by %+.1f points "
-                        + "(%.1f%% → %.1f%% on %,d windows).", num(p.plan().removedPercent()), dAcc, 100 * base.accuracy(),
-                100 * p.accuracy(), result.windows()));
+        out.add(String.format(Locale.ROOT, "%sPruning %s%% of the model's states with LAST changes accuracy by %+.1f points "
+                        + "(%.1f%% → %.1f%% on %,d windows).", none ? String.format(Locale.ROOT,
+                        "No pruning ratio tried keeps accuracy within the %.1f-point budget. ", maxDrop) : "",
+                num(p.plan().removedPercent()), dAcc, 100 * base.accuracy(), 100 * p.accuracy(), result.windows()));
         if (Double.isFinite(p.stepNanos()) && Double.isFinite(base.stepNanos())) {
             double cut = 100 * (1 - p.stepNanos() / base.stepNanos());
             double mem = 100 * (1 - (double) p.weightBytes() / base.weightBytes());
@@ -70,9 +74,15 @@ public final class SweepReport {
                 best = e.getKey().label();
             }
         }
-        out.add(String.format(Locale.ROOT, "%s%% is the largest ratio within the %.1f-point accuracy budget%s.", num(r), maxDrop,
-                bestAcc < 0 ? "" : String.format(Locale.ROOT, "; at that ratio the best other method (%s) reaches %.1f%%", best,
-                        100 * bestAcc)));
+        String others = bestAcc < 0 ? "" : String.format(Locale.ROOT, "at %s%% the best other method (%s) reaches %.1f%%",
+                num(r), best, 100 * bestAcc);
+        if (none) {
+            out.add(others.isEmpty() ? "Keep the unpruned model, or accept a larger budget (--max-drop)."
+                    : "Keep the unpruned model, or accept a larger budget (--max-drop); " + others + ".");
+        } else {
+            out.add(String.format(Locale.ROOT, "%s%% is the largest ratio within the %.1f-point accuracy budget%s.", num(r), maxDrop,
+                    others.isEmpty() ? "" : "; " + others));
+        }
         return out;
     }
 
