@@ -77,6 +77,11 @@ public record S4DConfig(int dInput, int dModel, int dState, int nLayers, int dOu
                 seqLen, upl, r.source(), r.root());
     }
 
+    /** The model's interface to the outside (sizes, head, normalization, names, windows). */
+    public io.ssmedge.model.ModelSpec spec() {
+        return io.ssmedge.model.ModelSpec.of(dInput, dModel, dOutput, mode, normalization, channels, classes, seqLen, document);
+    }
+
     /** The config document to save with a model whose layers hold {@code units} (channel, state) units. */
     public ObjectNode toJson(int[] units) {
         ObjectNode out = document.deepCopy();

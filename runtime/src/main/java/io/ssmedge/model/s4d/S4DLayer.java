@@ -1,5 +1,7 @@
 package io.ssmedge.model.s4d;
 
+import io.ssmedge.model.AbstractSsmModel;
+
 import io.ssmedge.kernel.Activations;
 import io.ssmedge.kernel.Dense;
 import io.ssmedge.kernel.FastMath;
@@ -35,10 +37,10 @@ final class S4DLayer {
         width = p.width();
         units = p.units();
         offset = p.offset().clone();
-        lamRe = toFloat(disc.lambdaRe());
-        lamIm = toFloat(disc.lambdaIm());
-        bRe = toFloat(disc.bRe());
-        bIm = toFloat(disc.bIm());
+        lamRe = AbstractSsmModel.toFloat(disc.lambdaRe());
+        lamIm = AbstractSsmModel.toFloat(disc.lambdaIm());
+        bRe = AbstractSsmModel.toFloat(disc.bRe());
+        bIm = AbstractSsmModel.toFloat(disc.bIm());
         cRe2 = new float[units];
         cImNeg2 = new float[units];
         for (int j = 0; j < units; j++) {
@@ -62,14 +64,6 @@ final class S4DLayer {
         prenorm = cfg.prenorm();
         geluTanh = cfg.geluApproximate();
         eps = cfg.normEps();
-    }
-
-    private static float[] toFloat(double[] a) {
-        float[] f = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = (float) a[i];
-        }
-        return f;
     }
 
     long bytes() {

@@ -4,10 +4,8 @@ import io.ssmedge.format.ModelFormatException;
 import io.ssmedge.kernel.Dense;
 import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Rows;
+import io.ssmedge.model.AbstractSsmModel;
 import io.ssmedge.model.ClassifierHead;
-import io.ssmedge.model.ConfigReader;
-import io.ssmedge.model.HeadMode;
-import io.ssmedge.model.InputNormalization;
 import io.ssmedge.model.KeptUnits;
 import io.ssmedge.model.LayerSystem;
 import io.ssmedge.model.ModelFiles;
@@ -24,7 +22,7 @@ import java.util.List;
  * n_layers S4D blocks → mean (or last) → decoder → log-softmax. Each block runs H independent
  * single-input single-output diagonal systems; units are (channel, state) pairs, stored ragged.
  */
-public final class S4DModel implements SsmModel {
+public final class S4DModel extends AbstractSsmModel {
     private final S4DConfig config;
     private final S4DParams params;
     private final S4DLayer[] layers;
@@ -36,6 +34,7 @@ public final class S4DModel implements SsmModel {
     private final ClassifierHead head;
 
     public S4DModel(S4DConfig config, S4DParams params) {
+        super(config.spec());
         this.config = config;
         this.params = params;
         int n = params.layers().size();
@@ -99,21 +98,6 @@ public final class S4DModel implements SsmModel {
     }
 
     @Override
-    public int inputSize() {
-        return config.dInput();
-    }
-
-    @Override
-    public int outputSize() {
-        return config.dOutput();
-    }
-
-    @Override
-    public int width() {
-        return config.dModel();
-    }
-
-    @Override
     public int layers() {
         return layers.length;
     }
@@ -134,36 +118,6 @@ public final class S4DModel implements SsmModel {
             }
         }
         return out;
-    }
-
-    @Override
-    public HeadMode mode() {
-        return config.mode();
-    }
-
-    @Override
-    public InputNormalization normalization() {
-        return config.normalization();
-    }
-
-    @Override
-    public List<String> channels() {
-        return config.channels();
-    }
-
-    @Override
-    public List<String> classes() {
-        return config.classes();
-    }
-
-    @Override
-    public int trainingWindow() {
-        return ConfigReader.windowLength(config.document(), config.seqLen());
-    }
-
-    @Override
-    public int evaluationStride() {
-        return ConfigReader.testStride(config.document());
     }
 
     @Override

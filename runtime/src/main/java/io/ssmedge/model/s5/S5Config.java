@@ -94,6 +94,11 @@ public record S5Config(int dInput, int dModel, int dOutput, int ssmSize, int nLa
                 mode, stepRescale, norm, channels, classes, seqLen, spl, r.source(), r.root());
     }
 
+    /** The model's interface to the outside (sizes, head, normalization, names, windows). */
+    public io.ssmedge.model.ModelSpec spec() {
+        return io.ssmedge.model.ModelSpec.of(dInput, dModel, dOutput, mode, normalization, channels, classes, seqLen, document);
+    }
+
     /** The config document to save with a model whose layers hold {@code states} states. */
     public ObjectNode toJson(int[] states) {
         ObjectNode out = document.deepCopy();

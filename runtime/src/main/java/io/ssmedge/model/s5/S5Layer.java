@@ -1,5 +1,7 @@
 package io.ssmedge.model.s5;
 
+import io.ssmedge.model.AbstractSsmModel;
+
 import io.ssmedge.kernel.Activations;
 import io.ssmedge.kernel.Dense;
 import io.ssmedge.kernel.FastMath;
@@ -40,8 +42,8 @@ final class S5Layer {
         int h = p.width();
         states = n;
         width = h;
-        lamRe = toFloat(disc.lambdaRe());
-        lamIm = toFloat(disc.lambdaIm());
+        lamRe = AbstractSsmModel.toFloat(disc.lambdaRe());
+        lamIm = AbstractSsmModel.toFloat(disc.lambdaIm());
         span = (2 * n + SPAN_ALIGN - 1) / SPAN_ALIGN * SPAN_ALIGN;
         bT = new float[h * span];
         for (int i = 0; i < n; i++) {
@@ -78,14 +80,6 @@ final class S5Layer {
         out2W = p.out2Kernel();
         out2B = p.out2Bias();
         prenorm = cfg.prenorm();
-    }
-
-    private static float[] toFloat(double[] a) {
-        float[] f = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = (float) a[i];
-        }
-        return f;
     }
 
     long bytes() {

@@ -4,10 +4,8 @@ import io.ssmedge.format.ModelFormatException;
 import io.ssmedge.kernel.Dense;
 import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Rows;
+import io.ssmedge.model.AbstractSsmModel;
 import io.ssmedge.model.ClassifierHead;
-import io.ssmedge.model.ConfigReader;
-import io.ssmedge.model.HeadMode;
-import io.ssmedge.model.InputNormalization;
 import io.ssmedge.model.KeptUnits;
 import io.ssmedge.model.LayerSystem;
 import io.ssmedge.model.ModelFiles;
@@ -23,7 +21,7 @@ import java.util.List;
  * An S5 classifier (Smith et al., 2023): encoder dense → n_layers S5 layers → pool/last → decoder →
  * log-softmax. Immutable; built from a checkpoint by discretizing every layer once, in float64.
  */
-public final class S5Model implements SsmModel {
+public final class S5Model extends AbstractSsmModel {
     private final S5Config config;
     private final S5Params params;
     private final S5Layer[] layers;
@@ -43,6 +41,7 @@ public final class S5Model implements SsmModel {
      * @throws ModelFormatException naming the layer tensor and state when a pole is unstable
      */
     public S5Model(S5Config config, S5Params params) {
+        super(config.spec());
         this.config = config;
         this.params = params;
         int n = params.layers().size();
@@ -101,21 +100,6 @@ public final class S5Model implements SsmModel {
     }
 
     @Override
-    public int inputSize() {
-        return config.dInput();
-    }
-
-    @Override
-    public int outputSize() {
-        return config.dOutput();
-    }
-
-    @Override
-    public int width() {
-        return config.dModel();
-    }
-
-    @Override
     public int layers() {
         return layers.length;
     }
@@ -123,36 +107,6 @@ public final class S5Model implements SsmModel {
     @Override
     public int[] unitsPerLayer() {
         return params.statesPerLayer();
-    }
-
-    @Override
-    public HeadMode mode() {
-        return config.mode();
-    }
-
-    @Override
-    public InputNormalization normalization() {
-        return config.normalization();
-    }
-
-    @Override
-    public List<String> channels() {
-        return config.channels();
-    }
-
-    @Override
-    public List<String> classes() {
-        return config.classes();
-    }
-
-    @Override
-    public int trainingWindow() {
-        return ConfigReader.windowLength(config.document(), config.seqLen());
-    }
-
-    @Override
-    public int evaluationStride() {
-        return ConfigReader.testStride(config.document());
     }
 
     @Override
@@ -167,15 +121,6 @@ public final class S5Model implements SsmModel {
             b += l.bytes();
         }
         return b;
-    }
-
-    @Override
-    public double maxPoleMagnitude() {
-        double m = 0;
-        for (LayerSystem s : layerSystems()) {
-            m = Math.max(m, s.maxPoleMagnitude());
-        }
-        return m;
     }
 
     @Override
