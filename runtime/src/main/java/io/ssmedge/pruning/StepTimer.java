@@ -13,6 +13,9 @@ import java.util.SplittableRandom;
  * several timed rounds on the same seeded inputs and returns the median nanoseconds per step.
  */
 public final class StepTimer {
+    /** Where results go so that the JIT cannot drop the timed loop. */
+    private static volatile float sink;
+
     private StepTimer() {
     }
 
@@ -26,11 +29,11 @@ public final class StepTimer {
         float[] u = new float[d];
         StreamBlock s = model.newBlock(1);
         float[] lp = new float[model.outputSize()];
-        float sink = 0;
+        float acc = 0;
         for (int i = 0; i < steps; i++) { // warm-up: let the JIT compile the step
             System.arraycopy(inputs, (i & 255) * d, u, 0, d);
             model.stepBlock(s, 1, u, lp);
-            sink += lp[0];
+            acc += lp[0];
         }
         double[] t = new double[rounds];
         for (int k = 0; k < rounds; k++) {
@@ -42,13 +45,11 @@ public final class StepTimer {
                 }
                 System.arraycopy(inputs, (i & 255) * d, u, 0, d);
                 model.stepBlock(s, 1, u, lp);
-                sink += lp[0];
+                acc += lp[0];
             }
             t[k] = (System.nanoTime() - t0) / (double) steps;
         }
-        if (sink == 42.4242f) {
-            System.out.print(""); // keeps the JIT from dropping the loop
-        }
+        sink = acc;
         Arrays.sort(t);
         return t[rounds / 2];
     }
