@@ -21,13 +21,4 @@ public final class KeptUnits {
             }
         }
     }
-
-    /** All units of every layer. */
-    public static int[][] all(int[] unitsPerLayer) {
-        int[][] k = new int[unitsPerLayer.length][];
-        for (int l = 0; l < k.length; l++) {
-            k[l] = java.util.stream.IntStream.range(0, unitsPerLayer[l]).toArray();
-        }
-        return k;
-    }
 }

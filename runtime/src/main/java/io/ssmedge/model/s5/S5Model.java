@@ -224,7 +224,7 @@ public final class S5Model extends AbstractSsmModel {
 
     @Override
     public S5Model retain(int[][] keptUnits) {
-        checkPlanShape(keptUnits);
+        KeptUnits.check(keptUnits, unitsPerLayer());
         List<S5LayerParams> ls = new ArrayList<>();
         for (int l = 0; l < layers.length; l++) {
             ls.add(params.layers().get(l).select(keptUnits[l]));
@@ -234,16 +234,12 @@ public final class S5Model extends AbstractSsmModel {
 
     @Override
     public S5Model masked(int[][] keptUnits) {
-        checkPlanShape(keptUnits);
+        KeptUnits.check(keptUnits, unitsPerLayer());
         List<S5LayerParams> ls = new ArrayList<>();
         for (int l = 0; l < layers.length; l++) {
             ls.add(params.layers().get(l).mask(keptUnits[l]));
         }
         return new S5Model(config, new S5Params(encW, encB, List.copyOf(ls), decW, decB));
-    }
-
-    private void checkPlanShape(int[][] kept) {
-        KeptUnits.check(kept, unitsPerLayer());
     }
 
     @Override
@@ -254,7 +250,7 @@ public final class S5Model extends AbstractSsmModel {
         }
         S5Model t = (S5Model) target;
         S5State dst = (S5State) to;
-        checkPlanShape(keptUnits);
+        KeptUnits.check(keptUnits, unitsPerLayer());
         for (int l = 0; l < layers.length; l++) {
             if (t.layers[l].states != keptUnits[l].length) {
                 throw new IllegalArgumentException("layer " + l + ": target has " + t.layers[l].states + " states, plan keeps "
