@@ -5,6 +5,7 @@ import io.ssmedge.agent.config.ConfigException;
 import io.ssmedge.agent.config.ModelConfig;
 import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.WindowConfig;
+import io.ssmedge.agent.command.CommandDispatcher;
 import io.ssmedge.agent.http.HttpServer;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
@@ -59,6 +60,7 @@ public final class Agent implements AutoCloseable {
     private final ModelIdentity identity;
     private final WindowSpec window;
     private final AgentMetrics metrics = new AgentMetrics();
+    private final CommandDispatcher commands = new CommandDispatcher();
     private final LiveScore overall;
     private final WorkerPool pool;
     private final MqttConnection publisher;
@@ -242,6 +244,11 @@ public final class Agent implements AutoCloseable {
 
     public WindowSpec window() {
         return window;
+    }
+
+    /** Where every operator command goes (HTTP API, dashboard, signed MQTT commands). */
+    public CommandDispatcher commands() {
+        return commands;
     }
 
     public AgentMetrics metrics() {

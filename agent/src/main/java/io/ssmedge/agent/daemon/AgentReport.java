@@ -33,6 +33,11 @@ final class AgentReport implements StatusPages {
     }
 
     @Override
+    public io.ssmedge.agent.command.CommandDispatcher commands() {
+        return agent.commands();
+    }
+
+    @Override
     public boolean ready() {
         return readiness().isEmpty();
     }

@@ -14,22 +14,30 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.ssmedge.agent.command.Command;
+import io.ssmedge.agent.command.CommandName;
+import io.ssmedge.agent.command.CommandResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 
 /**
- * Answers GET /healthz, /readyz, /metrics and /api/status. With a token configured, everything beyond the two
- * health checks needs {@code Authorization: Bearer TOKEN}. Shared by all connections (stateless).
+ * Answers GET /healthz, /readyz, /metrics and /api/status, and POST /api/commands/{name} (pause, resume, rollback,
+ * retry-stage, rerun-gates, reload-model, reset-stream?stream=ID). With a token configured, everything beyond the
+ * two health checks needs {@code Authorization: Bearer TOKEN}. Shared by all connections (stateless).
  */
 @ChannelHandler.Sharable
 final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     private static final String JSON = "application/json";
+    private static final String COMMANDS = "/api/commands/";
 
     private final StatusPages pages;
     private final byte[] token; // null = no token needed
@@ -45,9 +53,15 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             send(ctx, req, HttpResponseStatus.BAD_REQUEST, TEXT, "bad request\n");
             return;
         }
-        String path = new QueryStringDecoder(req.uri()).path();
+        QueryStringDecoder query = new QueryStringDecoder(req.uri());
+        String path = query.path();
+        if (path.startsWith(COMMANDS)) {
+            command(ctx, req, query);
+            return;
+        }
         if (!HttpMethod.GET.equals(req.method()) && !HttpMethod.HEAD.equals(req.method())) {
-            send(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "only GET is supported\n");
+            send(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "only GET is supported here (commands: POST "
+                    + COMMANDS + "NAME)\n");
             return;
         }
         switch (path) {
@@ -65,11 +79,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 break;
         }
         if (!authorized(req)) {
-            FullHttpResponse r = response(HttpResponseStatus.UNAUTHORIZED, TEXT,
-                    "this page needs the header 'Authorization: Bearer TOKEN' (the token is in http.token_file)\n"
-                            .getBytes(StandardCharsets.UTF_8));
-            r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-            write(ctx, req, r);
+            unauthorized(ctx, req);
             return;
         }
         switch (path) {
@@ -86,6 +96,52 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 send(ctx, req, HttpResponseStatus.NOT_FOUND, TEXT, "no page " + path
                         + "; pages: /healthz /readyz /metrics /api/status\n");
         }
+    }
+
+    /** POST /api/commands/{name}?arg=value: 200 when carried out, 409 when refused, 404 for an unknown name. */
+    private void command(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
+        if (!authorized(req)) {
+            unauthorized(ctx, req);
+            return;
+        }
+        if (!HttpMethod.POST.equals(req.method())) {
+            send(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "commands need POST\n");
+            return;
+        }
+        String wire = query.path().substring(COMMANDS.length());
+        Optional<CommandName> name = CommandName.parse(wire);
+        if (name.isEmpty()) {
+            send(ctx, req, HttpResponseStatus.NOT_FOUND, TEXT, "no command '" + wire + "'; commands: "
+                    + String.join(", ", java.util.Arrays.stream(CommandName.values()).map(CommandName::wire).toList())
+                    + "\n");
+            return;
+        }
+        java.util.Map<String, String> args = new java.util.LinkedHashMap<>();
+        query.parameters().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                args.put(k, v.get(0));
+            }
+        });
+        CommandResult r = pages.commands().dispatch(new Command(name.get(), args, "http"));
+        String body = "{\"command\":" + jsonString(name.get().wire()) + ",\"accepted\":" + r.accepted()
+                + ",\"message\":" + jsonString(r.message()) + "}\n";
+        send(ctx, req, r.accepted() ? HttpResponseStatus.OK : HttpResponseStatus.CONFLICT, JSON, body);
+    }
+
+    private static String jsonString(String s) {
+        try {
+            return MAPPER.writeValueAsString(s);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e); // a String always serializes
+        }
+    }
+
+    private static void unauthorized(ChannelHandlerContext ctx, FullHttpRequest req) {
+        FullHttpResponse r = response(HttpResponseStatus.UNAUTHORIZED, TEXT,
+                "this page needs the header 'Authorization: Bearer TOKEN' (the token is in http.token_file)\n"
+                        .getBytes(StandardCharsets.UTF_8));
+        r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        write(ctx, req, r);
     }
 
     private boolean authorized(FullHttpRequest req) {

@@ -1,5 +1,7 @@
 package io.ssmedge.agent.http;
 
+import io.ssmedge.agent.command.CommandDispatcher;
+
 /** What the HTTP server shows; implemented by the daemon. Called on the server's event loop thread. */
 public interface StatusPages {
     /** /readyz: connected to the broker and the model loaded. */
@@ -13,4 +15,7 @@ public interface StatusPages {
 
     /** /api/status as JSON. */
     byte[] statusJson();
+
+    /** Where POST /api/commands/{name} goes (the same place as signed MQTT commands). */
+    CommandDispatcher commands();
 }

@@ -1,5 +1,9 @@
 package io.ssmedge.agent.http;
 
+import io.ssmedge.agent.command.CommandDispatcher;
+import io.ssmedge.agent.command.CommandName;
+import io.ssmedge.agent.command.CommandResult;
+
 import io.ssmedge.agent.config.HttpConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +28,14 @@ class HttpServerTest {
     HttpServer server;
     volatile boolean ready;
 
+    final CommandDispatcher commands = new CommandDispatcher();
+
     final StatusPages pages = new StatusPages() {
+        @Override
+        public CommandDispatcher commands() {
+            return commands;
+        }
+
         @Override
         public boolean ready() {
             return ready;
@@ -114,5 +125,40 @@ class HttpServerTest {
         int taken = server.port();
         assertThatThrownBy(() -> HttpServer.start(new HttpConfig(true, "127.0.0.1", taken, null, 4096), pages))
                 .isInstanceOf(HttpServerException.class).hasMessageContaining("cannot listen on 127.0.0.1:" + taken);
+    }
+
+    HttpResponse<String> post(String path, String auth) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void commandsGoThroughTheDispatcherWithTheToken(@TempDir Path dir) throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, TOKEN + "\n");
+        server = HttpServer.start(new HttpConfig(true, "127.0.0.1", 0, tokenFile, 4096), pages);
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        commands.register(CommandName.PAUSE, c -> {
+            seen.add(c.name().wire() + "@" + c.source());
+            return CommandResult.ok("paused");
+        });
+        commands.register(CommandName.RESET_STREAM, c -> CommandResult.rejected("no stream " + c.args().get("stream")));
+
+        assertThat(post("/api/commands/pause", null).statusCode()).isEqualTo(401);
+        assertThat(seen).isEmpty();
+        HttpResponse<String> ok = post("/api/commands/pause", "Bearer " + TOKEN);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).contains("\"accepted\":true").contains("paused");
+        assertThat(seen).containsExactly("pause@http");
+        HttpResponse<String> refused = post("/api/commands/reset-stream?stream=p7", "Bearer " + TOKEN);
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.body()).contains("no stream p7");
+        assertThat(post("/api/commands/rollback", "Bearer " + TOKEN).body()).contains("not available");
+        assertThat(post("/api/commands/explode", "Bearer " + TOKEN).statusCode()).isEqualTo(404);
+        assertThat(get("/api/commands/pause", "Bearer " + TOKEN).statusCode()).isEqualTo(405);
     }
 }
