@@ -209,7 +209,7 @@ public final class Trainer {
                     S5Network.Tape tape = net.forward(m.theta, m.bnRunning, x, bs, len,
                             new S5Network.Mode(true, o.dropout(), seeds), par);
                     double loss = net.lossAndGradient(m.theta, tape, y, weights, grad, par);
-                    double f = sched.factor(step++);
+                    double f = sched.factor(step++, o.maxSeconds() > 0 ? (System.nanoTime() - t0) / 1e9 / o.maxSeconds() : 0);
                     lrNow = o.lr() * f;
                     opt.step(m.theta, grad, o.lr() * f, o.ssmLr() * f);
                     lossSum += loss * bs;

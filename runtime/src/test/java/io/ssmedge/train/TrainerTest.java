@@ -7,13 +7,13 @@ import io.ssmedge.inference.Progress;
 import io.ssmedge.model.ModelLoader;
 import io.ssmedge.model.SsmModel;
 import io.ssmedge.model.s5.S5Config;
+import io.ssmedge.testing.SyntheticRecordings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,32 +22,8 @@ class TrainerTest {
     static final List<String> CHANNELS = List.of("a", "b");
     static final List<String> CLASSES = List.of("normal", "anomaly");
 
-    /**
-     * Synthetic recordings: channel a is noise, channel b noise; during anomalies (a stretch of ~15 samples) a
-     * is shifted by +1.2 and b oscillates. Label of a window = label of its last sample.
-     */
     static List<SensorCsv.Table> recordings(int files, int rows, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        List<SensorCsv.Table> out = new ArrayList<>();
-        for (int f = 0; f < files; f++) {
-            float[] v = new float[rows * 2];
-            int[] y = new int[rows];
-            int left = 0;
-            for (int i = 0; i < rows; i++) {
-                if (left == 0 && r.nextDouble() < 0.03) {
-                    left = 10 + r.nextInt(10);
-                }
-                boolean an = left > 0;
-                if (left > 0) {
-                    left--;
-                }
-                y[i] = an ? 1 : 0;
-                v[2 * i] = (float) (5 + 0.5 * r.nextGaussian() + (an ? 1.2 : 0));
-                v[2 * i + 1] = (float) (100 + 3 * r.nextGaussian() + (an ? 6 * Math.sin(i * 1.3) : 0));
-            }
-            out.add(new SensorCsv.Table("f" + f + ".csv", v, y, rows, 2, 2));
-        }
-        return out;
+        return SyntheticRecordings.tables(files, rows, seed);
     }
 
     static S5Architecture tiny() {
