@@ -244,10 +244,7 @@ public final class TrainCommand implements Callable<Integer> {
                 @Override
                 public void epoch(Trainer.EpochReport r) {
                     bar.clear();
-                    o.printf(Locale.ROOT, "epoch %3d/%d  loss %.4f  val acc %6.2f%%  false alarms %s  misses %s  %5.1fs  %,.0f windows/s%s%n",
-                            r.epoch(), r.maxEpochs(), r.trainLoss(), 100 * r.valAccuracy(), pct(r.falseAlarmRate()),
-                            pct(r.missRate()), r.seconds(), r.samplesPerSecond(), r.improved() ? "  * best, saved" : "");
-                    o.flush();
+                    printEpoch(o, r, "  * best, saved");
                     bar.epochDone(r);
                     ObjectNode j = JSON.createObjectNode();
                     j.put("event", "epoch");
@@ -294,12 +291,25 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** One line per epoch on stdout (also when stderr is no terminal). */
+    static void printEpoch(PrintWriter o, Trainer.EpochReport r, String bestNote) {
+        o.printf(Locale.ROOT, "epoch %3d/%d  loss %.4f  val acc %6.2f%%  false alarms %s  misses %s  %5.1fs  %,.0f windows/s%s%n",
+                r.epoch(), r.maxEpochs(), r.trainLoss(), 100 * r.valAccuracy(), pct(r.falseAlarmRate()),
+                pct(r.missRate()), r.seconds(), r.samplesPerSecond(), r.improved() ? bestNote : "");
+        o.flush();
+    }
+
     private boolean isTest(Path f) {
-        if (testFiles == null) {
+        return isTest(f, testFiles);
+    }
+
+    /** True when f ends with one of the names (path endings such as valve1/0.csv). */
+    static boolean isTest(Path f, List<String> names) {
+        if (names == null) {
             return false;
         }
         String s = f.toString().replace('\\', '/');
-        return testFiles.stream().anyMatch(t -> s.endsWith("/" + t) || s.equals(t));
+        return names.stream().anyMatch(t -> s.endsWith("/" + t) || s.equals(t));
     }
 
     private static int maxLabel(TrainingData td) {
@@ -364,7 +374,7 @@ public final class TrainCommand implements Callable<Integer> {
         return out;
     }
 
-    private static boolean hasColumn(Path f, String name) {
+    static boolean hasColumn(Path f, String name) {
         return columns(f).contains(name);
     }
 

@@ -50,5 +50,14 @@ class TrainCommandTest {
         CliTest.Outcome ev = CliTest.run(args.toArray(String[]::new));
         assertThat(ev.code()).as(ev.err()).isZero();
         assertThat(json.readTree(ev.out()).get("accuracy").asDouble()).isEqualTo(logged);
+
+        Path pruned = tmp.resolve("pruned");
+        CliTest.Outcome pr = CliTest.run("prune", out.toString(), "--ratio", "50", "--finetune-epochs", "1", "--data",
+                data.toString(), "--test-files", "f5.csv", "--threads", "2", "--out", pruned.toString());
+        assertThat(pr.code()).as(pr.err()).isZero();
+        assertThat(pr.out()).contains("Fine-tuning the 4 kept states").contains("pruned + fine-tuned");
+        var tuned = ModelLoader.load(pruned);
+        assertThat(tuned.totalUnits()).isEqualTo(4);
+        assertThat(tuned.maxPoleMagnitude()).isLessThan(1.0);
     }
 }
