@@ -65,4 +65,25 @@ class TrainerTest {
                 .best().params().layers().get(0).b();
         assertThat(a).containsExactly(b);
     }
+
+    @Test
+    void theStopFlagEndsTheRunWithTheBestModelSoFar() {
+        TrainingData data = TrainingData.prepare(recordings(3, 120, 5), 12, 3, 6, TrainingData.Split.RANDOM, 0.25, 1);
+        S5Config cfg = tiny().config(CHANNELS, CLASSES, data.mean(), data.std(), 12, 3, 6);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<io.ssmedge.model.s5.S5Model> saved = new ArrayList<>();
+        Trainer.Result r = Trainer.train(S5Init.init(cfg, 1, 9), data.train(), data.validation(),
+                Trainer.Options.defaults(50, 9, 1).withBatchSize(8), new Trainer.Listener() {
+                    @Override
+                    public void batch(int epoch, int done, int total, double loss) {
+                        if (epoch == 2 && done == 3) {
+                            stop.set(true);
+                        }
+                    }
+                }, stop, saved::add);
+        assertThat(r.stopped()).isTrue();
+        assertThat(r.history()).hasSize(2);
+        assertThat(saved).isNotEmpty();
+        assertThat(saved.get(saved.size() - 1)).isSameAs(r.best());
+    }
 }
