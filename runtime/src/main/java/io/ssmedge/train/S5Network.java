@@ -574,30 +574,47 @@ public final class S5Network {
     // ------------------------------------------------------------------ loss and backward
 
     /**
-     * Weighted cross-entropy L = Σ_b w_{y_b}·(−logp_b[y_b]) / Σ_b w_{y_b} and its gradient.
+     * Weighted cross-entropy against target distributions and its gradient:
+     * <pre>
+     *   L = Σ_b w_b·(−Σ_c q_bc·logp_bc) / Σ_b w_b          ∂L/∂logits_b = w_b/Σw · (softmax_b − q_b)
+     * </pre>
+     * With one-hot targets this is the usual (class-weighted) cross-entropy; with a teacher's probabilities
+     * mixed in, it is distillation.
      *
-     * @param labels  (n) classes
-     * @param weights (K) class weights
+     * @param targets (n, K) target probabilities per window (rows sum to 1)
+     * @param weights (n) weight per window
      * @param grad    (θ size) written with ∂L/∂θ (not accumulated)
      * @return L
      */
-    double lossAndGradient(double[] th, Tape t, int[] labels, double[] weights, double[] grad, Parallel par) {
+    double lossAndGradient(double[] th, Tape t, double[] targets, double[] weights, double[] grad, Parallel par) {
         double wsum = 0;
         double loss = 0;
         for (int b = 0; b < t.n; b++) {
-            wsum += weights[labels[b]];
-            loss -= weights[labels[b]] * t.logp[b * k + labels[b]];
+            wsum += weights[b];
+            for (int c = 0; c < k; c++) {
+                loss -= weights[b] * targets[b * k + c] * t.logp[b * k + c];
+            }
         }
-        // ∂L/∂logits_b = w_{y_b}/W · (softmax_b − onehot(y_b))
         double[] gLogits = new double[t.n * k];
         for (int b = 0; b < t.n; b++) {
-            double sc = weights[labels[b]] / wsum;
+            double sc = weights[b] / wsum;
             for (int c = 0; c < k; c++) {
-                gLogits[b * k + c] = sc * (Math.exp(t.logp[b * k + c]) - (c == labels[b] ? 1 : 0));
+                gLogits[b * k + c] = sc * (Math.exp(t.logp[b * k + c]) - targets[b * k + c]);
             }
         }
         backward(th, t, gLogits, grad, par);
         return loss / wsum;
+    }
+
+    /** {@link #lossAndGradient(double[], Tape, double[], double[], double[], Parallel)} with labels and class weights. */
+    double lossAndGradient(double[] th, Tape t, int[] labels, double[] classWeights, double[] grad, Parallel par) {
+        double[] q = new double[t.n * k];
+        double[] w = new double[t.n];
+        for (int b = 0; b < t.n; b++) {
+            q[b * k + labels[b]] = 1;
+            w[b] = classWeights[labels[b]];
+        }
+        return lossAndGradient(th, t, q, w, grad, par);
     }
 
     /** Per-worker gradient buffers and scratch. */

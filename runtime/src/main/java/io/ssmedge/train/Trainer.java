@@ -32,10 +32,11 @@ public final class Trainer {
      * @param seed          initialization, shuffling and dropout
      * @param threads       workers for the batch
      * @param maxSeconds    time budget (0 = none); the epoch in progress ends early when it runs out
+     * @param teacherWeight with a teacher (see {@link #train}): target = a·teacher's probabilities + (1 − a)·label
      */
     public record Options(int maxEpochs, int batchSize, double lr, double ssmLr, double weightDecay, double dropout,
                           double warmupEpochs, int patience, double[] classWeights, long seed, int threads,
-                          double maxSeconds) {
+                          double maxSeconds, double teacherWeight) {
         public Options {
             if (maxEpochs < 1 || batchSize < 1 || threads < 1) {
                 throw new IllegalArgumentException("epochs, batch size and threads must be ≥ 1");
@@ -43,46 +44,54 @@ public final class Trainer {
             if (!(lr > 0) || !(ssmLr > 0) || weightDecay < 0 || dropout < 0 || dropout >= 1) {
                 throw new IllegalArgumentException("learning rates must be > 0, weight decay ≥ 0, dropout in [0, 1)");
             }
+            if (!(teacherWeight >= 0 && teacherWeight <= 1)) {
+                throw new IllegalArgumentException("teacher weight must be in [0, 1], got " + teacherWeight);
+            }
         }
 
         /** The S5 reference settings of the SKAB conformance model (lr 0.004, ssm_lr 0.001, wd 0.05, dropout 0.1, batch 64). */
         public static Options defaults(int epochs, long seed, int threads) {
-            return new Options(epochs, 64, 0.004, 0.001, 0.05, 0.1, 1, 0, null, seed, threads, 0);
+            return new Options(epochs, 64, 0.004, 0.001, 0.05, 0.1, 1, 0, null, seed, threads, 0, 0);
         }
 
         public Options withLearningRates(double newLr, double newSsmLr) {
             return new Options(maxEpochs, batchSize, newLr, newSsmLr, weightDecay, dropout, warmupEpochs, patience, classWeights,
-                    seed, threads, maxSeconds);
+                    seed, threads, maxSeconds, teacherWeight);
         }
 
         public Options withBudget(int epochs, double seconds) {
             return new Options(epochs, batchSize, lr, ssmLr, weightDecay, dropout, warmupEpochs, patience, classWeights, seed,
-                    threads, seconds);
+                    threads, seconds, teacherWeight);
         }
 
         public Options withPatience(int p) {
             return new Options(maxEpochs, batchSize, lr, ssmLr, weightDecay, dropout, warmupEpochs, p, classWeights, seed,
-                    threads, maxSeconds);
+                    threads, maxSeconds, teacherWeight);
         }
 
         public Options withDropout(double d) {
             return new Options(maxEpochs, batchSize, lr, ssmLr, weightDecay, d, warmupEpochs, patience, classWeights, seed,
-                    threads, maxSeconds);
+                    threads, maxSeconds, teacherWeight);
         }
 
         public Options withWarmup(double epochs) {
             return new Options(maxEpochs, batchSize, lr, ssmLr, weightDecay, dropout, epochs, patience, classWeights, seed,
-                    threads, maxSeconds);
+                    threads, maxSeconds, teacherWeight);
         }
 
         public Options withBatchSize(int b) {
             return new Options(maxEpochs, b, lr, ssmLr, weightDecay, dropout, warmupEpochs, patience, classWeights, seed,
-                    threads, maxSeconds);
+                    threads, maxSeconds, teacherWeight);
+        }
+
+        public Options withTeacherWeight(double a) {
+            return new Options(maxEpochs, batchSize, lr, ssmLr, weightDecay, dropout, warmupEpochs, patience, classWeights, seed,
+                    threads, maxSeconds, a);
         }
 
         public Options withClassWeights(double[] w) {
             return new Options(maxEpochs, batchSize, lr, ssmLr, weightDecay, dropout, warmupEpochs, patience, w, seed,
-                    threads, maxSeconds);
+                    threads, maxSeconds, teacherWeight);
         }
     }
 
@@ -141,10 +150,27 @@ public final class Trainer {
      */
     public static Result train(TrainableS5 start, WindowSet train, WindowSet val, Options o, Listener listener,
                                AtomicBoolean stop, java.util.function.Consumer<S5Model> onBest) {
+        return train(start, train, val, null, o, listener, stop, onBest);
+    }
+
+    /**
+     * {@link #train(TrainableS5, WindowSet, WindowSet, Options, Listener, AtomicBoolean, java.util.function.Consumer)}
+     * with a teacher: {@code teacherLogp} (N_train, K) holds a model's log-probabilities for every training window
+     * (e.g. the unpruned model when fine-tuning a pruned one); the targets mix them with the labels
+     * ({@link Options#teacherWeight()}), and the windows are not class-weighted.
+     */
+    public static Result train(TrainableS5 start, WindowSet train, WindowSet val, float[] teacherLogp, Options o,
+                               Listener listener, AtomicBoolean stop, java.util.function.Consumer<S5Model> onBest) {
         check(train, start, "training");
         check(val, start, "validation");
         int k = start.config().dOutput();
-        double[] weights = o.classWeights() != null ? o.classWeights() : balancedWeights(train.labels(), k);
+        if (teacherLogp != null && teacherLogp.length != train.count() * k) {
+            throw new IllegalArgumentException("teacher log-probabilities: expected " + train.count() + "·" + k + " values, got "
+                    + teacherLogp.length);
+        }
+        double[] weights = teacherLogp != null ? ones(k)
+                : o.classWeights() != null ? o.classWeights() : balancedWeights(train.labels(), k);
+        double a = teacherLogp != null ? o.teacherWeight() : 0;
         if (weights.length != k) {
             throw new IllegalArgumentException("class weights: expected " + k + " values, got " + weights.length);
         }
@@ -193,22 +219,29 @@ public final class Trainer {
                     int from = s * o.batchSize();
                     int bs = Math.min(o.batchSize(), n - from);
                     double[] x = new double[bs * len * d];
-                    int[] y = new int[bs];
+                    double[] q = new double[bs * k];
+                    double[] sw = new double[bs];
                     long[] seeds = o.dropout() > 0 ? new long[bs] : null;
                     for (int b = 0; b < bs; b++) {
                         int w = idx[from + b];
                         int off = train.offset(w);
-                        for (int q = 0; q < len * d; q++) {
-                            x[b * len * d + q] = train.x()[off + q];
+                        for (int e = 0; e < len * d; e++) {
+                            x[b * len * d + e] = train.x()[off + e];
                         }
-                        y[b] = train.labels()[w];
+                        int y = train.labels()[w];
+                        sw[b] = weights[y];
+                        // target: a·teacher + (1 − a)·onehot(label)
+                        for (int c = 0; c < k; c++) {
+                            double tp = a > 0 ? Math.exp(teacherLogp[w * k + c]) : 0;
+                            q[b * k + c] = a * tp + (1 - a) * (c == y ? 1 : 0);
+                        }
                         if (seeds != null) {
                             seeds[b] = o.seed() * 1_000_000_007L + (long) epoch * n + w;
                         }
                     }
                     S5Network.Tape tape = net.forward(m.theta, m.bnRunning, x, bs, len,
                             new S5Network.Mode(true, o.dropout(), seeds), par);
-                    double loss = net.lossAndGradient(m.theta, tape, y, weights, grad, par);
+                    double loss = net.lossAndGradient(m.theta, tape, q, sw, grad, par);
                     double f = sched.factor(step++, o.maxSeconds() > 0 ? (System.nanoTime() - t0) / 1e9 / o.maxSeconds() : 0);
                     lrNow = o.lr() * f;
                     opt.step(m.theta, grad, o.lr() * f, o.ssmLr() * f);
@@ -243,6 +276,12 @@ public final class Trainer {
             }
         }
         return new Result(best, bestEpoch, bestEval, List.copyOf(history), stopped);
+    }
+
+    private static double[] ones(int k) {
+        double[] w = new double[k];
+        java.util.Arrays.fill(w, 1);
+        return w;
     }
 
     private static boolean overBudget(Options o, long t0) {

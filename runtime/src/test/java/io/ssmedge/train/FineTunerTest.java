@@ -27,7 +27,7 @@ class FineTunerTest {
         assertThat(pruned.totalUnits()).isEqualTo(4);
         // a high SSM learning rate pushes the poles hard; the parameterization keeps them inside the unit circle
         Trainer.Options ft = FineTuner.defaults(new FineTuner.Budget(2, 0), 5, 2).withLearningRates(0.01, 0.05);
-        Trainer.Result r = FineTuner.fineTune(pruned, data.trainRaw(), data.validationRaw(), ft, Trainer.Listener.NONE, null);
+        Trainer.Result r = FineTuner.fineTune(pruned, full, data.trainRaw(), data.validationRaw(), ft, Trainer.Listener.NONE, null);
         S5Model tuned = r.best();
         assertThat(tuned.unitsPerLayer()).containsExactly(kept);
         assertThat(tuned.maxPoleMagnitude()).isLessThan(1.0);

@@ -82,6 +82,11 @@ public final class PruneCommand implements Callable<Integer> {
 
         @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all processors)")
         Integer threads;
+
+        @Option(names = "--teacher-weight", defaultValue = "1", paramLabel = "A",
+                description = {"how much the pruned model learns from the unpruned model's answers rather than the labels:",
+                        "1 = imitate the unpruned model (default), 0 = labels only (class-balanced)"})
+        double teacherWeight;
     }
 
     @picocli.CommandLine.Spec
@@ -163,12 +168,13 @@ public final class PruneCommand implements Callable<Integer> {
         WindowSet report = test.isEmpty() ? td.validationRaw() : SensorCsv.windows(test, window, evalStride);
         String where = test.isEmpty() ? "validation files " + td.validationFiles() : test.size() + " test files";
         Trainer.Options opts = FineTuner.defaults(new FineTuner.Budget(finetune.epochs, finetune.minutes * 60), seed, threads)
-                .withLearningRates(finetune.lr, finetune.lr / 4);
+                .withLearningRates(finetune.lr, finetune.lr / 4).withTeacherWeight(finetune.teacherWeight);
         o.printf(Locale.ROOT, "Fine-tuning the %d kept states on %,d windows from %d files (best epoch chosen on %,d windows)%n",
                 pruned.totalUnits(), td.trainRaw().count(), td.trainFiles().size(), td.validationRaw().count());
         o.flush();
         long t0 = System.nanoTime();
-        Trainer.Result r = FineTuner.fineTune(pruned, td.trainRaw(), td.validationRaw(), opts, new Trainer.Listener() {
+        Trainer.Result r = FineTuner.fineTune(pruned, finetune.teacherWeight > 0 ? full : null, td.trainRaw(),
+                td.validationRaw(), opts, new Trainer.Listener() {
             @Override
             public void epoch(Trainer.EpochReport e) {
                 TrainCommand.printEpoch(o, e, "  * best");

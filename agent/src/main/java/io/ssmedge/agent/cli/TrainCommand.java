@@ -198,7 +198,7 @@ public final class TrainCommand implements Callable<Integer> {
         S5Config cfg = arch.config(cols, classes, td.mean(), td.std(), window, stride, es);
         int nThreads = threads != null ? threads : BatchEvaluator.defaultThreads();
         Trainer.Options opts = new Trainer.Options(epochs, batch, lr, ssmLr, weightDecay, dropout, warmup, patience,
-                weights(classWeights, td.trainRaw().labels(), k), seed, nThreads, maxMinutes * 60);
+                weights(classWeights, td.trainRaw().labels(), k), seed, nThreads, maxMinutes * 60, 0);
         WindowSet tr = td.train();
         WindowSet va = td.validation();
         o.printf(Locale.ROOT, "Training S5 (H %d, %d states x %d layers, %s) on %,d windows of %d samples from %d files; "
