@@ -95,6 +95,35 @@ public record TrainingData(WindowSet trainRaw, WindowSet validationRaw, float[] 
                 List.copyOf(vaFiles));
     }
 
+    /**
+     * A by-file split with the validation files given (e.g. the ones a model was validated on in training, so that
+     * fine-tuning picks its best epoch on files the model has never been trained on). Files are compared by their
+     * normalized absolute paths.
+     *
+     * @throws IllegalArgumentException when a validation file is not among the tables
+     */
+    public static TrainingData prepare(List<SensorCsv.Table> tables, List<String> validationFiles, int window, int stride,
+                                       int testStride) {
+        java.util.Set<java.nio.file.Path> want = new java.util.HashSet<>();
+        for (String f : validationFiles) {
+            want.add(java.nio.file.Path.of(f).toAbsolutePath().normalize());
+        }
+        List<SensorCsv.Table> t = new ArrayList<>();
+        List<SensorCsv.Table> v = new ArrayList<>();
+        for (SensorCsv.Table x : tables) {
+            (want.contains(java.nio.file.Path.of(x.source()).toAbsolutePath().normalize()) ? v : t).add(x);
+        }
+        if (v.size() != want.size() || t.isEmpty()) {
+            throw new IllegalArgumentException("validation files " + validationFiles + ": " + v.size() + " of them are among the "
+                    + tables.size() + " data files, and at least one other file is needed for training");
+        }
+        WindowSet tr = SensorCsv.windows(t, window, stride);
+        WindowSet va = SensorCsv.windows(v, window, testStride);
+        float[][] stats = stats(tr);
+        return new TrainingData(tr, va, stats[0], stats[1], t.stream().map(SensorCsv.Table::source).toList(),
+                v.stream().map(SensorCsv.Table::source).toList());
+    }
+
     private static WindowSet pick(WindowSet all, int[] idx, int from, int to) {
         int per = all.length() * all.channels();
         float[] x = new float[(to - from) * per];

@@ -162,8 +162,17 @@ public final class PruneCommand implements Callable<Integer> {
                 }
             }
         }
-        TrainingData td = TrainingData.prepare(tune, window, finetune.stride, evalStride, TrainingData.Split.BY_FILE,
+        List<String> trainedVal = validationFilesOfTraining();
+        if (trainedVal != null && trainedVal.size() >= tune.size()) {
+            trainedVal = null; // trained with --split random: every file was in training
+        }
+        TrainingData td = trainedVal != null
+                ? TrainingData.prepare(tune, trainedVal, window, finetune.stride, evalStride)
+                : TrainingData.prepare(tune, window, finetune.stride, evalStride, TrainingData.Split.BY_FILE,
                 finetune.valFraction, seed);
+        if (trainedVal != null) {
+            o.println("Best epoch chosen on the model's own validation files (from its training-log.jsonl)");
+        }
         int threads = finetune.threads != null ? finetune.threads : BatchEvaluator.defaultThreads();
         WindowSet report = test.isEmpty() ? td.validationRaw() : SensorCsv.windows(test, window, evalStride);
         String where = test.isEmpty() ? "validation files " + td.validationFiles() : test.size() + " test files";
@@ -188,6 +197,29 @@ public final class PruneCommand implements Callable<Integer> {
                 where, 100 * a0, 100 * a1, 100 * a2, r.bestEpoch(), secs);
         o.flush();
         return r.best();
+    }
+
+    /** The validation files of the model's training (training-log.jsonl beside the model), or null. */
+    private List<String> validationFilesOfTraining() {
+        if (model.model.embedded()) {
+            return null;
+        }
+        Path p = Path.of(model.spec());
+        Path log = (Files.isRegularFile(p) ? p.toAbsolutePath().getParent() : p).resolve("training-log.jsonl");
+        if (!Files.isRegularFile(log)) {
+            return null;
+        }
+        try (java.io.BufferedReader r = Files.newBufferedReader(log)) {
+            com.fasterxml.jackson.databind.JsonNode start = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.readLine());
+            if (start == null || !start.has("validation_files")) {
+                return null;
+            }
+            List<String> out = new ArrayList<>();
+            start.get("validation_files").forEach(n -> out.add(n.asText()));
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(log + ": cannot read: " + e.getMessage(), e);
+        }
     }
 
     static String fmt(double v) {
