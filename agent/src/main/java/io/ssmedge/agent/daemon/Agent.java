@@ -59,7 +59,7 @@ public final class Agent implements AutoCloseable {
     private final SsmModel model;
     private final ModelIdentity identity;
     private final WindowSpec window;
-    private final AgentMetrics metrics = new AgentMetrics();
+    private final AgentMetrics metrics;
     private final CommandDispatcher commands = new CommandDispatcher();
     private final LiveScore overall;
     private final WorkerPool pool;
@@ -75,6 +75,7 @@ public final class Agent implements AutoCloseable {
         this.config = config;
         this.model = loadModel(config.model());
         this.identity = ModelIdentity.of(config.model());
+        this.metrics = new AgentMetrics(identity.version(), identity.stage());
         this.window = windowSpec(config.model().window(), model);
         this.overall = new LiveScore(model.outputSize());
         SSLSocketFactory ssl = TlsSocketFactory.create(config.mqtt().tls());
@@ -105,8 +106,9 @@ public final class Agent implements AutoCloseable {
                 config.payload().maxBytes());
         subscriber = MqttConnections.create(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
                 subs, router, null));
-        http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
         reporter = new MetricsReporter(metrics, config.metrics().reportIntervalSeconds(), this::memoryLine);
+        AgentGauges.register(this, metrics.registry());
+        http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
     }
 
     /**
@@ -196,7 +198,7 @@ public final class Agent implements AutoCloseable {
             subscriber.close(Duration.ofSeconds(5));
             boolean drained = pool.drainAndStop(Duration.ofSeconds(30));
             log.info("workers {}; {} predictions published in total", drained ? "finished" : "stopped (timeout)",
-                    metrics.predictions.sum());
+                    metrics.predictions.total());
             if (publisher.isConnected()) {
                 publishStatus(OFFLINE);
             }
