@@ -78,7 +78,7 @@ public final class Agent implements AutoCloseable {
         ModelVersion original = loadModel(config.model());
         SsmModel model = original.model();
         this.identity = ModelIdentity.of(config.model());
-        this.metrics = new AgentMetrics(identity.version(), identity.stage());
+        this.metrics = new AgentMetrics(original.version(), identity.stage());
         this.window = windowSpec(config.model().window(), model);
         this.deployments = new DeploymentManager(original, window, config.topics().labels() != null);
         this.overall = new LiveScore(model.outputSize());
