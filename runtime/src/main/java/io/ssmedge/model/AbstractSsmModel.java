@@ -55,6 +55,17 @@ public abstract class AbstractSsmModel implements SsmModel {
         return spec.evaluationStride();
     }
 
+    /** None by default: an architecture whose poles can leave the unit circle overrides this and {@link #stabilized}. */
+    @Override
+    public List<UnstableState> unstableStates() {
+        return List.of();
+    }
+
+    @Override
+    public SsmModel stabilized() {
+        return this;
+    }
+
     @Override
     public double maxPoleMagnitude() {
         double m = 0;

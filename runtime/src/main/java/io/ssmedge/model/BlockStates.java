@@ -22,7 +22,7 @@ public abstract class BlockStates implements StreamBlock {
     public final float[][] xRe;    // [layer] (S, U_l) or (U_l, S): Re of the complex states
     public final float[][] xIm;    // [layer] same layout: Im (empty when xRe holds both)
     public final float[] pool;     // (S, H) feature sums since each stream's reset (mode pool)
-    public final int[] steps;      // (S) steps since each stream's reset
+    public final long[] steps;     // (S) steps since each stream's reset
     // scratch, overwritten every step
     public final float[] h;        // (S, H) features flowing through the layers
     public final float[] feat;     // (S, H) head input (mode pool)
@@ -48,7 +48,7 @@ public abstract class BlockStates implements StreamBlock {
             xIm[l] = new float[separateIm ? streams * unitsPerLayer[l] : 0];
         }
         pool = new float[streams * width];
-        steps = new int[streams];
+        steps = new long[streams];
         h = new float[streams * width];
         feat = new float[streams * width];
         logits = new float[streams * outputs];
@@ -113,17 +113,17 @@ public abstract class BlockStates implements StreamBlock {
             Arrays.fill(xIm[l], 0f);
         }
         Arrays.fill(pool, 0f);
-        Arrays.fill(steps, 0);
+        Arrays.fill(steps, 0L);
     }
 
     @Override
-    public final int steps(int stream) {
+    public final long steps(int stream) {
         return steps[stream];
     }
 
     @Override
     public final long recurrentBytes() {
-        long n = pool.length + steps.length;
+        long n = pool.length + 2L * steps.length;
         for (int l = 0; l < xRe.length; l++) {
             n += xRe[l].length + xIm[l].length;
         }

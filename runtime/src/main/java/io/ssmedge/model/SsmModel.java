@@ -68,6 +68,21 @@ public interface SsmModel {
     long weightBytes();
 
     /** Largest |λ̄| over all states of all layers (stability needs < 1). */
+    /**
+     * States whose discrete pole has |λ̄| ≥ 1 (empty for a stable model). Such a model works on windows but not
+     * in continuous mode; see {@link #stabilized()}.
+     */
+    List<UnstableState> unstableStates();
+
+    /**
+     * This model with every unstable pole moved just inside the unit circle (|λ̄| = {@value #STABILIZED_POLE}, the
+     * other states untouched); the model itself when it has none.
+     */
+    SsmModel stabilized();
+
+    /** |λ̄| of a pole after {@link #stabilized()}: a time constant of 1000 samples. */
+    double STABILIZED_POLE = 0.999;
+
     double maxPoleMagnitude();
 
     /** Discretized per-layer systems in float64 (for norms, pruning and reports). */

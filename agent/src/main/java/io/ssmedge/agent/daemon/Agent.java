@@ -27,6 +27,7 @@ import io.ssmedge.agent.stream.WorkerPool;
 import io.ssmedge.inference.WindowSpec;
 import io.ssmedge.model.ModelLoader;
 import io.ssmedge.model.SsmModel;
+import io.ssmedge.model.UnstableState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,10 +74,11 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config) {
         this.config = config;
-        this.model = loadModel(config.model());
+        SsmModel loaded = loadModel(config.model());
+        this.window = windowSpec(config.model().window(), loaded);
+        this.model = checkStability(loaded, config.model(), window);
         this.identity = ModelIdentity.of(config.model());
         this.metrics = new AgentMetrics(identity.version(), identity.stage());
-        this.window = windowSpec(config.model().window(), model);
         this.overall = new LiveScore(model.outputSize());
         SSLSocketFactory ssl = TlsSocketFactory.create(config.mqtt().tls());
         Credentials credentials = Credentials.read(config.mqtt());
@@ -130,8 +132,9 @@ public final class Agent implements AutoCloseable {
 
     /** What {@code run --check} reports: the model and windowing the config leads to (loads the model). */
     public static String describe(AgentConfig config) {
-        SsmModel m = loadModel(config.model());
-        WindowSpec w = windowSpec(config.model().window(), m);
+        SsmModel loaded = loadModel(config.model());
+        WindowSpec w = windowSpec(config.model().window(), loaded);
+        SsmModel m = checkStability(loaded, config.model(), w);
         ModelIdentity id = ModelIdentity.of(config.model());
         return String.format(Locale.ROOT, "model     %s (%s, version %s): %s%n"
                         + "windows   %s%n"
@@ -147,6 +150,35 @@ public final class Agent implements AutoCloseable {
                 config.topics().sensors(), config.topics().predictions(),
                 config.workers().threads(), config.workers().queueCapacity(), config.workers().overflow().key(),
                 config.http().enabled() ? "http://" + config.http().bind() + ":" + config.http().port() + "/" : "off");
+    }
+
+    /**
+     * A model with unstable states (|λ̄| ≥ 1) works on fixed windows (each window starts from a zero state) but a
+     * continuous stream would grow without bound: refused there unless model.stabilize is clip, which moves those
+     * poles just inside the unit circle (for any windowing).
+     */
+    static SsmModel checkStability(SsmModel m, ModelConfig cfg, WindowSpec w) {
+        List<UnstableState> unstable = m.unstableStates();
+        if (unstable.isEmpty()) {
+            return m;
+        }
+        int len = w.continuous() ? (m.trainingWindow() > 0 ? m.trainingWindow() : 1000) : w.length();
+        String states = UnstableState.describe(unstable, len);
+        if (cfg.clipUnstable()) {
+            log.warn("model.stabilize: clip: {} unstable state(s) moved to |λ̄| = {} ({}). The accuracy change is not "
+                    + "measured here (no calibration data in the config): compare with "
+                    + "'ssm-edge eval MODEL --data FILE', which reports it", unstable.size(), SsmModel.STABILIZED_POLE,
+                    states);
+            return m.stabilized();
+        }
+        if (w.continuous()) {
+            throw new ConfigException("model.path: " + cfg.path() + " has " + unstable.size() + " unstable state(s) ("
+                    + states + "); in continuous mode (model.window.continuous) they would grow without bound. Set "
+                    + "model.stabilize: clip to move them just inside the unit circle, or use fixed windows");
+        }
+        log.warn("model {} has {} unstable state(s) ({}); fine with fixed windows, which start from a zero state",
+                cfg.path(), unstable.size(), states);
+        return m;
     }
 
     static SsmModel loadModel(ModelConfig cfg) {

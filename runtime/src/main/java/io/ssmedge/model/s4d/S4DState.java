@@ -8,7 +8,7 @@ public final class S4DState implements StreamState {
     final float[] xRe;    // (ΣU_l) Re of every layer's units, layer l at its offset
     final float[] xIm;    // (ΣU_l)
     final float[] pool;   // (H) feature sum since reset
-    int steps;
+    long steps;
 
     final float[] h;      // (H)
     final float[] z;      // (H)
@@ -34,13 +34,13 @@ public final class S4DState implements StreamState {
     }
 
     @Override
-    public int steps() {
+    public long steps() {
         return steps;
     }
 
     @Override
     public long recurrentBytes() {
-        return 4L * (xRe.length + xIm.length + pool.length) + 4;
+        return 4L * (xRe.length + xIm.length + pool.length) + 8;
     }
 
     @Override

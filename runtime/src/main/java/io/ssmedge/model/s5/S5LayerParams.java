@@ -23,6 +23,12 @@ public record S5LayerParams(float[] lambdaRe, float[] lambdaIm, float[] b, float
                             float[] normScale, float[] normBias, float[] bnMean, float[] bnVar,
                             float[] out1Kernel, float[] out1Bias, float[] out2Kernel, float[] out2Bias) {
 
+    /** The same layer with other real parts of Λ (e.g. poles moved inside the unit circle). */
+    public S5LayerParams withLambdaRe(float[] re) {
+        return new S5LayerParams(re, lambdaIm, b, c, d, logStep, normScale, normBias, bnMean, bnVar, out1Kernel,
+                out1Bias, out2Kernel, out2Bias);
+    }
+
     /** P: stored complex states. */
     public int states() {
         return lambdaRe.length;

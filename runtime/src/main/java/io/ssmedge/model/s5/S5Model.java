@@ -1,6 +1,5 @@
 package io.ssmedge.model.s5;
 
-import io.ssmedge.format.ModelFormatException;
 import io.ssmedge.kernel.Dense;
 import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Rows;
@@ -12,6 +11,7 @@ import io.ssmedge.model.ModelFiles;
 import io.ssmedge.model.SsmModel;
 import io.ssmedge.model.StreamBlock;
 import io.ssmedge.model.StreamState;
+import io.ssmedge.model.UnstableState;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,12 +34,9 @@ public final class S5Model extends AbstractSsmModel {
     private final float[] decW;      // (H, d_output)
     private final float[] decB;      // (d_output)
     private final ClassifierHead head;
+    private final List<UnstableState> unstable; // states with |λ̄| ≥ 1 (possible without clip_eigs)
 
-    /**
-     * Builds the model and checks stability: every |λ̄| must be below 1.
-     *
-     * @throws ModelFormatException naming the layer tensor and state when a pole is unstable
-     */
+    /** Builds the model; states with |λ̄| ≥ 1 are listed by {@link #unstableStates()}. */
     public S5Model(S5Config config, S5Params params) {
         super(config.spec());
         this.config = config;
@@ -48,20 +45,13 @@ public final class S5Model extends AbstractSsmModel {
         layers = new S5Layer[n];
         stateOffset = new int[n];
         List<S5Discretizer.Discrete> disc = new ArrayList<>();
+        List<UnstableState> unstableStates = new ArrayList<>();
         int off = 0;
         int max = 0;
         for (int l = 0; l < n; l++) {
             S5LayerParams lp = params.layers().get(l);
             S5Discretizer.Discrete dl = S5Discretizer.discretize(lp, config);
-            for (int i = 0; i < lp.states(); i++) {
-                double mag = Math.hypot(dl.lambdaRe()[i], dl.lambdaIm()[i]);
-                if (!(mag < 1.0)) {
-                    throw ModelFormatException.tensor(config.source(), S5Checkpoint.layer(l) + "seq/Lambda_re",
-                            "state " + i + " is unstable after discretization: expected |λ̄| < 1, got " + mag
-                                    + " (Re Λ = " + lp.lambdaRe()[i] + ", Δ = " + Math.exp(lp.logStep()[i])
-                                    + (config.clipEigs() ? ")" : "; clip_eigs is off)"));
-                }
-            }
+            unstableStates.addAll(UnstableState.find(l, dl.lambdaRe(), dl.lambdaIm()));
             disc.add(dl);
             layers[l] = new S5Layer(lp, dl, config);
             stateOffset[l] = off;
@@ -69,6 +59,7 @@ public final class S5Model extends AbstractSsmModel {
             max = Math.max(max, lp.states());
         }
         discrete = List.copyOf(disc);
+        unstable = List.copyOf(unstableStates);
         totalStates = off;
         maxStates = max;
         encW = params.encoderKernel();
@@ -263,6 +254,44 @@ public final class S5Model extends AbstractSsmModel {
         }
         System.arraycopy(src.pool, 0, dst.pool, 0, src.pool.length);
         dst.steps = src.steps;
+    }
+
+    @Override
+    public List<UnstableState> unstableStates() {
+        return unstable;
+    }
+
+    /**
+     * Moves each unstable pole onto |λ̄| = {@link #STABILIZED_POLE} by changing Re Λ only (Im Λ, Δ, B̃, C̃ stay):
+     * <pre>
+     *   ZOH:      |λ̄| = e^{Re Λ·Δ}                          ⇒ Re Λ = ln r / Δ
+     *   bilinear: |λ̄|² = ((1 + a)² + b²) / ((1 − a)² + b²),  a = Δ·Re Λ/2, b = Δ·Im Λ/2
+     *             ⇒ (1 − r²)a² + 2(1 + r²)a + (1 − r²)(1 + b²) = 0, the root nearer 0
+     * </pre>
+     */
+    @Override
+    public S5Model stabilized() {
+        if (unstable.isEmpty()) {
+            return this;
+        }
+        List<S5LayerParams> ls = new ArrayList<>(params.layers());
+        double r = STABILIZED_POLE;
+        for (UnstableState u : unstable) {
+            S5LayerParams lp = ls.get(u.layer());
+            float[] re = lp.lambdaRe().clone();
+            double delta = config.stepRescale() * Math.exp(lp.logStep()[u.unit()]);
+            if (config.discretization() == Discretization.ZOH) {
+                re[u.unit()] = (float) (Math.log(r) / delta);
+            } else {
+                double b = delta * lp.lambdaIm()[u.unit()] / 2;
+                double q = 1 - r * r;
+                double disc = (1 + r * r) * (1 + r * r) - q * q * (1 + b * b);
+                double a = (-(1 + r * r) + Math.sqrt(Math.max(0, disc))) / q;
+                re[u.unit()] = (float) (2 * a / delta);
+            }
+            ls.set(u.layer(), lp.withLambdaRe(re));
+        }
+        return new S5Model(config, new S5Params(encW, encB, List.copyOf(ls), decW, decB));
     }
 
     @Override

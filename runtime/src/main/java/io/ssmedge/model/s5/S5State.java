@@ -8,7 +8,7 @@ public final class S5State implements StreamState {
     final float[] xRe;    // (ΣP_l) Re of every layer's complex states, layer l at offset stateOffset[l]
     final float[] xIm;    // (ΣP_l) Im of the same
     final float[] pool;   // (H) sum of features since reset (mode pool)
-    int steps;
+    long steps;
 
     // scratch, overwritten every step
     final float[] u;      // (d_input) normalized input copy
@@ -45,13 +45,13 @@ public final class S5State implements StreamState {
     }
 
     @Override
-    public int steps() {
+    public long steps() {
         return steps;
     }
 
     @Override
     public long recurrentBytes() {
-        return 4L * (xRe.length + xIm.length + pool.length) + 4;
+        return 4L * (xRe.length + xIm.length + pool.length) + 8;
     }
 
     @Override
