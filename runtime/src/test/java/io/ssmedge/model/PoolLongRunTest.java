@@ -1,6 +1,7 @@
-package io.ssmedge.model.s5;
+package io.ssmedge.model;
 
-import io.ssmedge.model.RandomModels;
+import io.ssmedge.model.s5.S5Model;
+import io.ssmedge.model.s5.S5State;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -8,7 +9,7 @@ import java.util.SplittableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A continuous stream with a pool head after more steps than an int counts (the state advanced, not run). */
-class S5LongRunTest {
+class PoolLongRunTest {
     @Test
     void aPoolStreamKeepsCountingAndStaysFiniteBeyondTwoToThe31Steps() {
         S5Model m = RandomModels.s5(RandomModels.S5Spec.like(3, 8, 4, 2, 2).withMode("pool"), 11);
@@ -23,7 +24,7 @@ class S5LongRunTest {
         // as if it had run for 2^31 + 50 samples: the pool holds a bounded sum of N feature vectors
         s.steps = (1L << 31) + 50;
         for (int k = 0; k < s.pool.length; k++) {
-            s.pool[k] *= (float) io.ssmedge.model.ClassifierHead.POOL_HORIZON / 50;
+            s.pool[k] *= (float) ClassifierHead.POOL_HORIZON / 50;
         }
         for (int t = 0; t < 1000; t++) {
             fill(r, u);
