@@ -20,10 +20,6 @@ public abstract class AbstractSsmModel<S extends ModelState, B extends BlockStat
     protected final ClassifierHead head;
     private final Class<S> stateType;
     private final Class<B> blockType;
-    private volatile Verified verified; // the last (target, kept units) found to be a pruned copy
-
-    private record Verified(SsmModel target, int[][] keptUnits) {
-    }
 
     protected AbstractSsmModel(ModelSpec spec, Class<S> stateType, Class<B> blockType, float[] encW, float[] encB,
                                ClassifierHead head) {
@@ -92,46 +88,19 @@ public abstract class AbstractSsmModel<S extends ModelState, B extends BlockStat
     }
 
     /**
-     * The one way a stream moves to a pruned model: {@code target} must be a pruned copy of this model (made by
-     * {@link #retain} or {@link io.ssmedge.pruning.Pruner#apply} with {@code keptUnits}; see
-     * {@link #isPrunedCopy}), else nothing is copied.
+     * The one way a stream moves to a pruned model: {@code target} must be a pruned copy of this model made with
+     * {@code keptUnits} ({@link PrunedCopy#check}, cached for the pair), else nothing is copied.
      */
     @Override
     public final void carry(StreamBlock from, int fromStream, int[][] keptUnits, SsmModel target, StreamBlock to,
                             int toStream) {
         B a = own(from);
-        Verified v = verified; // carrying many streams checks the pair once
-        if (v == null || v.target() != target || v.keptUnits() != keptUnits) {
-            if (!(target instanceof AbstractSsmModel) || !isPrunedCopy(target, keptUnits)) {
-                throw new IllegalArgumentException("the target model is not a pruned copy of this model with the given "
-                        + "kept units (same architecture and settings, and each kept unit's λ̄, B̄ and C̃ unchanged)");
-            }
-            verified = new Verified(target, keptUnits);
+        PrunedCopy.check(this, keptUnits, target);
+        if (!(target instanceof AbstractSsmModel)) {
+            throw new IllegalArgumentException("not a pruned copy: the target is not a model of this runtime");
         }
         BlockStates b = ((AbstractSsmModel<?, ?>) target).own(to);
         BlockStates.carry(a, fromStream, keptUnits, b, toStream);
-    }
-
-    /**
-     * True when {@code target} is this model with only {@code keptUnits} kept: same architecture, sizes, head and
-     * classes, and for every kept unit the same discrete pole, B̄ row and C̃ column (compared exactly: a pruned copy
-     * is computed from the same checkpoint values).
-     */
-    public final boolean isPrunedCopy(SsmModel target, int[][] keptUnits) {
-        if (target.getClass() != getClass() || target.inputSize() != inputSize() || target.width() != width()
-                || target.outputSize() != outputSize() || target.mode() != mode()
-                || !target.classes().equals(classes()) || keptUnits.length != layers()) {
-            return false;
-        }
-        KeptUnits.check(keptUnits, unitsPerLayer());
-        List<LayerSystem> mine = layerSystems();
-        List<LayerSystem> theirs = target.layerSystems();
-        for (int l = 0; l < keptUnits.length; l++) {
-            if (theirs.get(l).units() != keptUnits[l].length || !theirs.get(l).sameUnits(mine.get(l), keptUnits[l])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

@@ -47,31 +47,6 @@ public record LayerSystem(int width, int units, double[] lambdaRe, double[] lamb
         return s;
     }
 
-    /**
-     * True when unit j of this layer is unit {@code kept[j]} of {@code source} for every j, exactly (λ̄, B̄ row,
-     * C̃ column, channel), and D is the same: this layer is {@code source} with only the kept units.
-     */
-    public boolean sameUnits(LayerSystem source, int[] kept) {
-        if (kept.length != units || source.width != width || !java.util.Arrays.equals(source.d, d)) {
-            return false;
-        }
-        for (int j = 0; j < units; j++) {
-            int i = kept[j];
-            if (lambdaRe[j] != source.lambdaRe[i] || lambdaIm[j] != source.lambdaIm[i]
-                    || (channelOfUnit != null && channelOfUnit[j] != source.channelOfUnit[i])) {
-                return false;
-            }
-            for (int h = 0; h < width; h++) {
-                if (bRe[j * width + h] != source.bRe[i * width + h] || bIm[j * width + h] != source.bIm[i * width + h]
-                        || cRe[h * units + j] != source.cRe[h * source.units + i]
-                        || cIm[h * units + j] != source.cIm[h * source.units + i]) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
     /** Largest |λ̄| of the layer (0 for a layer without states). */
     public double maxPoleMagnitude() {
         double m = 0;

@@ -28,7 +28,7 @@ final class AgentGauges {
         ModelIdentity id = agent.identity();
         Info.builder().name("ssm_edge_model_info").help("the model being served: 1 with its name, version and stage")
                 .labelNames("name", "model_version", "stage").register(registry)
-                .setLabelValues(id.name(), id.version(), id.stage());
+                .setLabelValues(id.name(), agent.deployments().serving().version(), id.stage());
         gauge(registry, "ssm_edge_model_weight_bytes", "bytes of model weights", a -> info.weightBytes(), agent);
         gauge(registry, "ssm_edge_uptime_seconds", "seconds since start",
                 a -> Duration.between(a.started(), Instant.now()).toMillis() / 1000.0, agent);

@@ -3,6 +3,9 @@ package io.ssmedge.agent.daemon;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ssmedge.agent.deploy.Deployment;
+import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.http.StatusPages;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
@@ -70,7 +73,10 @@ final class AgentReport implements StatusPages {
         ObjectNode model = o.putObject("model");
         model.put("name", agent.identity().name());
         model.put("stage", agent.identity().stage());
-        model.put("version", agent.identity().version());
+        model.put("version", agent.deployments().serving().version());
+        if (agent.identity().release() != null) {
+            model.put("release", agent.identity().release());
+        }
         model.put("summary", info.summary());
         agent.model().channels().forEach(model.putArray("channels")::add);
         agent.model().classes().forEach(model.putArray("classes")::add);
@@ -119,6 +125,7 @@ final class AgentReport implements StatusPages {
         streams.sort(Comparator.comparing(StreamSession::id));
         mem.put("state_bytes_total", streams.stream().mapToLong(StreamSession::stateBytes).sum());
         putScore(o.putObject("live_accuracy"), agent.overall().snapshot());
+        putDeployment(o.putObject("deployment"), agent.deployments());
 
         ArrayNode list = o.putArray("streams");
         for (StreamSession s : streams) {
@@ -139,6 +146,36 @@ final class AgentReport implements StatusPages {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * {@code "deployment": {"generation": 3, "change": "promoted", "serving": {…}, "shadow": {…} or null}} where each
+     * model is {@code {"version", "pruned_ratio", "method", "kept_states_per_layer", "live_accuracy"}} and the shadow
+     * adds {@code "stream_share"}.
+     */
+    private static void putDeployment(ObjectNode o, DeploymentManager dm) {
+        Deployment d = dm.current();
+        o.put("generation", d.generation());
+        o.put("change", d.transition());
+        putVersion(o.putObject("serving"), d.serving(), dm);
+        if (d.shadow() == null) {
+            o.putNull("shadow");
+        } else {
+            ObjectNode h = o.putObject("shadow");
+            putVersion(h, d.shadow(), dm);
+            h.put("stream_share", d.shadowShare());
+        }
+    }
+
+    private static void putVersion(ObjectNode o, ModelVersion v, DeploymentManager dm) {
+        o.put("version", v.version());
+        o.put("pruned_ratio", v.ratio());
+        o.put("method", v.method());
+        ArrayNode kept = o.putArray("kept_states_per_layer");
+        for (int k : v.keptPerLayer()) {
+            kept.add(k);
+        }
+        putScore(o.putObject("live_accuracy"), dm.score(v).snapshot());
     }
 
     private static void putScore(ObjectNode o, LiveScore.Snapshot s) {

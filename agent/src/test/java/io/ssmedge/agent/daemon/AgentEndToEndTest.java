@@ -199,7 +199,7 @@ class AgentEndToEndTest {
 
         // the same counts on the status pages (a real Netty server)
         Scrape metrics = Scrape.parse(httpGetBytes("/metrics", Scrape.PROTOBUF_ACCEPT));
-        String version = agent.identity().version();
+        String version = agent.deployments().serving().version();
         assertThat(metrics.counter("ssm_edge_rejected_messages_total", "reason", "too_large")).isEqualTo(1);
         assertThat(metrics.counter("ssm_edge_predictions_total", "model_version", version)).isEqualTo(windows);
         assertThat(metrics.histogram("ssm_edge_inference_seconds", "model_version", version).getSampleCount())

@@ -51,7 +51,7 @@ class AgentMetricsPageTest {
         HttpResponse<byte[]> proto = get(Scrape.PROTOBUF_ACCEPT);
         assertThat(proto.statusCode()).isEqualTo(200);
         Scrape s = Scrape.parse(proto.body());
-        String version = agent.identity().version();
+        String version = agent.deployments().serving().version();
         assertThat(s.series("ssm_edge_model_info", "model_version", version, "stage", "canary",
                 "name", "embedded:s5-skab")).isPresent();
         assertThat(s.gauge("ssm_edge_streams")).isZero();

@@ -66,16 +66,19 @@ class PredictionPublisherTest {
 
     private final FakeConnection mqtt = new FakeConnection();
     private final AgentMetrics metrics = new AgentMetrics();
-    private final ModelIdentity id = new ModelIdentity("embedded:s5-skab", "production", "sha256:0123456789ab");
+    private final ModelIdentity id = new ModelIdentity("embedded:s5-skab", "production", "sha256:fromconfig");
     private final TopicsConfig topics = TopicsConfig.defaults();
 
     private PredictionPublisher publisher(WindowSpec window) {
         return new PredictionPublisher(mqtt, topics, List.of("normal", "anomaly"), id, window, metrics);
     }
 
+    private static final io.ssmedge.agent.deploy.ModelVersion VERSION = new io.ssmedge.agent.deploy.ModelVersion(
+            io.ssmedge.model.ModelLoader.loadEmbedded("s5-skab"), "sha256:0123456789ab", 0, "original", null);
+
     private static Prediction prediction(double ts, boolean fromSensor) {
         return new Prediction("pump7", ts, fromSensor, 1, new float[]{(float) Math.log(0.25), (float) Math.log(0.75)},
-                40, 90);
+                40, 90, VERSION);
     }
 
     @Test
