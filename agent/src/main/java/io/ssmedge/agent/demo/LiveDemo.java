@@ -172,8 +172,8 @@ public final class LiveDemo implements AutoCloseable {
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
         long stateBytes = agent.streams().stream().mapToLong(StreamSession::stateBytes).max().orElse(0);
         String quality = score.matched() == 0 ? "no labeled predictions yet"
-                : String.format(Locale.ROOT, "accuracy %.1f%%, false alarms %.1f%%, misses %.1f%% (%,d labeled)",
-                100 * score.accuracy(), 100 * nz(score.falseAlarmRate()), 100 * nz(score.missRate()), score.matched());
+                : String.format(Locale.ROOT, "accuracy %.1f%%, false alarms %s, misses %s (%,d labeled)",
+                100 * score.accuracy(), percent(score.falseAlarmRate()), percent(score.missRate()), score.matched());
         return String.format(Locale.ROOT, "[%02d:%02d] %,d samples, %,d predictions | %s | %.1f µs/sample | %,d B/stream | %s",
                 seconds / 60, seconds % 60, simulator.counts().samples.get(), agent.metrics().predictions.sum(), quality,
                 perSample(), stateBytes, rollout.stage());
@@ -218,8 +218,9 @@ public final class LiveDemo implements AutoCloseable {
         stop();
     }
 
-    private static double nz(double v) {
-        return Double.isNaN(v) ? 0 : v;
+    /** A rate as a percentage; "–" when undefined (no fault yet, so no miss rate). */
+    private static String percent(double rate) {
+        return Double.isNaN(rate) ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * rate);
     }
 
     private static String fmt(double v) {
