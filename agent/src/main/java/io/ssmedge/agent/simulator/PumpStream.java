@@ -32,7 +32,7 @@ final class PumpStream {
     private static final double[] LOW_NOISE = {0.0010, 0.0010, 0.27, 0.26, 0.12, 0.06, 10.8, 0.49};
     private static final int RAMP_SAMPLES = 20; // a fault builds up over this many samples (a valve takes time to close)
 
-    private final double[] nominal;   // (8) this pump's operating point: the regime ± a few % per pump
+    private final double[] nominal;   // (8) this pump's operating point: the regime ± 1 % per pump
     private final double[] noise;     // (8) noise standard deviation per channel
     private final SplittableRandom normal;
     private final SplittableRandom faultNoise;
@@ -58,7 +58,7 @@ final class PumpStream {
         this.nominal = new double[8];
         SplittableRandom spread = root.split();
         for (int c = 0; c < 8; c++) {
-            nominal[c] = base[c] * (1 + 0.04 * (spread.nextDouble() * 2 - 1));
+            nominal[c] = base[c] * (1 + 0.01 * (spread.nextDouble() * 2 - 1));
         }
         this.rateHz = rateHz;
         this.randomFaultsPerHour = randomFaultsPerHour;
@@ -88,8 +88,8 @@ final class PumpStream {
         v[VIB2] = nominal[VIB2] * l;
         v[CURRENT] = nominal[CURRENT] * l;
         v[PRESSURE] = nominal[PRESSURE];
-        v[TEMP] = nominal[TEMP] + 25 * (l - 1) + 1.5 * ambient;   // a harder-working pump runs warmer
-        v[THERMO] = nominal[THERMO] + 2 * (l - 1) + 1.0 * ambient;
+        v[TEMP] = nominal[TEMP] + 8 * (l - 1) + 0.5 * ambient;   // a harder-working pump runs warmer
+        v[THERMO] = nominal[THERMO] + 2 * (l - 1) + 0.5 * ambient;
         v[VOLTAGE] = nominal[VOLTAGE];
         v[FLOW] = nominal[FLOW] * l;
         double[] noiseScale = {1, 1, 1, 1, 1, 1, 1, 1};
