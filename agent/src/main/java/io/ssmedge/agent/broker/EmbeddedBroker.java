@@ -159,14 +159,6 @@ public final class EmbeddedBroker implements AutoCloseable {
         return settings.listeners().get(0).port();
     }
 
-    public BrokerSettings settings() {
-        return settings;
-    }
-
-    public boolean isRunning() {
-        return server != null;
-    }
-
     /** Stops the broker (clients are disconnected); {@link #restart()} may start it again. */
     public synchronized void stop() {
         if (server == null) {
