@@ -2,6 +2,8 @@ package io.ssmedge.agent.cli;
 
 import io.ssmedge.agent.config.AgentConfig;
 import io.ssmedge.agent.config.ConfigLoader;
+import io.ssmedge.agent.control.AgentSupervisor;
+import io.ssmedge.agent.control.RemoteControl;
 import io.ssmedge.agent.daemon.Agent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,10 +40,28 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        if (cfg.control().enabled()) {
+            return runRemotelyControlled(cfg);
+        }
         Agent agent = Agent.start(cfg);
         Thread hook = new Thread(agent::stop, "ssm-edge-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         agent.awaitStopped();
+        return 0;
+    }
+
+    /** With {@code control.enabled}: signed configurations and commands over MQTT may change what runs. */
+    private int runRemotelyControlled(AgentConfig local) throws InterruptedException {
+        RemoteControl control = RemoteControl.open(config, local);
+        AgentSupervisor supervisor = new AgentSupervisor(control::register);
+        supervisor.start(control.startupConfig());
+        control.attach(supervisor);
+        control.connect(local);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            control.close();
+            supervisor.stop();
+        }, "ssm-edge-shutdown"));
+        supervisor.awaitStopped();
         return 0;
     }
 }
