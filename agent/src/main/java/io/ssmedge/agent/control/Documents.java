@@ -37,6 +37,17 @@ final class Documents {
         }
     }
 
+    /** Best effort, for the acknowledgement of a refused command: its claimed nonce, or null. */
+    static String claimedNonce(byte[] message) {
+        try {
+            JsonNode v = ControlJson.object(Envelope.parse(message).payload(), Refusal.Code.MALFORMED, "document")
+                    .get("nonce");
+            return v != null && v.isTextual() ? printable(v.asText()) : null;
+        } catch (RuntimeException ex) {
+            return null;
+        }
+    }
+
     static void onlyKeys(JsonNode o, Set<String> allowed) {
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             String k = it.next();

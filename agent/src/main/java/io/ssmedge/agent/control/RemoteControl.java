@@ -425,6 +425,10 @@ public final class RemoteControl implements AutoCloseable {
         long claimed = Documents.claimedVersion(message);
         log.warn("remote control: {} on {} refused ({}): {}", kind, topic, r.code().key(), r.getMessage());
         ObjectNode ack = ackBase(kind.equals(ControlTopics.COMMANDS) ? -1 : claimed);
+        if (kind.equals(ControlTopics.COMMANDS)) {
+            ack.remove("version");
+            ack.put("nonce", Documents.claimedNonce(message));
+        }
         ack.put("status", "rejected");
         ack.put("code", r.code().key());
         ack.put("reason", r.getMessage());
