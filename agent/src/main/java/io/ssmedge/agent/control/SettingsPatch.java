@@ -57,9 +57,13 @@ final class SettingsPatch {
         AgentConfig cfg;
         try {
             cfg = ConfigLoader.fromTree(source, merged, base);
-            Agent.describe(cfg); // loads the model and checks the windowing against it
         } catch (SsmEdgeException | IllegalArgumentException e) {
             throw new Refusal(Refusal.Code.INVALID_CONTENT, e.getMessage());
+        }
+        try {
+            Agent.describe(cfg); // loads the model and checks the windowing against it
+        } catch (SsmEdgeException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new Refusal(Refusal.Code.INVALID_CONTENT, source + ": " + e.getMessage());
         }
         return cfg;
     }
