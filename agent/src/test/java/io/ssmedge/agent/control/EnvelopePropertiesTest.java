@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Mutated and hostile envelopes: never applied (unless the bytes still carry exactly the signed document), never a
  * crash, always an acknowledgement with a reason.
  */
-class EnvelopeProperties {
+class EnvelopePropertiesTest {
     private static final ControlFixture F;
     private static final AtomicLong VERSION = new AtomicLong(1);
 
