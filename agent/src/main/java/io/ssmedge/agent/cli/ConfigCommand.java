@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
         description = {"Signed remote configuration of gateways (see README, Remote control).",
                 "Example: ssm-edge config sign line3.json --key keys/signing.key",
                 "         ssm-edge config push --broker tcp://broker:1883 --group line3 line3.signed.json"},
-        subcommands = {ConfigCommand.Sign.class, ConfigCommand.Push.class, ConfigCommand.ModelHash.class})
+        subcommands = {ConfigCommand.Sign.class, ConfigCommand.Push.class, ConfigCommand.ModelHash.class,
+                ConfigCommand.PublishModel.class})
 public final class ConfigCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -175,6 +176,11 @@ public final class ConfigCommand implements Runnable {
                         continue;
                     }
                     String status = r.json().path("status").asText();
+                    if ("pending".equals(status)) {
+                        w.printf("  %-24s %s%n", gw, r.json().path("reason").asText());
+                        w.flush();
+                        continue; // the final answer follows when the model is complete
+                    }
                     String line = "applied".equals(status) ? "applied at " + r.json().path("applied_at").asText()
                             : "REJECTED (" + r.json().path("code").asText() + "): " + r.json().path("reason").asText();
                     seen.put(gw, line);
@@ -222,6 +228,52 @@ public final class ConfigCommand implements Runnable {
             }
             spec.commandLine().getOut().println(h);
             spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "publish-model", mixinStandardHelpOptions = true,
+            description = {"Publishes a model folder in chunks (retained) for gateways that cannot be reached otherwise;",
+                    "a configuration then names it by topic and SHA-256, and each gateway fetches and checks it.",
+                    "Example: ssm-edge config publish-model --broker tcp://broker:1883 models/pump-30"})
+    static final class PublishModel implements Callable<Integer> {
+        @Mixin
+        OperatorBrokerMixin broker;
+
+        @Parameters(paramLabel = "FOLDER", description = "the model folder")
+        Path folder;
+
+        @Option(names = "--topic", paramLabel = "TOPIC",
+                description = "where to publish (default: ssm-edge/models/SHA256)")
+        String topic;
+
+        @Option(names = "--chunk-kb", defaultValue = "256", paramLabel = "KB",
+                description = "chunk size in KiB (default: ${DEFAULT-VALUE}); must fit the broker's message limit")
+        int chunkKb;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            String sha;
+            List<io.ssmedge.agent.control.ModelChunks.Part> parts;
+            try {
+                sha = ModelStore.folderHash(folder);
+                parts = io.ssmedge.agent.control.ModelChunks.split(folder, chunkKb * 1024);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(folder + ": " + e.getMessage(), e);
+            }
+            String t = topic != null ? topic : "ssm-edge/models/" + sha;
+            try (OperatorBroker b = new OperatorBroker(broker.options, t + "/none")) {
+                for (var p : parts) {
+                    b.publish(t + "/" + p.subTopic(), p.payload(), true);
+                }
+            }
+            PrintWriter w = spec.commandLine().getOut();
+            w.printf("Published %s as %d retained messages on %s/…%n", folder, parts.size(), t);
+            w.printf("Name it in a configuration:  \"model\": {\"topic\": \"%s\", \"sha256\": \"%s\"}%n", t, sha);
+            w.flush();
             return 0;
         }
     }

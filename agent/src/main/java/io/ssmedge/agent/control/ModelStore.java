@@ -91,6 +91,12 @@ public final class ModelStore {
         return p;
     }
 
+    /** A verified model with this hash, or null when there is none (yet). */
+    Path deliveredOrNull(String sha256) {
+        Path p = location(sha256);
+        return Files.isDirectory(p) && sha256.equals(hashOrNull(p)) ? p : null;
+    }
+
     /** Checks a kept model again (before a reload); false when it was changed or removed. */
     boolean intact(Path modelDir) {
         String name = modelDir.getFileName().toString();
@@ -104,7 +110,28 @@ public final class ModelStore {
         }
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
-                if (!keep.contains(p.toAbsolutePath().normalize())) {
+                if (!keep.contains(p.toAbsolutePath().normalize()) && !p.getFileName().toString().startsWith(".download-")) {
+                    deleteTree(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A folder for the chunks of one download. */
+    Path downloadDir(String sha256) {
+        return dir.resolve(".download-" + sha256);
+    }
+
+    /** Removes the leftovers of downloads (at start, when none runs). */
+    void removeDownloads() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                if (p.getFileName().toString().startsWith(".download-")) {
                     deleteTree(p);
                 }
             }

@@ -22,12 +22,18 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Remote configuration, commands and key rotation over MQTT, signed with Ed25519: the entry point of
@@ -69,11 +75,38 @@ public final class RemoteControl implements AutoCloseable {
         return t;
     });
 
-    private TrustedState state;
-    private AgentConfig effective;
-    private String startupProblem;
-    private AgentHost host;
+    // written only while holding the lock (one message at a time); volatile so that the status page reads them
+    // without the lock: a status request must never wait for a pipeline restart (which stops the status server)
+    private volatile TrustedState state;
+    private volatile AgentConfig effective;
+    private volatile String startupProblem;
+    private volatile AgentHost host;
     private MqttConnection mqtt;
+    private AgentConfig mqttSettings;
+    private final Map<String, Download> downloads = new HashMap<>();
+    private final Map<String, String> failedDownloads = new HashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ssm-edge-control-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Consumer<Ack> ackListener = a -> { };
+
+    /** How long a model published in chunks may take to arrive completely. */
+    static final Duration DOWNLOAD_TIMEOUT = Duration.ofMinutes(10);
+
+    /** One model being received in chunks, and the configuration messages waiting for it. */
+    private static final class Download {
+        final String topic;
+        final ModelChunks chunks;
+        final List<Runnable> waiting = new ArrayList<>();
+        MqttConnection connection;
+
+        Download(String topic, ModelChunks chunks) {
+            this.topic = topic;
+            this.chunks = chunks;
+        }
+    }
     private volatile ObjectNode lastRejection;
     private volatile long appliedCount;
     private volatile long rejectedCount;
@@ -89,6 +122,7 @@ public final class RemoteControl implements AutoCloseable {
         this.store = new TrustedStateStore(settings.dataDir(), crash);
         this.models = new ModelStore(settings.dataDir());
         this.state = store.load(readLocalKeys(settings.trustedKeys()));
+        models.removeDownloads();
         this.effective = startupConfig(local);
     }
 
@@ -137,6 +171,7 @@ public final class RemoteControl implements AutoCloseable {
 
     /** Connects to the broker (own connection, CLIENT_ID-control) and starts taking documents. */
     public synchronized void connect(AgentConfig local) {
+        mqttSettings = local;
         String clientId = local.mqtt().clientId() + "-control";
         mqtt = MqttConnections.create(ConnectionSpec.of("remote control", local.mqtt(), clientId,
                 Credentials.read(local.mqtt()), TlsSocketFactory.create(local.mqtt().tls()), null, topics.subscriptions(),
@@ -151,8 +186,14 @@ public final class RemoteControl implements AutoCloseable {
         return mqtt;
     }
 
+    /** Every acknowledgement is also given to this listener (tests). */
+    void onAck(Consumer<Ack> listener) {
+        this.ackListener = listener;
+    }
+
     private void deliver(String topic, byte[] payload) {
         Optional<Ack> ack = handle(topic, payload);
+        ack.ifPresent(a -> ackListener.accept(a));
         if (ack.isPresent() && mqtt != null) {
             try {
                 mqtt.publish(ack.get().topic(), ack.get().json(), 1, false);
@@ -218,8 +259,12 @@ public final class RemoteControl implements AutoCloseable {
                     + d.issuedAt() + ", in the future (now " + now + "; check the clocks)");
         }
         checkVersion(d);
-        AgentConfig next = SettingsPatch.effective(localTree, base, "configuration version " + d.version(),
-                d.settings(), models);
+        AgentConfig next;
+        try {
+            next = SettingsPatch.effective(localTree, base, "configuration version " + d.version(), d.settings(), models);
+        } catch (ModelPending p) {
+            return Optional.of(awaitModel(p, d, topicTarget, e));
+        }
         crash.reached("validated");
 
         TrustedState before = state;
@@ -256,6 +301,89 @@ public final class RemoteControl implements AutoCloseable {
         ack.set("target", d.target().toJson());
         return Optional.of(new Ack(ControlTopics.ackTopic(topics.clientId(), ControlTopics.CONFIG),
                 ControlJson.bytes(ack), true));
+    }
+
+    // ---- models published in chunks ----
+
+    /**
+     * The configuration names a model that is not here yet: receive it (own connection, subscribed to TOPIC/#),
+     * then handle the configuration again. Answered "pending" now; "applied" or "rejected" when the model is
+     * complete, has failed its check, or did not arrive within {@link #DOWNLOAD_TIMEOUT}.
+     */
+    private Ack awaitModel(ModelPending p, ConfigDocument d, Target topicTarget, Envelope e) {
+        String failure = failedDownloads.remove(p.sha256);
+        if (failure != null) {
+            throw new Refusal(Refusal.Code.MODEL_MISMATCH, "settings.model: model " + p.sha256 + " from " + p.topic
+                    + " could not be received: " + failure);
+        }
+        String again = topicTarget == null ? null : topicTarget.group()
+                ? ControlTopics.groupTopic(topicTarget.name(), ControlTopics.CONFIG)
+                : ControlTopics.agentTopic(topicTarget.name(), ControlTopics.CONFIG);
+        byte[] message = e.toJson();
+        Download dl = downloads.get(p.sha256);
+        if (dl == null) {
+            dl = new Download(p.topic, new ModelChunks(p.sha256, models.downloadDir(p.sha256)));
+            downloads.put(p.sha256, dl);
+            if (mqttSettings != null) {
+                AgentConfig l = mqttSettings;
+                String prefix = p.topic + "/";
+                dl.connection = MqttConnections.create(ConnectionSpec.of("model " + p.sha256.substring(0, 12), l.mqtt(),
+                        l.mqtt().clientId() + "-model", Credentials.read(l.mqtt()), TlsSocketFactory.create(l.mqtt().tls()),
+                        null, List.of(new io.ssmedge.agent.mqtt.Subscription(prefix + "#", 1)),
+                        (t, b) -> inbox.execute(() -> modelMessage(t, b)), null));
+                dl.connection.start();
+            }
+            String sha = p.sha256;
+            timer.schedule(() -> inbox.execute(() -> downloadFailed(sha, "not complete within "
+                    + DOWNLOAD_TIMEOUT.toMinutes() + " minutes")), DOWNLOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            log.info("configuration version {} waits for model {} published on {}", d.version(), p.sha256, p.topic);
+        }
+        dl.waiting.add(() -> deliver(again, message));
+        ObjectNode ack = ackBase(d.version());
+        ack.put("status", "pending");
+        ack.put("reason", "receiving model " + p.sha256 + " from " + p.topic + "; applied when it is complete and verified");
+        ack.putNull("applied_at");
+        return new Ack(ControlTopics.ackTopic(topics.clientId(), ControlTopics.CONFIG), ControlJson.bytes(ack), false);
+    }
+
+    /** One message of a model topic (from the download connection, or a test). */
+    public synchronized void modelMessage(String topic, byte[] payload) {
+        for (Map.Entry<String, Download> en : new ArrayList<>(downloads.entrySet())) {
+            Download dl = en.getValue();
+            if (!topic.startsWith(dl.topic + "/")) {
+                continue;
+            }
+            try {
+                if (dl.chunks.accept(topic.substring(dl.topic.length() + 1), payload)) {
+                    Path folder = dl.chunks.assemble();
+                    models.verifiedCopy(folder, en.getKey()); // checks the folder hash
+                    finishDownload(en.getKey());
+                    log.info("model {} received and verified", en.getKey());
+                }
+            } catch (Refusal | IllegalArgumentException | IOException | java.io.UncheckedIOException ex) {
+                downloadFailed(en.getKey(), ex.getMessage());
+            }
+        }
+    }
+
+    private synchronized void downloadFailed(String sha, String reason) {
+        if (!downloads.containsKey(sha)) {
+            return; // finished meanwhile
+        }
+        log.warn("model {} not received: {}", sha, reason);
+        failedDownloads.put(sha, reason);
+        finishDownload(sha);
+    }
+
+    /** Closes the download and handles the waiting configurations again (now applied, or refused). */
+    private void finishDownload(String sha) {
+        Download dl = downloads.remove(sha);
+        if (dl.connection != null) {
+            MqttConnection c = dl.connection;
+            timer.execute(() -> c.close(Duration.ofSeconds(2)));
+        }
+        ModelStore.deleteTree(models.downloadDir(sha));
+        dl.waiting.forEach(inbox::execute);
     }
 
     /**
@@ -442,8 +570,9 @@ public final class RemoteControl implements AutoCloseable {
         return new Ack(ControlTopics.ackTopic(topics.clientId(), ackKind), ControlJson.bytes(ack), false);
     }
 
-    /** The {@code control} object of /api/status. */
-    public synchronized ObjectNode status() {
+    /** The {@code control} object of /api/status (lock-free). */
+    public ObjectNode status() {
+        TrustedState state = this.state;
         ObjectNode o = ControlJson.MAPPER.createObjectNode();
         o.put("enabled", true);
         TrustedState.Applied a = state.applied();
@@ -468,17 +597,14 @@ public final class RemoteControl implements AutoCloseable {
         return o;
     }
 
-    /** The trusted state in force (for tests and the status page). */
-    synchronized TrustedState state() {
+    /** The trusted state in force (for tests). */
+    TrustedState state() {
         return state;
     }
 
     /** Re-checks the model in force against its hash and starts it again (command reload-model). */
     public CommandResult reloadModel() {
-        AgentConfig cfg;
-        synchronized (this) {
-            cfg = effective;
-        }
+        AgentConfig cfg = effective;
         Path p = modelPath(cfg);
         if (!cfg.model().embedded() && !models.intact(p)) {
             return CommandResult.rejected("the model " + p + " no longer matches its SHA-256; not loaded (the running "
@@ -493,6 +619,7 @@ public final class RemoteControl implements AutoCloseable {
 
     @Override
     public void close() {
+        timer.shutdownNow();
         inbox.shutdown();
         try {
             inbox.awaitTermination(10, TimeUnit.SECONDS);

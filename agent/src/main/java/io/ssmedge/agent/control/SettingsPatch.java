@@ -71,7 +71,28 @@ final class SettingsPatch {
     /** model.sha256 is ours, not agent.yaml's: check it, verify the folder, and point model.path at the copy. */
     private static void resolveModel(String source, ObjectNode model, ModelStore models) {
         JsonNode sha = model.remove("sha256");
+        JsonNode topic = model.remove("topic");
         JsonNode path = model.get("path");
+        if (topic != null && !topic.isNull()) {
+            if (path != null && !path.isNull()) {
+                throw new Refusal(Refusal.Code.INVALID_CONTENT, source + ": settings.model: give path or topic, not both");
+            }
+            if (!topic.isTextual() || topic.asText().isEmpty() || topic.asText().contains("+")
+                    || topic.asText().contains("#") || topic.asText().length() > 256) {
+                throw new Refusal(Refusal.Code.INVALID_CONTENT, source + ": settings.model.topic: expected the topic the "
+                        + "model was published on (ssm-edge model publish), without '+' or '#'");
+            }
+            if (sha == null || !sha.isTextual() || !HEX64.matcher(sha.asText()).matches()) {
+                throw new Refusal(Refusal.Code.INVALID_CONTENT, source + ": settings.model.sha256: required with "
+                        + "model.topic (64 lower-case hex digits)");
+            }
+            Path have = models.deliveredOrNull(sha.asText());
+            if (have == null) {
+                throw new ModelPending(topic.asText(), sha.asText());
+            }
+            model.put("path", have.toString());
+            return;
+        }
         boolean embedded = path != null && path.isTextual() && path.asText().startsWith("embedded:");
         if (sha == null || sha.isNull()) {
             if (path != null && !path.isNull() && !embedded) {
