@@ -235,6 +235,20 @@ class ControlMqttTest {
         } finally {
             spy.close();
         }
+
+        // a model published in chunks on the broker, named by topic and hash in gw-2's configuration
+        Path model = ControlFixture.modelFolder(dir.resolve("pump-model"));
+        Run pub = cli("config", "publish-model", "--broker", broker.uri(), "--chunk-kb", "8", model.toString());
+        assertThat(pub.exit()).as(pub.out() + pub.err()).isZero();
+        String sha = ModelStore.folderHash(model);
+        assertThat(pub.out()).contains("\"sha256\": \"" + sha + "\"");
+        Run delivered = signAndPush("model", "{\"kind\": \"config\", \"version\": 2, \"target\": {\"agent\": \"gw-2\"}, "
+                + "\"settings\": {\"model\": {\"topic\": \"ssm-edge/models/" + sha + "\", \"sha256\": \"" + sha
+                + "\", \"stage\": \"delivered\"}}}", "--agent", "gw-2");
+        assertThat(delivered.exit()).as(delivered.out() + delivered.err()).isZero();
+        assertThat(delivered.out()).contains("receiving model " + sha).contains("applied at");
+        assertThat(gw2.supervisor.agent().config().model().path()).endsWith("sha256-" + sha);
+        assertThat(gw2.supervisor.agent().identity().stage()).isEqualTo("delivered");
     }
 
     static String httpGet(int port, String path) throws Exception {
