@@ -36,6 +36,14 @@ public final class ConfigCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
     /** --agent ID or --group NAME. */
     static final class Target {
         @Option(names = "--agent", required = true, paramLabel = "CLIENT_ID", description = "one gateway (its mqtt.client_id)")
@@ -83,12 +91,7 @@ public final class ConfigCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            byte[] doc;
-            try {
-                doc = Files.readAllBytes(file);
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
-            }
+            byte[] doc = read(file);
             Operator.Signed s;
             try {
                 s = Operator.sign(doc, keys, Duration.ofDays(validDays), Instant.now());
@@ -131,12 +134,7 @@ public final class ConfigCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            byte[] envelope;
-            try {
-                envelope = Files.readAllBytes(file);
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
-            }
+            byte[] envelope = read(file);
             ObjectNode doc = Operator.peek(envelope);
             String kind = doc.path("kind").asText("");
             String topicKind = switch (kind) {
