@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * (see {@link ModelStore#folderHash}); the gateway runs a verified copy kept in its data dir.
  */
 final class SettingsPatch {
-    static final List<String> ALLOWED = List.of("model", "topics", "payload", "workers", "labels");
-    static final String ALLOWED_TEXT = "model, topics, payload, workers, labels";
+    /** {@code rollout} is taken once agent.yaml has that section (until then agent.yaml's check refuses it). */
+    static final List<String> ALLOWED = List.of("model", "topics", "payload", "workers", "labels", "rollout");
+    static final String ALLOWED_TEXT = "model, topics, payload, workers, labels, rollout";
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
     private SettingsPatch() {
