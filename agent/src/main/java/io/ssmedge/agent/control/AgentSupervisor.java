@@ -57,7 +57,8 @@ public final class AgentSupervisor implements AgentHost {
             throw new IllegalStateException("the gateway is stopping");
         }
         AgentConfig prev = config;
-        log.info("new settings: stopping the pipeline (queued samples are finished), then starting it again");
+        log.info("restarting the pipeline: stopping it (queued samples are finished), then starting it {}",
+                next.equals(prev) ? "again" : "with the new settings");
         agent.stop();
         try {
             agent = Agent.start(next);
