@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -82,31 +80,8 @@ public final class RemoteControl implements AutoCloseable {
     private volatile String startupProblem;
     private volatile AgentHost host;
     private MqttConnection mqtt;
-    private AgentConfig mqttSettings;
-    private final Map<String, Download> downloads = new HashMap<>();
-    private final Map<String, String> failedDownloads = new HashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ssm-edge-control-timer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ModelDownloads downloads;
     private volatile Consumer<Ack> ackListener = a -> { };
-
-    /** How long a model published in chunks may take to arrive completely. */
-    static final Duration DOWNLOAD_TIMEOUT = Duration.ofMinutes(10);
-
-    /** One model being received in chunks, and the configuration messages waiting for it. */
-    private static final class Download {
-        final String topic;
-        final ModelChunks chunks;
-        final List<Runnable> waiting = new ArrayList<>();
-        MqttConnection connection;
-
-        Download(String topic, ModelChunks chunks) {
-            this.topic = topic;
-            this.chunks = chunks;
-        }
-    }
     private volatile ObjectNode lastRejection;
     private volatile long appliedCount;
     private volatile long rejectedCount;
@@ -123,6 +98,7 @@ public final class RemoteControl implements AutoCloseable {
         this.models = new ModelStore(settings.dataDir());
         this.state = store.load(readLocalKeys(settings.trustedKeys()));
         models.removeDownloads();
+        this.downloads = new ModelDownloads(models, inbox);
         this.effective = startupConfig(local);
     }
 
@@ -171,12 +147,20 @@ public final class RemoteControl implements AutoCloseable {
 
     /** Connects to the broker (own connection, CLIENT_ID-control) and starts taking documents. */
     public synchronized void connect(AgentConfig local) {
-        mqttSettings = local;
         String clientId = local.mqtt().clientId() + "-control";
         mqtt = MqttConnections.create(ConnectionSpec.of("remote control", local.mqtt(), clientId,
                 Credentials.read(local.mqtt()), TlsSocketFactory.create(local.mqtt().tls()), null, topics.subscriptions(),
                 (topic, payload) -> inbox.execute(() -> deliver(topic, payload)), null));
         mqtt.start();
+        downloads.connectWith((filter, sha) -> {
+            MqttConnection c = MqttConnections.create(ConnectionSpec.of("model " + sha.substring(0, 12), local.mqtt(),
+                    local.mqtt().clientId() + "-model", Credentials.read(local.mqtt()),
+                    TlsSocketFactory.create(local.mqtt().tls()), null,
+                    List.of(new io.ssmedge.agent.mqtt.Subscription(filter, 1)),
+                    (t, b) -> inbox.execute(() -> downloads.message(t, b)), null));
+            c.start();
+            return c;
+        });
         log.info("remote control: listening on {} (groups {}), trusted keys {} (threshold {})",
                 ControlTopics.agentTopic(topics.clientId(), "{config,commands,keys}"), settings.groups(),
                 state.keys().keys().keySet(), state.keys().threshold());
@@ -308,10 +292,10 @@ public final class RemoteControl implements AutoCloseable {
     /**
      * The configuration names a model that is not here yet: receive it (own connection, subscribed to TOPIC/#),
      * then handle the configuration again. Answered "pending" now; "applied" or "rejected" when the model is
-     * complete, has failed its check, or did not arrive within {@link #DOWNLOAD_TIMEOUT}.
+     * complete, has failed its check, or did not arrive within {@link ModelDownloads#TIMEOUT}.
      */
     private Ack awaitModel(ModelPending p, ConfigDocument d, Target topicTarget, Envelope e) {
-        String failure = failedDownloads.remove(p.sha256);
+        String failure = downloads.takeFailure(p.sha256);
         if (failure != null) {
             throw new Refusal(Refusal.Code.MODEL_MISMATCH, "settings.model: model " + p.sha256 + " from " + p.topic
                     + " could not be received: " + failure);
@@ -320,25 +304,8 @@ public final class RemoteControl implements AutoCloseable {
                 ? ControlTopics.groupTopic(topicTarget.name(), ControlTopics.CONFIG)
                 : ControlTopics.agentTopic(topicTarget.name(), ControlTopics.CONFIG);
         byte[] message = e.toJson();
-        Download dl = downloads.get(p.sha256);
-        if (dl == null) {
-            dl = new Download(p.topic, new ModelChunks(p.sha256, models.downloadDir(p.sha256)));
-            downloads.put(p.sha256, dl);
-            if (mqttSettings != null) {
-                AgentConfig l = mqttSettings;
-                String prefix = p.topic + "/";
-                dl.connection = MqttConnections.create(ConnectionSpec.of("model " + p.sha256.substring(0, 12), l.mqtt(),
-                        l.mqtt().clientId() + "-model", Credentials.read(l.mqtt()), TlsSocketFactory.create(l.mqtt().tls()),
-                        null, List.of(new io.ssmedge.agent.mqtt.Subscription(prefix + "#", 1)),
-                        (t, b) -> inbox.execute(() -> modelMessage(t, b)), null));
-                dl.connection.start();
-            }
-            String sha = p.sha256;
-            timer.schedule(() -> inbox.execute(() -> downloadFailed(sha, "not complete within "
-                    + DOWNLOAD_TIMEOUT.toMinutes() + " minutes")), DOWNLOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            log.info("configuration version {} waits for model {} published on {}", d.version(), p.sha256, p.topic);
-        }
-        dl.waiting.add(() -> deliver(again, message));
+        downloads.await(p.topic, p.sha256, () -> deliver(again, message));
+        log.info("configuration version {} waits for model {} published on {}", d.version(), p.sha256, p.topic);
         ObjectNode ack = ackBase(d.version());
         ack.put("status", "pending");
         ack.put("reason", "receiving model " + p.sha256 + " from " + p.topic + "; applied when it is complete and verified");
@@ -347,43 +314,8 @@ public final class RemoteControl implements AutoCloseable {
     }
 
     /** One message of a model topic (from the download connection, or a test). */
-    public synchronized void modelMessage(String topic, byte[] payload) {
-        for (Map.Entry<String, Download> en : new ArrayList<>(downloads.entrySet())) {
-            Download dl = en.getValue();
-            if (!topic.startsWith(dl.topic + "/")) {
-                continue;
-            }
-            try {
-                if (dl.chunks.accept(topic.substring(dl.topic.length() + 1), payload)) {
-                    Path folder = dl.chunks.assemble();
-                    models.verifiedCopy(folder, en.getKey()); // checks the folder hash
-                    finishDownload(en.getKey());
-                    log.info("model {} received and verified", en.getKey());
-                }
-            } catch (Refusal | IllegalArgumentException | IOException | java.io.UncheckedIOException ex) {
-                downloadFailed(en.getKey(), ex.getMessage());
-            }
-        }
-    }
-
-    private synchronized void downloadFailed(String sha, String reason) {
-        if (!downloads.containsKey(sha)) {
-            return; // finished meanwhile
-        }
-        log.warn("model {} not received: {}", sha, reason);
-        failedDownloads.put(sha, reason);
-        finishDownload(sha);
-    }
-
-    /** Closes the download and handles the waiting configurations again (now applied, or refused). */
-    private void finishDownload(String sha) {
-        Download dl = downloads.remove(sha);
-        if (dl.connection != null) {
-            MqttConnection c = dl.connection;
-            timer.execute(() -> c.close(Duration.ofSeconds(2)));
-        }
-        ModelStore.deleteTree(models.downloadDir(sha));
-        dl.waiting.forEach(inbox::execute);
+    public void modelMessage(String topic, byte[] payload) {
+        downloads.message(topic, payload);
     }
 
     /**
@@ -619,7 +551,7 @@ public final class RemoteControl implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        downloads.close();
         inbox.shutdown();
         try {
             inbox.awaitTermination(10, TimeUnit.SECONDS);
