@@ -61,6 +61,11 @@ public final class ConfigLoader {
             throw new ConfigException(source + ": mqtt.tls." + e.getMessage());
         }
         try {
+            c.broker().checkFiles();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source + ": broker." + e.getMessage());
+        }
+        try {
             c.http().checkFiles();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": http." + e.getMessage());

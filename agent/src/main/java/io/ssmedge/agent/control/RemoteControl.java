@@ -59,6 +59,7 @@ public final class RemoteControl implements AutoCloseable {
     /** Clocks of operator machines and gateways may differ this much. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
+    private final AgentConfig local;
     private final ControlConfig settings;
     private final ControlTopics topics;
     private final JsonNode localTree;
@@ -88,6 +89,7 @@ public final class RemoteControl implements AutoCloseable {
     private volatile long commandCount;
 
     RemoteControl(AgentConfig local, JsonNode localTree, Path base, Clock clock, CrashPoints crash) {
+        this.local = local;
         this.settings = local.control();
         this.topics = new ControlTopics(local.mqtt().clientId(), settings.groups());
         this.localTree = localTree.deepCopy();
@@ -245,7 +247,8 @@ public final class RemoteControl implements AutoCloseable {
         checkVersion(d);
         AgentConfig next;
         try {
-            next = SettingsPatch.effective(localTree, base, "configuration version " + d.version(), d.settings(), models);
+            next = keepLocal(SettingsPatch.effective(localTree, base, "configuration version " + d.version(),
+                    d.settings(), models));
         } catch (ModelPending p) {
             return Optional.of(awaitModel(p, d, topicTarget, e));
         }
@@ -574,8 +577,8 @@ public final class RemoteControl implements AutoCloseable {
             byte[] payload = store.readDocument(a.sha256());
             ConfigDocument d = ConfigDocument.fromJson(ControlJson.object(payload, Refusal.Code.MALFORMED,
                     "stored document"), a.sha256());
-            AgentConfig c = SettingsPatch.effective(localTree, base, "stored configuration version " + a.version(),
-                    d.settings(), models);
+            AgentConfig c = keepLocal(SettingsPatch.effective(localTree, base, "stored configuration version "
+                    + a.version(), d.settings(), models));
             log.info("remote control: configuration version {} (from {}) in force", a.version(), a.target());
             return c;
         } catch (RuntimeException ex) {
@@ -585,6 +588,14 @@ public final class RemoteControl implements AutoCloseable {
             log.error("remote control: {}", startupProblem);
             return local;
         }
+    }
+
+    /**
+     * The sections that never come over the network are those the gateway started with, including what its command
+     * line changed (e.g. {@code --embedded-broker PORT}).
+     */
+    private AgentConfig keepLocal(AgentConfig c) {
+        return c.withMqtt(local.mqtt()).withBroker(local.broker()).withHttp(local.http()).withControl(local.control());
     }
 
     static TrustedKeys readLocalKeys(Path file) {

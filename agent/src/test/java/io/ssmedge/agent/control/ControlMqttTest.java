@@ -2,23 +2,18 @@ package io.ssmedge.agent.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ssmedge.agent.cli.Main;
 import io.ssmedge.agent.command.CommandName;
 import io.ssmedge.agent.command.CommandResult;
 import io.ssmedge.agent.config.AgentConfig;
 import io.ssmedge.agent.config.ConfigLoader;
 import io.ssmedge.agent.daemon.Agent;
-import io.ssmedge.agent.testing.MosquittoBroker;
+import io.ssmedge.agent.testing.TestBroker;
 import io.ssmedge.agent.testing.TestClient;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +38,7 @@ class ControlMqttTest {
 
     @TempDir
     Path dir;
-    MosquittoBroker broker;
+    TestBroker broker;
     final List<Gateway> gateways = new ArrayList<>();
     TestClient client;
 
@@ -84,14 +79,6 @@ class ControlMqttTest {
         }
     }
 
-    @BeforeEach
-    void broker() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/mosquitto"))
-                || Files.isExecutable(Path.of("/usr/bin/mosquitto")), "mosquitto not installed: skipping the MQTT test "
-                + "of the remote control (apt-get install mosquitto)");
-        broker = MosquittoBroker.start(dir);
-    }
-
     @AfterEach
     void stop() {
         gateways.forEach(Gateway::stop);
@@ -103,17 +90,8 @@ class ControlMqttTest {
         }
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    static OperatorCliTest.Run cli(String... args) {
+        return OperatorCliTest.cli(args);
     }
 
     Path gatewayConfig(String id) throws Exception {
@@ -139,9 +117,9 @@ class ControlMqttTest {
                 + ", \"settings\": {\"model\": {\"window\": {\"stride\": " + stride + "}}}}";
     }
 
-    Run signAndPush(String name, String json, String... target) throws Exception {
+    OperatorCliTest.Run signAndPush(String name, String json, String... target) throws Exception {
         Path doc = document(name, json);
-        Run s = cli("config", "sign", doc.toString(), "--key", dir.resolve("keys/signing.key").toString());
+        OperatorCliTest.Run s = cli("config", "sign", doc.toString(), "--key", dir.resolve("keys/signing.key").toString());
         assertThat(s.exit()).as(s.err()).isZero();
         List<String> args = new ArrayList<>(List.of("config", "push", "--broker", broker.uri(), "--wait", "30"));
         args.addAll(List.of(target));
@@ -149,9 +127,11 @@ class ControlMqttTest {
         return cli(args.toArray(String[]::new));
     }
 
-    @Test
-    void operatorChangesAGroupThenOneGatewayAndBadDocumentsChangeNothing() throws Exception {
-        Run keys = cli("keys", "generate", "--out", dir.resolve("keys").toString());
+    @ParameterizedTest(name = "{0} broker")
+    @EnumSource(TestBroker.Kind.class)
+    void operatorChangesAGroupThenOneGatewayAndBadDocumentsChangeNothing(TestBroker.Kind kind) throws Exception {
+        broker = kind.start(dir);
+        OperatorCliTest.Run keys = cli("keys", "generate", "--out", dir.resolve("keys").toString());
         assertThat(keys.exit()).as(keys.err()).isZero();
         assertThat(keys.out()).contains("trusted-keys.json");
         Gateway gw1 = new Gateway(gatewayConfig("gw-1"));
@@ -165,7 +145,7 @@ class ControlMqttTest {
         assertThat(gw1.stride()).isEqualTo(8);
 
         // a group configuration reaches every member
-        Run group = signAndPush("group", config(1, "{\"group\": \"line3\"}", 4), "--group", "line3", "--expect", "2");
+        OperatorCliTest.Run group = signAndPush("group", config(1, "{\"group\": \"line3\"}", 4), "--group", "line3", "--expect", "2");
         assertThat(group.exit()).as(group.out() + group.err()).isZero();
         assertThat(group.out()).contains("gw-1").contains("gw-2").contains("2 answers: 2 applied, 0 rejected");
         assertThat(gw1.stride()).isEqualTo(4);
@@ -181,7 +161,7 @@ class ControlMqttTest {
                     .getBytes(StandardCharsets.UTF_8), 1);
         }
         // the gateway's own configuration of the same version overrides the group's
-        Run own = signAndPush("own", config(1, "{\"agent\": \"gw-1\"}", 6), "--agent", "gw-1");
+        OperatorCliTest.Run own = signAndPush("own", config(1, "{\"agent\": \"gw-1\"}", 6), "--agent", "gw-1");
         assertThat(own.exit()).as(own.out() + own.err()).isZero();
         assertThat(own.out()).contains("gw-1").contains("applied at");
         assertThat(gw1.stride()).isEqualTo(6);
@@ -196,7 +176,7 @@ class ControlMqttTest {
         assertThat(status.get("control").get("applied").get("target").get("agent").asText()).isEqualTo("gw-1");
 
         // a replayed older group document (same version, other content) is refused by both, with the reason
-        Run replay = signAndPush("replay", config(1, "{\"group\": \"line3\"}", 2), "--group", "line3", "--expect", "2");
+        OperatorCliTest.Run replay = signAndPush("replay", config(1, "{\"group\": \"line3\"}", 2), "--group", "line3", "--expect", "2");
         assertThat(replay.exit()).isEqualTo(1);
         assertThat(replay.out()).contains("REJECTED (version_not_greater)");
         assertThat(gw1.stride()).isEqualTo(6);
@@ -210,7 +190,7 @@ class ControlMqttTest {
         assertThat(payload).contains("\"version\" : 5");
         Files.writeString(dir.resolve("forged.signed.json"), "{\"payload\": \"" + java.util.Base64.getEncoder()
                 .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "\", \"signatures\": " + env.get("signatures") + "}");
-        Run forged = cli("config", "push", "--broker", broker.uri(), "--agent", "gw-1", "--wait", "30",
+        OperatorCliTest.Run forged = cli("config", "push", "--broker", broker.uri(), "--agent", "gw-1", "--wait", "30",
                 dir.resolve("forged.signed.json").toString());
         assertThat(forged.exit()).isEqualTo(1);
         assertThat(forged.out()).contains("REJECTED (bad_signature)");
@@ -222,7 +202,7 @@ class ControlMqttTest {
         TestClient spy = new TestClient(broker.uri(), "spy").subscribe("ssm-edge/+/commands")
                 .subscribe("ssm-edge/+/commands/ack");
         try {
-            Run pause = cli("command", "--broker", broker.uri(), "--agent", "gw-1", "--wait", "30", "--key",
+            OperatorCliTest.Run pause = cli("command", "--broker", broker.uri(), "--agent", "gw-1", "--wait", "30", "--key",
                     dir.resolve("keys/signing.key").toString(), "pause");
             assertThat(pause.exit()).as(pause.out() + pause.err()).isZero();
             assertThat(pause.out()).contains("gw-1").contains("done: paused");
@@ -238,11 +218,11 @@ class ControlMqttTest {
 
         // a model published in chunks on the broker, named by topic and hash in gw-2's configuration
         Path model = ControlFixture.modelFolder(dir.resolve("pump-model"));
-        Run pub = cli("config", "publish-model", "--broker", broker.uri(), "--chunk-kb", "8", model.toString());
+        OperatorCliTest.Run pub = cli("config", "publish-model", "--broker", broker.uri(), "--chunk-kb", "8", model.toString());
         assertThat(pub.exit()).as(pub.out() + pub.err()).isZero();
         String sha = ModelStore.folderHash(model);
         assertThat(pub.out()).contains("\"sha256\": \"" + sha + "\"");
-        Run delivered = signAndPush("model", "{\"kind\": \"config\", \"version\": 2, \"target\": {\"agent\": \"gw-2\"}, "
+        OperatorCliTest.Run delivered = signAndPush("model", "{\"kind\": \"config\", \"version\": 2, \"target\": {\"agent\": \"gw-2\"}, "
                 + "\"settings\": {\"model\": {\"topic\": \"ssm-edge/models/" + sha + "\", \"sha256\": \"" + sha
                 + "\", \"stage\": \"delivered\"}}}", "--agent", "gw-2");
         assertThat(delivered.exit()).as(delivered.out() + delivered.err()).isZero();
