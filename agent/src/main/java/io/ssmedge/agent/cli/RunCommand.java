@@ -5,6 +5,8 @@ import io.ssmedge.agent.broker.EmbeddedBroker;
 import io.ssmedge.agent.config.AgentConfig;
 import io.ssmedge.agent.config.BrokerMode;
 import io.ssmedge.agent.config.ConfigLoader;
+import io.ssmedge.agent.control.AgentSupervisor;
+import io.ssmedge.agent.control.RemoteControl;
 import io.ssmedge.agent.daemon.Agent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,6 +72,9 @@ public final class RunCommand implements Callable<Integer> {
         // the embedded broker's classes are only loaded here, when it is asked for
         EmbeddedBroker broker = cfg.broker().embedded() ? EmbeddedBroker.start(BrokerSettings.forAgent(cfg)) : null;
         try {
+            if (cfg.control().enabled()) {
+                return runRemotelyControlled(cfg);
+            }
             Agent agent = Agent.start(cfg);
             Thread hook = new Thread(agent::stop, "ssm-edge-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -79,6 +84,21 @@ public final class RunCommand implements Callable<Integer> {
                 broker.close();
             }
         }
+        return 0;
+    }
+
+    /** With {@code control.enabled}: signed configurations and commands over MQTT may change what runs. */
+    private int runRemotelyControlled(AgentConfig local) throws InterruptedException {
+        RemoteControl control = RemoteControl.open(config, local);
+        AgentSupervisor supervisor = new AgentSupervisor(control::register);
+        supervisor.start(control.startupConfig());
+        control.attach(supervisor);
+        control.connect(local);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            control.close();
+            supervisor.stop();
+        }, "ssm-edge-shutdown"));
+        supervisor.awaitStopped();
         return 0;
     }
 }

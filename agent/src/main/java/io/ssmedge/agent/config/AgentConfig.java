@@ -8,10 +8,10 @@ import java.nio.file.Path;
 /** Everything {@code ssm-edge run} needs, read from configs/agent.yaml by {@link ConfigLoader}; immutable. */
 public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topics, PayloadConfig payload,
                           WorkersConfig workers, LabelsConfig labels, HttpConfig http, MetricsConfig metrics,
-                          BrokerConfig broker) {
+                          BrokerConfig broker, ControlConfig control) {
     public AgentConfig {
         if (model == null || mqtt == null || topics == null || payload == null || workers == null || labels == null
-                || http == null || metrics == null || broker == null) {
+                || http == null || metrics == null || broker == null || control == null) {
             throw new IllegalArgumentException("every section must be given (use the defaults() of a section)");
         }
         if (broker.embedded()) {
@@ -28,10 +28,11 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
         }
     }
 
-    /** The settings without a {@code broker} section (an external broker). */
+    /** The settings without a {@code broker} section (an external broker) and without remote control. */
     public AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topics, PayloadConfig payload,
                        WorkersConfig workers, LabelsConfig labels, HttpConfig http, MetricsConfig metrics) {
-        this(model, mqtt, topics, payload, workers, labels, http, metrics, BrokerConfig.defaults());
+        this(model, mqtt, topics, payload, workers, labels, http, metrics, BrokerConfig.defaults(),
+                ControlConfig.defaults());
     }
 
     @JsonCreator
@@ -39,45 +40,51 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
                                 @JsonProperty("topics") TopicsConfig topics, @JsonProperty("payload") PayloadConfig payload,
                                 @JsonProperty("workers") WorkersConfig workers, @JsonProperty("labels") LabelsConfig labels,
                                 @JsonProperty("http") HttpConfig http, @JsonProperty("metrics") MetricsConfig metrics,
-                                @JsonProperty("broker") BrokerConfig broker) {
+                                @JsonProperty("broker") BrokerConfig broker,
+                                @JsonProperty("control") ControlConfig control) {
         return new AgentConfig(model == null ? ModelConfig.defaults() : model, mqtt == null ? MqttConfig.defaults() : mqtt,
                 topics == null ? TopicsConfig.defaults() : topics, payload == null ? PayloadConfig.defaults() : payload,
                 workers == null ? WorkersConfig.defaults() : workers, labels == null ? LabelsConfig.defaults() : labels,
                 http == null ? HttpConfig.defaults() : http, metrics == null ? MetricsConfig.defaults() : metrics,
-                broker == null ? BrokerConfig.defaults() : broker);
+                broker == null ? BrokerConfig.defaults() : broker,
+                control == null ? ControlConfig.defaults() : control);
     }
 
     public static AgentConfig defaults() {
-        return fromYaml(null, null, null, null, null, null, null, null, null);
+        return fromYaml(null, null, null, null, null, null, null, null, null, null);
     }
 
     public AgentConfig withModel(ModelConfig m) {
-        return new AgentConfig(m, mqtt, topics, payload, workers, labels, http, metrics, broker);
+        return new AgentConfig(m, mqtt, topics, payload, workers, labels, http, metrics, broker, control);
     }
 
     public AgentConfig withMqtt(MqttConfig m) {
-        return new AgentConfig(model, m, topics, payload, workers, labels, http, metrics, broker);
+        return new AgentConfig(model, m, topics, payload, workers, labels, http, metrics, broker, control);
     }
 
     public AgentConfig withTopics(TopicsConfig t) {
-        return new AgentConfig(model, mqtt, t, payload, workers, labels, http, metrics, broker);
+        return new AgentConfig(model, mqtt, t, payload, workers, labels, http, metrics, broker, control);
     }
 
     public AgentConfig withWorkers(WorkersConfig w) {
-        return new AgentConfig(model, mqtt, topics, payload, w, labels, http, metrics, broker);
+        return new AgentConfig(model, mqtt, topics, payload, w, labels, http, metrics, broker, control);
     }
 
     public AgentConfig withHttp(HttpConfig h) {
-        return new AgentConfig(model, mqtt, topics, payload, workers, labels, h, metrics, broker);
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, h, metrics, broker, control);
     }
 
     public AgentConfig withBroker(BrokerConfig b) {
-        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, b);
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, b, control);
+    }
+
+    public AgentConfig withControl(ControlConfig c) {
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, broker, c);
     }
 
     /** Relative file names are taken relative to {@code base} (the config file's folder). */
     AgentConfig resolve(Path base) {
         return new AgentConfig(model.resolve(base), mqtt.resolve(base), topics, payload, workers, labels, http.resolve(base),
-                metrics, broker.resolve(base));
+                metrics, broker.resolve(base), control.resolve(base));
     }
 }

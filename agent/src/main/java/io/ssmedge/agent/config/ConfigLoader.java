@@ -45,28 +45,67 @@ public final class ConfigLoader {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
         Path base = file.toAbsolutePath().getParent();
-        AgentConfig c = parse(file.toString(), text).resolve(base);
+        return checked(file.toString(), parse(file.toString(), text).resolve(base));
+    }
+
+    /** The files a config names must be readable; the message names the key. */
+    private static AgentConfig checked(String source, AgentConfig c) {
         try {
             c.mqtt().checkFiles();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(file + ": mqtt." + e.getMessage());
+            throw new ConfigException(source + ": mqtt." + e.getMessage());
         }
         try {
             c.mqtt().tls().checkFiles();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(file + ": mqtt.tls." + e.getMessage());
+            throw new ConfigException(source + ": mqtt.tls." + e.getMessage());
         }
         try {
             c.broker().checkFiles();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(file + ": broker." + e.getMessage());
+            throw new ConfigException(source + ": broker." + e.getMessage());
         }
         try {
             c.http().checkFiles();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(file + ": http." + e.getMessage());
+            throw new ConfigException(source + ": http." + e.getMessage());
+        }
+        try {
+            c.control().checkFiles();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source + ": control." + e.getMessage());
         }
         return c;
+    }
+
+    /** The config file as a tree (the remote control merges received settings into it); {} for an empty file. */
+    public static com.fasterxml.jackson.databind.JsonNode readTree(Path file) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode t = YAML.readTree(Files.readString(file));
+            return t == null || t.isMissingNode() || t.isNull() ? YAML.createObjectNode() : t;
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": config file not found (an example is configs/agent.yaml)");
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + ": " + describe(e), e);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a config from a tree with exactly the checks and messages of {@link #load} ({@code source} names it);
+     * relative file names are relative to {@code base}.
+     */
+    public static AgentConfig fromTree(String source, com.fasterxml.jackson.databind.JsonNode tree, Path base) {
+        AgentConfig c;
+        try {
+            c = YAML.readerFor(AgentConfig.class).readValue(tree);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source + ": " + describe(e), e);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": " + e.getMessage(), e);
+        }
+        return checked(source, (c == null ? AgentConfig.defaults() : c).resolve(base));
     }
 
     /** Parses YAML text ({@code source} names it in messages); an empty document gives all defaults. */

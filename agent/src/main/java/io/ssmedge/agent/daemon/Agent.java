@@ -1,5 +1,6 @@
 package io.ssmedge.agent.daemon;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ssmedge.agent.config.AgentConfig;
 import io.ssmedge.agent.config.ConfigException;
 import io.ssmedge.agent.config.ModelConfig;
@@ -40,6 +41,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Supplier;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,6 +77,7 @@ public final class Agent implements AutoCloseable {
     private final Instant started = Instant.now();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Map<String, Supplier<? extends JsonNode>> statusSections = new ConcurrentSkipListMap<>();
 
     private Agent(AgentConfig config) {
         this.config = config;
@@ -303,6 +308,18 @@ public final class Agent implements AutoCloseable {
     /** Where every operator command goes (HTTP API, dashboard, signed MQTT commands). */
     public CommandDispatcher commands() {
         return commands;
+    }
+
+    /**
+     * Adds a top-level object to /api/status (e.g. {@code "control"}), computed on each request; must be cheap and
+     * thread-safe.
+     */
+    public void addStatusSection(String key, Supplier<? extends JsonNode> section) {
+        statusSections.put(key, section);
+    }
+
+    Map<String, Supplier<? extends JsonNode>> statusSections() {
+        return statusSections;
     }
 
     public AgentMetrics metrics() {

@@ -141,6 +141,7 @@ final class AgentReport implements StatusPages {
             }
             putScore(so.putObject("live_accuracy"), s.score().snapshot());
         }
+        agent.statusSections().forEach((k, v) -> o.set(k, v.get()));
         try {
             return JSON.writeValueAsBytes(o);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
