@@ -76,6 +76,7 @@ public final class Agent implements AutoCloseable {
     private final HttpServer http;
     private final Instant started = Instant.now();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicBoolean subscriberStarted = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<String, Supplier<? extends JsonNode>> statusSections = new ConcurrentSkipListMap<>();
 
@@ -97,7 +98,7 @@ public final class Agent implements AutoCloseable {
 
         publisher = MqttConnections.create(ConnectionSpec.of("predictions out", config.mqtt(), clientId + "-pub",
                 credentials, ssl, new Will(statusTopic, OFFLINE, 1, true), List.of(), null,
-                () -> publishStatus(ONLINE)));
+                this::publisherConnected));
         PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
                 metrics);
         ErrorReporter errors = new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics);
@@ -131,8 +132,7 @@ public final class Agent implements AutoCloseable {
     public static Agent start(AgentConfig config) {
         Agent a = new Agent(config);
         a.pool.start();
-        a.publisher.start();
-        a.subscriber.start();
+        a.publisher.start(); // the subscriber starts once this is connected: see publisherConnected
         log.info("running {} ({}, {}) on {} worker thread{}: {} → {}", a.identity.name(), a.identity.stage(),
                 a.deployments.serving().shortVersion(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
                 config.topics().sensors(), config.topics().predictions());
@@ -223,6 +223,18 @@ public final class Agent implements AutoCloseable {
             throw new ConfigException("model.window.stride: the model does not say its stride; set it");
         }
         return w.continuous() ? WindowSpec.continuous(stride) : WindowSpec.fixed(length, stride);
+    }
+
+    /**
+     * The prediction connection is up (first time or again). Sensor samples are taken only from then on: Paho keeps
+     * publications made while disconnected only after a first connection, so a backlog the broker delivers at start
+     * would otherwise produce predictions that cannot be sent.
+     */
+    private void publisherConnected() {
+        publishStatus(ONLINE);
+        if (subscriberStarted.compareAndSet(false, true) && !stopping.get()) {
+            subscriber.start();
+        }
     }
 
     private void publishStatus(byte[] status) {
