@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The agent's status pages: readiness, Prometheus metrics and the /api/status JSON. */
 final class AgentReport implements StatusPages {
@@ -120,6 +122,8 @@ final class AgentReport implements StatusPages {
         p.single("ssm_edge_live_miss_rate", "gauge", "anomalous windows predicted normal", live.missRate());
         p.single("ssm_edge_live_f1", "gauge", "F1 of anomaly against normal", live.f1());
 
+        putDeploymentMetrics(p, agent.deployments());
+
         p.family("ssm_edge_mqtt_connected", "gauge", "1 when the connection is up")
                 .sample("ssm_edge_mqtt_connected", agent.subscriber().isConnected() ? 1 : 0, "connection", "sensors")
                 .sample("ssm_edge_mqtt_connected", agent.publisher().isConnected() ? 1 : 0, "connection", "predictions");
@@ -135,6 +139,27 @@ final class AgentReport implements StatusPages {
         p.single("ssm_edge_uptime_seconds", "gauge", "seconds since start",
                 Duration.between(agent.started(), Instant.now()).toMillis() / 1000.0);
         return p.toString();
+    }
+
+    /** The serving and shadow model by version, and the live score of every version that made predictions. */
+    private static void putDeploymentMetrics(PrometheusText p, DeploymentManager dm) {
+        Deployment d = dm.current();
+        p.family("ssm_edge_model", "gauge", "1 per model running: role serving (published) or shadow (compared only)");
+        p.sample("ssm_edge_model", 1, "model_version", d.serving().version(), "role", "serving",
+                "pruned_ratio", Double.toString(d.serving().ratio()));
+        if (d.shadow() != null) {
+            p.sample("ssm_edge_model", 1, "model_version", d.shadow().version(), "role", "shadow",
+                    "pruned_ratio", Double.toString(d.shadow().ratio()));
+        }
+        p.single("ssm_edge_shadow_stream_share", "gauge", "share of streams the shadow model runs on (0 without shadow)",
+                d.shadowShare());
+        p.single("ssm_edge_deployment_generation", "gauge", "model switches since start + 1", d.generation());
+        Map<String, LiveScore> scores = new TreeMap<>(dm.scores());
+        p.family("ssm_edge_model_labeled_predictions_total", "counter", "predictions of a model version joined to a label");
+        scores.forEach((v, s) -> p.sample("ssm_edge_model_labeled_predictions_total", s.snapshot().matched(),
+                "model_version", v));
+        p.family("ssm_edge_model_live_accuracy", "gauge", "labeled predictions of a model version that were right");
+        scores.forEach((v, s) -> p.sample("ssm_edge_model_live_accuracy", s.snapshot().accuracy(), "model_version", v));
     }
 
     @Override
