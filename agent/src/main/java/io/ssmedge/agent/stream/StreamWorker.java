@@ -99,6 +99,7 @@ public final class StreamWorker implements Runnable {
                     if (stopping) {
                         return;
                     }
+                    pickUpDeployment(); // idle streams switch too (status pages, memory of a replaced model)
                     continue;
                 }
                 batch.add(first);
