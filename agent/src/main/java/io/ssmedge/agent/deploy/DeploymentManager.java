@@ -105,7 +105,8 @@ public final class DeploymentManager {
 
     /**
      * The shadow model (the one that served before {@link #promote}, warm) serves again at once; the model rolled
-     * back from stops after finishing the windows only it has open.
+     * back from keeps running as shadow on every stream (call {@link #stopShadow} to drop it), so serving and
+     * shadow simply swap.
      *
      * @throws IllegalStateException without a shadow model
      */
@@ -114,22 +115,21 @@ public final class DeploymentManager {
         if (d.shadow() == null) {
             throw new IllegalStateException("rollback: no shadow model to roll back to");
         }
-        publish(d, d.shadow(), null, 0, "rolled back");
+        publish(d, d.shadow(), d.serving(), 1.0, "rolled back");
     }
 
     /**
      * Serves {@code target} instead of the current model: a cold switch. Streams carry their windows when the
      * target is a pruned copy of the serving model and keep them when the target runs as shadow; otherwise its
      * windows start at the next window start while the old model finishes (and publishes) the windows it has open.
-     * The shadow keeps running unless it is the target.
+     * No shadow runs afterwards.
      */
     public synchronized void replaceServing(ModelVersion target) {
         Deployment d = current;
         checkCompatible(d.serving(), target);
-        boolean shadowIsTarget = target.equals(d.shadow());
         // TODO(lead): when io.ssmedge.agent.journal's per-stream ring buffer of raw samples is in main, re-warm the
         //  target's windows from it here (the worker would replay the buffered samples into the joining stream).
-        publish(d, target, shadowIsTarget ? null : d.shadow(), shadowIsTarget ? 0 : d.shadowShare(), "replaced");
+        publish(d, target, null, 0, "replaced");
     }
 
     /** Paired windows go to {@code l} from now on (called on worker threads; it must be cheap and thread-safe). */

@@ -106,22 +106,30 @@ class AgentDeploymentTest {
                 }
             }
         }
-        // paired: windows both models saw from the first sample while both ran (starts 104..136, all ending after the
-        // promote, so the pruned model served them and the original shadowed), each once its label was joined
-        await().atMost(WAIT).until(() -> pairs.size() >= 5 * streams.size());
-        assertThat(pairs).hasSize(5 * streams.size());
+        // paired: every window both models saw from its first sample (the pruned model joined at 100: windows
+        // from j = 13 on), each once its label was joined; all end after the promote, so the pruned model serves
+        // and the original shadows until the rollback (200), then the roles swap back
+        int paired = windows - 13;
+        await().atMost(WAIT).until(() -> pairs.size() >= paired * streams.size());
+        assertThat(pairs).hasSize(paired * streams.size());
         int[] labels = rec.table().labels();
         float[] expectedOriginal = rec.expectedLogp(MODEL, 60, 8);
         for (PairedWindow w : pairs) {
             int j = ((int) Math.round((w.endTs() - Recording.BASE_TS) / 1000) - 59) / 8;
-            assertThat(j).isBetween(13, 17);
-            assertThat(w.serving()).isEqualTo(pruned);
-            assertThat(w.shadow()).isEqualTo(original);
-            assertThat(w.servingClass()).isEqualTo(Evaluator.argmax(expectedPruned, j, 2));
-            assertThat(w.shadowClass()).isEqualTo(Evaluator.argmax(expectedOriginal, j, 2));
+            assertThat(j).isGreaterThanOrEqualTo(13);
+            boolean beforeRollback = Recording.lastSample(j, 60, 8) < 200;
+            assertThat(w.serving()).isEqualTo(beforeRollback ? pruned : original);
+            assertThat(w.shadow()).isEqualTo(beforeRollback ? original : pruned);
+            float[] servingExpected = beforeRollback ? expectedPruned : expectedOriginal;
+            float[] shadowExpected = beforeRollback ? expectedOriginal : expectedPruned;
+            assertThat(w.servingClass()).isEqualTo(Evaluator.argmax(servingExpected, j, 2));
+            assertThat(w.shadowClass()).isEqualTo(Evaluator.argmax(shadowExpected, j, 2));
             assertThat(w.label()).isEqualTo(labels[Recording.lastSample(j, 60, 8)]);
         }
-        assertThat(read(e2e.httpGet("/api/status")).get("deployment").get("shadow").isNull()).isTrue();
+        JsonNode after = read(e2e.httpGet("/api/status")).get("deployment");
+        assertThat(after.get("serving").get("version").asText()).isEqualTo(original.version());
+        assertThat(after.get("shadow").get("version").asText()).isEqualTo(pruned.version());
+        assertThat(after.get("change").asText()).isEqualTo("rolled back");
         assertThat(e2e.httpGet("/metrics")).contains("ssm_edge_model{model_version=\"" + original.version()
                 + "\",role=\"serving\"");
     }
