@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @OperationsPerInvocation(ShadowOverheadBench.STREAMS)
 public class ShadowOverheadBench {
     static final int STREAMS = 16;
-    private static final int PAYLOADS = 256;
+    static final int PAYLOADS = 256;
 
     /** none: the serving model alone; equal: + a shadow of the same size; pruned30: + the LAST 30 % pruned model. */
     @Param({"none", "equal", "pruned30"})
@@ -57,10 +57,15 @@ public class ShadowOverheadBench {
     StreamWorker worker;
     InboundMessage[][] messages; // [stream][k]
     int k;
-    long published;
 
     @Setup
     public void setup() {
+        worker = worker(shadow);
+        messages = messages();
+    }
+
+    /** A worker on s5-skab at its own window and stride, with the given shadow (none, equal, pruned30) on every stream. */
+    static StreamWorker worker(String shadow) {
         ModelVersion original = ModelVersions.load("embedded:s5-skab");
         SsmModel m = original.model();
         WindowSpec window = WindowSpec.fixed(m.trainingWindow(), m.evaluationStride());
@@ -71,28 +76,37 @@ public class ShadowOverheadBench {
                     null), 1.0);
             case "pruned30" -> dm.startShadow(new ModelVersion(Pruner.apply(m, plan), "sha256:bench-pruned30", 0.3,
                     "last", null), 1.0);
-            default -> {
+            case "none" -> {
             }
+            default -> throw new IllegalArgumentException("shadow must be none, equal or pruned30, got " + shadow);
         }
+        long[] published = new long[1];
         WorkerContext ctx = new WorkerContext(dm, new SensorPayloadParser(PayloadFormat.AUTO, 65536, m.channels()),
                 new LabelPayloadParser(PayloadFormat.AUTO, 65536, m.classes()), LabelsConfig.defaults(),
-                new LiveScore(m.outputSize()), new AgentMetrics(), p -> published++, (s, kind, r, msg) -> {
+                new LiveScore(m.outputSize()), new AgentMetrics(), p -> published[0]++, (s, kind, r, msg) -> {
                     throw new IllegalStateException(msg);
                 }, STREAMS, new AtomicInteger());
-        worker = new StreamWorker(0, ctx, new WorkerQueue(16, OverflowPolicy.BLOCK));
-        worker.pickUpDeployment();
+        StreamWorker w = new StreamWorker(0, ctx, new WorkerQueue(16, OverflowPolicy.BLOCK));
+        w.pickUpDeployment();
+        return w;
+    }
+
+    /** [stream][k]: one-sample JSON messages of {@link #STREAMS} streams, without ts (no order check needed). */
+    static InboundMessage[][] messages() {
+        SsmModel m = ModelVersions.load("embedded:s5-skab").model();
         SplittableRandom rnd = new SplittableRandom(7);
-        messages = new InboundMessage[STREAMS][PAYLOADS];
+        InboundMessage[][] out = new InboundMessage[STREAMS][PAYLOADS];
         for (int s = 0; s < STREAMS; s++) {
-            for (int i = 0; i < PAYLOADS; i++) { // no ts: the worker uses the arrival time (no order check needed)
+            for (int i = 0; i < PAYLOADS; i++) {
                 StringBuilder b = new StringBuilder("{\"values\":[");
                 for (int c = 0; c < m.inputSize(); c++) {
                     b.append(c == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4f", rnd.nextGaussian()));
                 }
-                messages[s][i] = InboundMessage.of(InboundMessage.Kind.SENSOR, "pump-" + s,
+                out[s][i] = InboundMessage.of(InboundMessage.Kind.SENSOR, "pump-" + s,
                         b.append("]}").toString().getBytes(StandardCharsets.UTF_8), 65536, System.nanoTime(), 0);
             }
         }
+        return out;
     }
 
     /** One message of each stream (the figure is per message = per sample of one stream). */
@@ -102,6 +116,6 @@ public class ShadowOverheadBench {
         for (int s = 0; s < STREAMS; s++) {
             worker.handleSafely(messages[s][i]);
         }
-        return published;
+        return i;
     }
 }
