@@ -61,7 +61,7 @@ public final class Agent implements AutoCloseable {
     private final DeploymentManager deployments;
     private final ModelIdentity identity;
     private final WindowSpec window;
-    private final AgentMetrics metrics = new AgentMetrics();
+    private final AgentMetrics metrics;
     private final CommandDispatcher commands = new CommandDispatcher();
     private final LiveScore overall;
     private final WorkerPool pool;
@@ -78,6 +78,7 @@ public final class Agent implements AutoCloseable {
         ModelVersion original = loadModel(config.model());
         SsmModel model = original.model();
         this.identity = ModelIdentity.of(config.model());
+        this.metrics = new AgentMetrics(original.version(), identity.stage());
         this.window = windowSpec(config.model().window(), model);
         this.deployments = new DeploymentManager(original, window, config.topics().labels() != null);
         this.overall = new LiveScore(model.outputSize());
@@ -109,8 +110,9 @@ public final class Agent implements AutoCloseable {
                 config.payload().maxBytes());
         subscriber = MqttConnections.create(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
                 subs, router, null));
-        http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
         reporter = new MetricsReporter(metrics, config.metrics().reportIntervalSeconds(), this::memoryLine);
+        AgentGauges.register(this, metrics.registry());
+        http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
     }
 
     /**
@@ -201,7 +203,7 @@ public final class Agent implements AutoCloseable {
             subscriber.close(Duration.ofSeconds(5));
             boolean drained = pool.drainAndStop(Duration.ofSeconds(30));
             log.info("workers {}; {} predictions published in total", drained ? "finished" : "stopped (timeout)",
-                    metrics.predictions.sum());
+                    metrics.predictions.total());
             if (publisher.isConnected()) {
                 publishStatus(OFFLINE);
             }

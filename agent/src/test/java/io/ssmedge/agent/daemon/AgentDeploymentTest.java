@@ -6,17 +6,19 @@ import io.ssmedge.agent.config.MqttVersion;
 import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.deploy.ModelVersions;
 import io.ssmedge.agent.deploy.PairedWindow;
-import io.ssmedge.agent.testing.MosquittoBroker;
 import io.ssmedge.agent.testing.Recording;
+import io.ssmedge.agent.testing.TestBroker;
 import io.ssmedge.agent.testing.TestClient;
 import io.ssmedge.eval.Evaluator;
 import io.ssmedge.pruning.Pruner;
 import io.ssmedge.pruning.PruningMethod;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,32 +31,29 @@ import static io.ssmedge.agent.daemon.AgentEndToEndTest.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Shadow, promote and rollback on the running daemon against a real broker: what subscribers see. */
+/**
+ * Shadow, promote and rollback on the running daemon against a real broker (embedded, and Mosquitto when
+ * installed): what subscribers see.
+ */
+@ParameterizedClass(name = "{0} broker")
+@EnumSource(TestBroker.Kind.class)
 class AgentDeploymentTest {
+    @Parameter
+    TestBroker.Kind kind;
     @TempDir
     Path dir;
     final AgentEndToEndTest e2e = new AgentEndToEndTest();
 
     @BeforeEach
     void broker() {
-        boolean installed;
-        try {
-            MosquittoBroker.executable();
-            installed = true;
-        } catch (IllegalStateException e) {
-            installed = false;
-        }
-        Assumptions.assumeTrue(installed, "Mosquitto not installed: skipping the deployment test over MQTT (the "
-                + "worker-level DeploymentSwitchTest still runs)");
+        e2e.kind = kind;
         e2e.dir = dir;
         e2e.broker();
     }
 
     @AfterEach
     void stop() {
-        if (e2e.broker != null) {
-            e2e.stop();
-        }
+        e2e.stop();
     }
 
     @Test
@@ -130,8 +129,13 @@ class AgentDeploymentTest {
         assertThat(after.get("serving").get("version").asText()).isEqualTo(original.version());
         assertThat(after.get("shadow").get("version").asText()).isEqualTo(pruned.version());
         assertThat(after.get("change").asText()).isEqualTo("rolled back");
-        assertThat(e2e.httpGet("/metrics")).contains("ssm_edge_model{model_version=\"" + original.version()
-                + "\",role=\"serving\"");
+        List<String> metrics = e2e.httpGet("/metrics").lines().toList();
+        assertThat(metrics).anyMatch(l -> l.startsWith("ssm_edge_model_running{") && l.contains(original.version())
+                && l.contains("role=\"serving\""));
+        assertThat(metrics).anyMatch(l -> l.startsWith("ssm_edge_model_running{") && l.contains(pruned.version())
+                && l.contains("role=\"shadow\""));
+        assertThat(metrics).anyMatch(l -> l.startsWith("ssm_edge_predictions_total{") && l.contains(pruned.version()));
+        assertThat(metrics).anyMatch(l -> l.startsWith("ssm_edge_model_live_accuracy{") && l.contains(pruned.version()));
     }
 
     /** Samples [from, to) of every stream, then waits until the agent has stepped them all. */
