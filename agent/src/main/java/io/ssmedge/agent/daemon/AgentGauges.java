@@ -27,9 +27,11 @@ final class AgentGauges {
     static void register(Agent agent, PrometheusRegistry registry) {
         ModelInfo info = ModelInfo.of(agent.model());
         ModelIdentity id = agent.identity();
-        Info.builder().name("ssm_edge_model_info").help("the model being served: 1 with its name, version and stage")
-                .labelNames("name", "model_version", "stage").register(registry)
-                .setLabelValues(id.name(), agent.deployments().serving().version(), id.stage());
+        Info modelInfo = Info.builder().name("ssm_edge_model_info")
+                .help("the model being served: 1 with its name, version and stage")
+                .labelNames("name", "model_version", "stage").register(registry);
+        modelInfo.setLabelValues(id.name(), agent.deployments().serving().version(), id.stage());
+        agent.deployments().addChangeListener(d -> modelInfo.setLabelValues(id.name(), d.serving().version(), id.stage()));
         gauge(registry, "ssm_edge_model_weight_bytes", "bytes of model weights", a -> info.weightBytes(), agent);
         gauge(registry, "ssm_edge_uptime_seconds", "seconds since start",
                 a -> Duration.between(a.started(), Instant.now()).toMillis() / 1000.0, agent);

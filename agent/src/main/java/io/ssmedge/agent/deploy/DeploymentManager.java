@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The one place that decides which model serves and which runs in shadow (one per agent, {@code Agent.deployments()}).
@@ -33,6 +34,7 @@ public final class DeploymentManager {
 
     private final boolean labelsExpected;
     private final List<PairListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Deployment>> changeListeners = new CopyOnWriteArrayList<>();
     private final Map<String, LiveScore> scores = new ConcurrentHashMap<>();
     private final Map<String, LabelWaiter> scoreWaiters = new ConcurrentHashMap<>();
     private volatile Deployment current;
@@ -141,6 +143,14 @@ public final class DeploymentManager {
         listeners.remove(l);
     }
 
+    /**
+     * {@code l} is told every new deployment, on the thread that made the change, right after it is published (the
+     * workers pick it up at their next batch). For things that show the serving model (metrics, logs).
+     */
+    public void addChangeListener(Consumer<Deployment> l) {
+        changeListeners.add(l);
+    }
+
     /** Live score of a model version's predictions (published or shadow) against joined labels. */
     public LiveScore score(ModelVersion v) {
         return scores.computeIfAbsent(v.version(), k -> new LiveScore(v.model().outputSize()));
@@ -217,6 +227,13 @@ public final class DeploymentManager {
         }
         Deployment next = new Deployment(d.generation() + 1, serving, shadow, share, d.window(), plans, transition);
         current = next;
+        for (Consumer<Deployment> l : changeListeners) {
+            try {
+                l.accept(next);
+            } catch (RuntimeException e) { // the switch has happened; a listener's bug must not undo or hide it
+                log.error("deployment change listener {} failed", l, e);
+            }
+        }
         log.info("deployment {}: {}; serving {}{}", next.generation(), transition, serving,
                 shadow == null ? "" : String.format(java.util.Locale.ROOT, ", shadow %s on %.0f %% of streams", shadow,
                         share * 100));

@@ -79,6 +79,9 @@ class AgentDeploymentTest {
         assertThat(status.get("shadow").get("stream_share").asDouble()).isEqualTo(1.0);
         assertThat(status.get("shadow").get("kept_states_per_layer")).hasSize(MODEL.layers());
         agent.deployments().promote();
+        assertThat(e2e.httpGet("/metrics").lines()).as("the info series names the serving model")
+                .anyMatch(l -> l.startsWith("ssm_edge_model_info{") && l.contains(pruned.version()))
+                .noneMatch(l -> l.startsWith("ssm_edge_model_info{") && l.contains(original.version()));
         publish(client, agent, streams, rec, 150, 200);
         agent.deployments().rollback();
         publish(client, agent, streams, rec, 200, rec.rows());
@@ -135,6 +138,7 @@ class AgentDeploymentTest {
         assertThat(metrics).anyMatch(l -> l.startsWith("ssm_edge_model_running{") && l.contains(pruned.version())
                 && l.contains("role=\"shadow\""));
         assertThat(metrics).anyMatch(l -> l.startsWith("ssm_edge_predictions_total{") && l.contains(pruned.version()));
+        assertThat(metrics).anyMatch(l -> l.startsWith("ssm_edge_model_info{") && l.contains(original.version()));
         assertThat(metrics).anyMatch(l -> l.startsWith("ssm_edge_model_live_accuracy{") && l.contains(pruned.version()));
     }
 
