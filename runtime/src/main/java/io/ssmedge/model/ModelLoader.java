@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class ModelLoader {
     /** Models bundled in the runtime jar. */
-    public static final List<String> EMBEDDED = List.of("s5-skab", "s4d-skab");
+    public static final List<String> EMBEDDED = List.of("s5-skab", "s4d-skab", "s5-skab-small");
     private static final String RESOURCE_ROOT = "/io/ssmedge/models/";
 
     private ModelLoader() {

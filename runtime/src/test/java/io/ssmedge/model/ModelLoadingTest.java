@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -160,7 +161,8 @@ class ModelLoadingTest {
 
     @Test
     void embeddedModelsEqualTheFixtures() throws java.io.IOException {
-        for (String name : ModelLoader.EMBEDDED) {
+        // the reference fixtures; embedded:s5-skab-small (trained by ssm-edge) has its own test (BundledTrainedModelTest)
+        for (String name : List.of(Fixtures.S5, Fixtures.S4D)) {
             for (String file : new String[]{ModelFiles.CONFIG, ModelFiles.WEIGHTS}) {
                 byte[] embedded;
                 try (java.io.InputStream in = ModelLoader.class.getResourceAsStream("/io/ssmedge/models/" + name + "/"
