@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.ssmedge.agent.deploy.DeploymentMetrics;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
 import io.ssmedge.agent.stream.StreamSession;
@@ -26,9 +27,11 @@ final class AgentGauges {
     static void register(Agent agent, PrometheusRegistry registry) {
         ModelInfo info = ModelInfo.of(agent.model());
         ModelIdentity id = agent.identity();
-        Info.builder().name("ssm_edge_model_info").help("the model being served: 1 with its name, version and stage")
-                .labelNames("name", "model_version", "stage").register(registry)
-                .setLabelValues(id.name(), agent.deployments().serving().version(), id.stage());
+        Info modelInfo = Info.builder().name("ssm_edge_model_info")
+                .help("the model being served: 1 with its name, version and stage")
+                .labelNames("name", "model_version", "stage").register(registry);
+        modelInfo.setLabelValues(id.name(), agent.deployments().serving().version(), id.stage());
+        agent.deployments().addChangeListener(d -> modelInfo.setLabelValues(id.name(), d.serving().version(), id.stage()));
         gauge(registry, "ssm_edge_model_weight_bytes", "bytes of model weights", a -> info.weightBytes(), agent);
         gauge(registry, "ssm_edge_uptime_seconds", "seconds since start",
                 a -> Duration.between(a.started(), Instant.now()).toMillis() / 1000.0, agent);
@@ -53,6 +56,8 @@ final class AgentGauges {
         live(registry, "ssm_edge_live_miss_rate", "anomalous windows predicted normal", LiveScore.Snapshot::missRate,
                 agent);
         live(registry, "ssm_edge_live_f1", "F1 of anomaly against normal", LiveScore.Snapshot::f1, agent);
+
+        DeploymentMetrics.register(agent.deployments(), registry);
 
         GaugeWithCallback.builder().name("ssm_edge_mqtt_connected").help("1 when the connection is up")
                 .labelNames("connection").callback(cb -> {

@@ -3,7 +3,9 @@ package io.ssmedge.agent.daemon;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ssmedge.agent.config.TopicsConfig;
+import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.metrics.AgentMetrics;
+import io.ssmedge.agent.metrics.CounterSeries;
 import io.ssmedge.agent.mqtt.MqttConnection;
 import io.ssmedge.agent.mqtt.MqttException;
 import io.ssmedge.agent.stream.Prediction;
@@ -48,6 +50,7 @@ public final class PredictionPublisher implements PredictionSink {
     private final WindowSpec window;
     private final AgentMetrics metrics;
     private final Map<String, String> topicOf = new ConcurrentHashMap<>();
+    private final Map<String, CounterSeries> predictionsByVersion = new ConcurrentHashMap<>();
     private volatile long lastFailureLog;
 
     public PredictionPublisher(MqttConnection connection, TopicsConfig topics, List<String> classes, ModelIdentity model,
@@ -79,13 +82,20 @@ public final class PredictionPublisher implements PredictionSink {
             }
             return;
         }
-        metrics.predictions.increment();
+        predictionsOf(p.model()).increment();
         metrics.publish.record((System.nanoTime() - start) / 1000);
         if (e2eValid) {
             metrics.endToEnd.record((long) (Math.max(0, Timestamps.nowMillis() - p.tsMillis()) * 1000));
         } else if (p.tsFromSensor()) {
             metrics.endToEndSkipped.increment();
         }
+    }
+
+    /** The counter of published predictions labelled with the version that made them (and the configured stage). */
+    private CounterSeries predictionsOf(ModelVersion v) {
+        CounterSeries c = predictionsByVersion.get(v.version());
+        return c != null ? c : predictionsByVersion.computeIfAbsent(v.version(),
+                k -> metrics.predictions.with(k, model.stage()));
     }
 
     /** The JSON of a prediction ({@code e2eMs} NaN = unknown). */

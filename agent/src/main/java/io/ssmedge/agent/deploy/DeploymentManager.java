@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The one place that decides which model serves and which runs in shadow (one per agent, {@code Agent.deployments()}).
@@ -33,6 +34,7 @@ public final class DeploymentManager {
 
     private final boolean labelsExpected;
     private final List<PairListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Deployment>> changeListeners = new CopyOnWriteArrayList<>();
     private final Map<String, LiveScore> scores = new ConcurrentHashMap<>();
     private final Map<String, LabelWaiter> scoreWaiters = new ConcurrentHashMap<>();
     private volatile Deployment current;
@@ -105,7 +107,8 @@ public final class DeploymentManager {
 
     /**
      * The shadow model (the one that served before {@link #promote}, warm) serves again at once; the model rolled
-     * back from stops after finishing the windows only it has open.
+     * back from keeps running as shadow on every stream (call {@link #stopShadow} to drop it), so serving and
+     * shadow simply swap.
      *
      * @throws IllegalStateException without a shadow model
      */
@@ -114,22 +117,21 @@ public final class DeploymentManager {
         if (d.shadow() == null) {
             throw new IllegalStateException("rollback: no shadow model to roll back to");
         }
-        publish(d, d.shadow(), null, 0, "rolled back");
+        publish(d, d.shadow(), d.serving(), 1.0, "rolled back");
     }
 
     /**
      * Serves {@code target} instead of the current model: a cold switch. Streams carry their windows when the
      * target is a pruned copy of the serving model and keep them when the target runs as shadow; otherwise its
      * windows start at the next window start while the old model finishes (and publishes) the windows it has open.
-     * The shadow keeps running unless it is the target.
+     * No shadow runs afterwards.
      */
     public synchronized void replaceServing(ModelVersion target) {
         Deployment d = current;
         checkCompatible(d.serving(), target);
-        boolean shadowIsTarget = target.equals(d.shadow());
         // TODO(lead): when io.ssmedge.agent.journal's per-stream ring buffer of raw samples is in main, re-warm the
         //  target's windows from it here (the worker would replay the buffered samples into the joining stream).
-        publish(d, target, shadowIsTarget ? null : d.shadow(), shadowIsTarget ? 0 : d.shadowShare(), "replaced");
+        publish(d, target, null, 0, "replaced");
     }
 
     /** Paired windows go to {@code l} from now on (called on worker threads; it must be cheap and thread-safe). */
@@ -139,6 +141,14 @@ public final class DeploymentManager {
 
     public void removeListener(PairListener l) {
         listeners.remove(l);
+    }
+
+    /**
+     * {@code l} is told every new deployment, on the thread that made the change, right after it is published (the
+     * workers pick it up at their next batch). For things that show the serving model (metrics, logs).
+     */
+    public void addChangeListener(Consumer<Deployment> l) {
+        changeListeners.add(l);
     }
 
     /** Live score of a model version's predictions (published or shadow) against joined labels. */
@@ -217,6 +227,13 @@ public final class DeploymentManager {
         }
         Deployment next = new Deployment(d.generation() + 1, serving, shadow, share, d.window(), plans, transition);
         current = next;
+        for (Consumer<Deployment> l : changeListeners) {
+            try {
+                l.accept(next);
+            } catch (RuntimeException e) { // the switch has happened; a listener's bug must not undo or hide it
+                log.error("deployment change listener {} failed", l, e);
+            }
+        }
         log.info("deployment {}: {}; serving {}{}", next.generation(), transition, serving,
                 shadow == null ? "" : String.format(java.util.Locale.ROOT, ", shadow %s on %.0f %% of streams", shadow,
                         share * 100));

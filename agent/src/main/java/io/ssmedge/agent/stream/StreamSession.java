@@ -3,6 +3,7 @@ package io.ssmedge.agent.stream;
 import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.labels.LabelJoin;
 import io.ssmedge.agent.labels.LiveScore;
+import io.ssmedge.inference.WindowSpec;
 import io.ssmedge.inference.WindowedStream;
 
 import java.util.ArrayList;
@@ -27,8 +28,19 @@ public final class StreamSession {
     private volatile double lastPredictionTs = Double.NaN;
     private volatile int lastClass = -1;
 
-    /** A model version with this stream's windows of it. */
-    record Running(ModelVersion version, WindowedStream windows) {
+    /**
+     * A model version with this stream's windows of it.
+     *
+     * @param pureFrom first sample (count) from which a window is this model's alone: windows that started earlier
+     *                 hold state carried from another model ({@link WindowedStream#carryTo}); 0 when never carried
+     */
+    record Running(ModelVersion version, WindowedStream windows, long pureFrom) {
+        /** Whether the window that ended with the last sample offered started at or after {@link #pureFrom}. */
+        boolean lastWindowPure() {
+            WindowSpec spec = windows.spec();
+            long start = windows.samples() - (spec.continuous() ? spec.stride() : spec.length());
+            return start >= pureFrom;
+        }
     }
 
     StreamSession(String id, Running serving, Running shadow, LabelJoin labels, LiveScore score) {

@@ -99,6 +99,7 @@ public final class StreamWorker implements Runnable {
                     if (stopping) {
                         return;
                     }
+                    pickUpDeployment(); // idle streams switch too (status pages, memory of a replaced model)
                     continue;
                 }
                 batch.add(first);
@@ -146,16 +147,18 @@ public final class StreamWorker implements Runnable {
         if (serving == null) {
             int[][] plan = d.carryPlan(oldServing.version());
             carried = plan != null;
-            serving = new StreamSession.Running(d.serving(), carried
-                    ? oldServing.windows().carryTo(d.serving().model(), plan)
-                    : WindowedStream.joining(d.serving().model(), oldServing.windows()));
+            WindowedStream from = oldServing.windows();
+            serving = carried
+                    ? new StreamSession.Running(d.serving(), from.carryTo(d.serving().model(), plan), from.samples())
+                    : new StreamSession.Running(d.serving(), WindowedStream.joining(d.serving().model(), from), 0);
             // TODO(lead): re-warm a joining serving model from io.ssmedge.agent.journal's ring buffer once in main
         }
         StreamSession.Running shadow = null;
         if (d.shadows(s.id())) {
             shadow = find(old, d.shadow());
             if (shadow == null) {
-                shadow = new StreamSession.Running(d.shadow(), WindowedStream.joining(d.shadow().model(), serving.windows()));
+                shadow = new StreamSession.Running(d.shadow(), WindowedStream.joining(d.shadow().model(), serving.windows()),
+                        0);
             }
         }
         List<StreamSession.Running> finishing = new ArrayList<>(1);
@@ -271,7 +274,8 @@ public final class StreamWorker implements Runnable {
             }
             if (servingEnded) {
                 int cls = Evaluator.argmax(logp, 0, classes);
-                LabelWaiter waiter = shadowEnded
+                // a pair: both models computed this window from its first sample on their own (no carried state)
+                LabelWaiter waiter = shadowEnded && serving.lastWindowPure() && shadow.lastWindowPure()
                         ? deployments.paired(s.id(), ts, serving.version(), cls, shadow.version(),
                         Evaluator.argmax(logpShadow, 0, classes))
                         : null;
@@ -337,8 +341,8 @@ public final class StreamWorker implements Runnable {
             LiveScore score = new LiveScore(classes);
             Deployment d = applied;
             s = new StreamSession(id, new StreamSession.Running(d.serving(), new WindowedStream(d.serving().model(),
-                    d.window())), d.shadows(id) ? new StreamSession.Running(d.shadow(), new WindowedStream(
-                    d.shadow().model(), d.window())) : null,
+                    d.window()), 0), d.shadows(id) ? new StreamSession.Running(d.shadow(), new WindowedStream(
+                    d.shadow().model(), d.window()), 0) : null,
                     new LabelJoin(ctx.labelSettings().joinWindowMs(), ctx.labelSettings().maxDelaySeconds() * 1000.0,
                             ctx.labelSettings().bufferPerStream(), score, ctx.overall()), score);
             sessions.put(id, s);
