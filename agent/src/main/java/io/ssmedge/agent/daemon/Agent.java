@@ -6,6 +6,10 @@ import io.ssmedge.agent.config.ModelConfig;
 import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.WindowConfig;
 import io.ssmedge.agent.command.CommandDispatcher;
+import io.ssmedge.agent.command.CommandName;
+import io.ssmedge.agent.command.CommandResult;
+import io.ssmedge.agent.config.Durability;
+import io.ssmedge.agent.journal.StreamJournal;
 import io.ssmedge.agent.http.HttpServer;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
@@ -63,8 +67,11 @@ public final class Agent implements AutoCloseable {
     private final CommandDispatcher commands = new CommandDispatcher();
     private final LiveScore overall;
     private final WorkerPool pool;
+    private final Durability durability;
+    private final StreamJournal journal; // null unless durability is journal
     private final MqttConnection publisher;
     private final MqttConnection subscriber;
+    private final MessageRouter router;
     private final MetricsReporter reporter;
     private final HttpServer http;
     private final Instant started = Instant.now();
@@ -83,28 +90,44 @@ public final class Agent implements AutoCloseable {
         String clientId = config.mqtt().clientId();
         String statusTopic = topics.statusTopic(clientId);
 
-        publisher = MqttConnections.create(ConnectionSpec.of("predictions out", config.mqtt(), clientId + "-pub",
+        this.durability = config.effectiveDurability();
+        if (config.durability() == null && durability != Durability.JOURNAL) {
+            log.info("durability: processed ({}); samples are confirmed to the broker once processed, open windows "
+                    + "start again after a crash", config.dataDir() == null ? "no data_dir set"
+                    : "data_dir " + config.dataDir() + " is not writable");
+        }
+        this.journal = durability == Durability.JOURNAL ? StreamJournal.open(config.dataDir().resolve("journal"),
+                model.inputSize(), WorkerContext.ringCapacity(window), config.workers().threads(),
+                config.journal().syncIntervalMs(), config.journal().maxFileMb() * 1024L * 1024L) : null;
+        ConnectionSpec out = ConnectionSpec.of("predictions out", config.mqtt(), clientId + "-pub",
                 credentials, ssl, new Will(statusTopic, OFFLINE, 1, true), List.of(), null,
-                () -> publishStatus(ONLINE)));
+                () -> publishStatus(ONLINE));
+        // with the journal, predictions not yet confirmed by the broker survive a crash in files and are sent then
+        publisher = MqttConnections.create(journal == null ? out : out.withPersistence(config.dataDir().resolve("mqtt-out")));
         PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
                 metrics);
         ErrorReporter errors = new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics);
         WorkerContext ctx = new WorkerContext(model, window,
                 new SensorPayloadParser(config.payload().format(), config.payload().maxBytes(), model.channels()),
                 new LabelPayloadParser(config.payload().format(), config.payload().maxBytes(), model.classes()),
-                config.labels(), overall, metrics, predictions, errors, config.workers().maxStreams(), new AtomicInteger());
+                config.labels(), overall, metrics, predictions, errors, config.workers().maxStreams(), new AtomicInteger(),
+                durability, journal, config.input());
         pool = new WorkerPool(ctx, config.workers());
+        if (journal != null) {
+            pool.restore(journal.recovered());
+        }
+        commands.register(CommandName.RESET_STREAM, c -> resetStream(c.args().get("stream")));
 
         List<Subscription> subs = new ArrayList<>();
         subs.add(new Subscription(topics.sensors(), topics.sensorsQos()));
         if (topics.labels() != null) {
             subs.add(new Subscription(topics.labels(), topics.labelsQos()));
         }
-        MessageRouter router = new MessageRouter(new TopicFilter(topics.sensors()),
+        router = new MessageRouter(new TopicFilter(topics.sensors()),
                 topics.labels() == null ? null : new TopicFilter(topics.labels()), pool, metrics,
                 config.payload().maxBytes());
         subscriber = MqttConnections.create(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
-                subs, router, null));
+                subs, router, null).withManualAcks(durability != Durability.NONE));
         http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
         reporter = new MetricsReporter(metrics, config.metrics().reportIntervalSeconds(), this::memoryLine);
     }
@@ -172,6 +195,18 @@ public final class Agent implements AutoCloseable {
         return w.continuous() ? WindowSpec.continuous(stride) : WindowSpec.fixed(length, stride);
     }
 
+    /** The reset-stream command: the stream forgets its windows and last ts, and starts afresh. */
+    private CommandResult resetStream(String stream) {
+        if (stream == null || stream.isBlank()) {
+            return CommandResult.rejected("reset-stream needs the stream id: reset-stream?stream=ID");
+        }
+        if (!pool.reset(stream)) {
+            return CommandResult.rejected("no stream '" + io.ssmedge.agent.stream.StreamIds.shown(stream) + "'");
+        }
+        return CommandResult.ok("stream '" + stream + "' reset: its open windows and last ts are forgotten; "
+                + "its next sample starts a new window");
+    }
+
     private void publishStatus(byte[] status) {
         try {
             publisher.publish(config.topics().statusTopic(config.mqtt().clientId()), status, 1, true);
@@ -193,15 +228,25 @@ public final class Agent implements AutoCloseable {
         }
         log.info("stopping: no new sensor messages; finishing {} queued", queued());
         try {
-            subscriber.close(Duration.ofSeconds(5));
+            // messages arriving from now on stay unconfirmed (the broker delivers them at the next start); those
+            // queued are finished and confirmed before the sensor connection closes
+            router.close();
             boolean drained = pool.drainAndStop(Duration.ofSeconds(30));
             log.info("workers {}; {} predictions published in total", drained ? "finished" : "stopped (timeout)",
                     metrics.predictions.sum());
+            if (journal != null) {
+                journal.close(); // last sync: confirms what the workers finished
+            }
+            subscriber.close(Duration.ofSeconds(5));
             if (publisher.isConnected()) {
                 publishStatus(OFFLINE);
             }
             publisher.close(Duration.ofSeconds(10));
         } finally {
+            if (journal != null) {
+                journal.close();
+            }
+            subscriber.close(Duration.ofSeconds(1));
             reporter.close();
             if (http != null) {
                 http.close();
@@ -257,6 +302,11 @@ public final class Agent implements AutoCloseable {
 
     public LiveScore overall() {
         return overall;
+    }
+
+    /** When sensor messages are confirmed to the broker (config, or the default for its data_dir). */
+    public Durability durability() {
+        return durability;
     }
 
     public WorkerPool pool() {

@@ -67,6 +67,12 @@ final class AgentReport implements StatusPages {
                 .sample("ssm_edge_messages_received_total", m.sensorMessages.sum(), "kind", "sensor")
                 .sample("ssm_edge_messages_received_total", m.labelMessages.sum(), "kind", "label")
                 .sample("ssm_edge_messages_received_total", m.otherMessages.sum(), "kind", "other");
+        p.single("ssm_edge_repeated_samples_total", "counter",
+                "samples delivered again by the broker (e.g. after a crash) that were recognised by their ts and skipped",
+                m.repeatedSamples.sum());
+        p.single("ssm_edge_streams_removed_total", "counter",
+                "streams removed because they sent nothing for input.stream_idle_seconds, or by reset-stream",
+                m.streamsRemoved.sum());
         p.single("ssm_edge_dropped_messages_total", "counter",
                 "messages dropped because a worker queue was full (workers.overflow)", m.dropped.sum());
         p.family("ssm_edge_rejected_messages_total", "counter", "messages that could not be used, by reason");

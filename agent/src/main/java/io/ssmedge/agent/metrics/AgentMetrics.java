@@ -27,6 +27,10 @@ public final class AgentMetrics {
     public final LongAdder internalErrors = new LongAdder();
     /** Predictions whose sensor ts is too far from this machine's clock for an end-to-end latency. */
     public final LongAdder endToEndSkipped = new LongAdder();
+    /** Samples the broker delivered again that the stream had already (recognised by their ts and skipped). */
+    public final LongAdder repeatedSamples = new LongAdder();
+    /** Streams removed after stream_idle_seconds without a message, or by the reset-stream command. */
+    public final LongAdder streamsRemoved = new LongAdder();
     private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
 
     public final LatencyStage queueWait = new LatencyStage("queue_wait",

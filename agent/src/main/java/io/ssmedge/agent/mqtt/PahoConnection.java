@@ -17,6 +17,8 @@ abstract class PahoConnection implements MqttConnection {
     private static final long INFLIGHT_WAIT_NANOS = 30_000_000_000L;
 
     protected final ConnectionSpec spec;
+    /** In-order manual acknowledgements of received QoS 1 messages (used when the spec asks for manual acks). */
+    protected final AckSequencer acks;
     private final AtomicLong connects = new AtomicLong();
     private final Object connectedSignal = new Object();
     private volatile boolean closed;
@@ -25,6 +27,19 @@ abstract class PahoConnection implements MqttConnection {
 
     PahoConnection(ConnectionSpec spec) {
         this.spec = spec;
+        this.acks = new AckSequencer(spec.name(), this::sendAck);
+    }
+
+    /** Sends the PUBACK of a received message (manual acknowledgements). */
+    protected abstract void sendAck(int messageId, int qos) throws Exception;
+
+    /** Hands a received message to the handler with its acknowledgement (manual) or none (the client acks). */
+    protected final void deliver(String topic, byte[] payload, int messageId, int qos) {
+        if (spec.handler() == null) {
+            return;
+        }
+        Ack ack = spec.manualAcks() ? acks.register(messageId, qos) : Ack.NONE;
+        spec.handler().onMessage(topic, payload, ack);
     }
 
     /** Makes one connection attempt and waits for the broker's answer. */
@@ -110,6 +125,7 @@ abstract class PahoConnection implements MqttConnection {
 
     protected final void lost(Throwable cause) {
         subscribed = false;
+        acks.reset(); // the broker delivers every unacknowledged message again
         // never exit or block here: the client reconnects by itself
         log.warn("{}: connection to {} lost: {}; reconnecting", spec.name(), spec.serverUri(), describe(cause));
     }
@@ -162,7 +178,10 @@ abstract class PahoConnection implements MqttConnection {
     }
 
     @Override
-    public final void close(Duration timeout) {
+    public final synchronized void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
         closed = true;
         if (connector != null) {
             connector.interrupt();

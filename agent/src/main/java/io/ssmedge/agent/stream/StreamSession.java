@@ -1,5 +1,6 @@
 package io.ssmedge.agent.stream;
 
+import io.ssmedge.agent.journal.SampleRing;
 import io.ssmedge.agent.labels.LabelJoin;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.inference.WindowedStream;
@@ -13,6 +14,8 @@ public final class StreamSession {
     private final WindowedStream windows;
     private final LabelJoin labels;
     private final LiveScore score;
+    private final SampleRing recent;
+    private long lastActiveNanos = System.nanoTime();
     private volatile long samples;
     private volatile long predictions;
     private volatile long rejected;
@@ -20,11 +23,28 @@ public final class StreamSession {
     private volatile double lastPredictionTs = Double.NaN;
     private volatile int lastClass = -1;
 
-    StreamSession(String id, WindowedStream windows, LabelJoin labels, LiveScore score) {
+    StreamSession(String id, WindowedStream windows, LabelJoin labels, LiveScore score, SampleRing recent) {
         this.id = id;
         this.windows = windows;
         this.labels = labels;
         this.score = score;
+        this.recent = recent;
+        this.samples = recent.total();
+        this.lastSensorTs = recent.lastTs();
+    }
+
+    /** The stream's recent raw samples (owned by the worker thread; journaled with durability journal). */
+    SampleRing recent() {
+        return recent;
+    }
+
+    /** Marks activity now (for the idle limit). */
+    void touched(long nanos) {
+        lastActiveNanos = nanos;
+    }
+
+    long lastActiveNanos() {
+        return lastActiveNanos;
     }
 
     public String id() {
