@@ -32,6 +32,7 @@ public final class RunCommand implements Callable<Integer> {
         AgentConfig cfg = ConfigLoader.load(config);
         if (check) {
             PrintWriter out = spec.commandLine().getOut();
+            Agent.preflight(cfg);
             String plan = Agent.describe(cfg);
             out.println(config + ": settings are valid");
             out.println(plan);

@@ -54,7 +54,7 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
     }
 
     /** The folder exists and is writable, or can be created. */
-    static boolean writable(Path dir) {
+    public static boolean writable(Path dir) {
         Path p = dir.toAbsolutePath();
         while (p != null && !Files.exists(p)) {
             p = p.getParent();

@@ -76,6 +76,7 @@ public final class Agent implements AutoCloseable {
     private final HttpServer http;
     private final Instant started = Instant.now();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicBoolean reading = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Agent(AgentConfig config) {
@@ -101,9 +102,12 @@ public final class Agent implements AutoCloseable {
                 config.journal().syncIntervalMs(), config.journal().maxFileMb() * 1024L * 1024L) : null;
         ConnectionSpec out = ConnectionSpec.of("predictions out", config.mqtt(), clientId + "-pub",
                 credentials, ssl, new Will(statusTopic, OFFLINE, 1, true), List.of(), null,
-                () -> publishStatus(ONLINE));
-        // with the journal, predictions not yet confirmed by the broker survive a crash in files and are sent then
-        publisher = MqttConnections.create(journal == null ? out : out.withPersistence(config.dataDir().resolve("mqtt-out")));
+                this::publisherConnected);
+        // with the journal, predictions not yet confirmed by the broker survive a crash in files and are sent at the
+        // next start (MQTT 3.1.1 only: Paho's MQTT 5 client 1.2.5 resends such messages with a stale topic alias,
+        // which brokers refuse with a protocol error, eclipse-paho/paho.mqtt.java#1104)
+        boolean persist = journal != null && config.mqtt().version() == io.ssmedge.agent.config.MqttVersion.V3_1_1;
+        publisher = MqttConnections.create(persist ? out.withPersistence(config.dataDir().resolve("mqtt-out")) : out);
         PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
                 metrics);
         ErrorReporter errors = new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics);
@@ -141,12 +145,29 @@ public final class Agent implements AutoCloseable {
     public static Agent start(AgentConfig config) {
         Agent a = new Agent(config);
         a.pool.start();
-        a.publisher.start();
-        a.subscriber.start();
+        a.publisher.start(); // the sensor connection starts once predictions can go out (publisherConnected)
         log.info("running {} ({}, {}) on {} worker thread{}: {} → {}", a.identity.name(), a.identity.stage(),
                 a.identity.version(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
                 config.topics().sensors(), config.topics().predictions());
         return a;
+    }
+
+    /**
+     * Everything {@link #start} would refuse, without connecting anywhere: model, TLS files (CA, certificate, key
+     * are parsed), broker credentials, the HTTP token, and a writable data_dir for the journal. For {@code run --check}.
+     */
+    public static void preflight(AgentConfig config) {
+        SsmModel m = loadModel(config.model());
+        windowSpec(config.model().window(), m);
+        TlsSocketFactory.create(config.mqtt().tls());
+        Credentials.read(config.mqtt());
+        if (config.http().enabled()) {
+            HttpServer.readToken(config.http());
+        }
+        if (config.effectiveDurability() == Durability.JOURNAL && !AgentConfig.writable(config.dataDir())) {
+            throw new ConfigException("data_dir: " + config.dataDir() + " is not a folder this user may write; the journal "
+                    + "(durability: journal) needs one, or set durability: processed");
+        }
     }
 
     /** What {@code run --check} reports: the model and windowing the config leads to (loads the model). */
@@ -159,7 +180,8 @@ public final class Agent implements AutoCloseable {
                         + "broker    %s (MQTT %s) as '%s'%n"
                         + "sensors   %s  →  predictions %s%n"
                         + "workers   %d, queue %d each, overflow %s%n"
-                        + "status    %s",
+                        + "status    %s%n"
+                        + "durability %s",
                 id.name(), id.stage(), id.version(), m.summary(),
                 w.continuous() ? "continuous, a prediction every " + w.stride() + " samples"
                         : w.length() + " samples, a new one every " + w.stride() + " samples ("
@@ -167,7 +189,12 @@ public final class Agent implements AutoCloseable {
                 config.mqtt().serverUri(), config.mqtt().version().key(), config.mqtt().clientId(),
                 config.topics().sensors(), config.topics().predictions(),
                 config.workers().threads(), config.workers().queueCapacity(), config.workers().overflow().key(),
-                config.http().enabled() ? "http://" + config.http().bind() + ":" + config.http().port() + "/" : "off");
+                config.http().enabled() ? "http://" + config.http().bind() + ":" + config.http().port() + "/" : "off",
+                switch (config.effectiveDurability()) {
+                    case NONE -> "none: samples queued in the agent are lost if it dies";
+                    case PROCESSED -> "processed: samples are confirmed to the broker once processed";
+                    case JOURNAL -> "journal in " + config.dataDir() + ": open windows survive a crash";
+                });
     }
 
     static SsmModel loadModel(ModelConfig cfg) {
@@ -205,6 +232,17 @@ public final class Agent implements AutoCloseable {
         }
         return CommandResult.ok("stream '" + stream + "' reset: its open windows and last ts are forgotten; "
                 + "its next sample starts a new window");
+    }
+
+    /**
+     * After every connect of the predictions connection: announce "online"; the first time, start reading sensors
+     * (a prediction made before the predictions connection was ever up could not even be buffered).
+     */
+    private void publisherConnected() {
+        publishStatus(ONLINE);
+        if (!stopping.get() && reading.compareAndSet(false, true)) {
+            subscriber.start();
+        }
     }
 
     private void publishStatus(byte[] status) {
