@@ -1,6 +1,9 @@
 package io.ssmedge.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ssmedge.agent.demo.DemoRollout;
+import io.ssmedge.agent.demo.DemoSettings;
+import io.ssmedge.agent.demo.LiveDemo;
 import io.ssmedge.data.SensorCsv;
 import io.ssmedge.eval.ConfusionMatrix;
 import io.ssmedge.eval.Evaluator;
@@ -26,13 +29,50 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Shows ssm-edge at work on the bundled pump model.",
-                "Streams sensor recordings sample by sample, reports accuracy, false alarms, misses, speed and",
-                "memory, then previews LAST pruning.",
-                "Uses the SKAB recordings from ../shared/datasets/skab (or --data / $SKAB_DIR) when present,",
-                "otherwise a synthetic signal."})
+                "Live (default): starts an MQTT broker, a factory simulator (or a replay of the SKAB recordings when",
+                "they are found), the gateway agent and its status pages in this one process; sensor samples go",
+                "through the broker to the agent and predictions come back. A summary line every few seconds",
+                "(accuracy, false alarms, misses, µs per sample, bytes per stream); Ctrl-C stops with a summary.",
+                "--offline: the walk-through without MQTT: streams the recordings through the model sample by",
+                "sample, reports accuracy, false alarms, misses, speed and memory, then previews LAST pruning.",
+                "The SKAB recordings are looked for in ../shared/datasets/skab (or --data / $SKAB_DIR)."})
 public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--offline", description = "the in-process walk-through without broker and agent (the earlier demo)")
+    boolean offline;
+
+    @Option(names = "--duration", defaultValue = "0", paramLabel = "SECONDS",
+            description = "live: stop after this many seconds (default: until Ctrl-C, or the end of the SKAB replay)")
+    double duration;
+
+    @Option(names = "--streams", defaultValue = "20", description = "live: simulated pumps (default ${DEFAULT-VALUE})")
+    int streams;
+
+    @Option(names = "--rate", defaultValue = "10", paramLabel = "PER_SECOND",
+            description = "live: samples per second per stream (default ${DEFAULT-VALUE}; SKAB recordings are 1 per second, "
+                    + "so a replay runs 10 times faster than recorded)")
+    double rate;
+
+    @Option(names = "--fault-at", paramLabel = "SPEC",
+            description = "live: inject a fault into the simulated pumps, e.g. \"30s cavitation pump03 for 45s\" "
+                    + "(see ssm-edge simulate --help); repeat for more. Implies --simulate")
+    List<String> faultAt = new ArrayList<>();
+
+    @Option(names = "--random-faults", defaultValue = "20", paramLabel = "PER_HOUR",
+            description = "live: random faults per simulated pump and hour (default ${DEFAULT-VALUE})")
+    double randomFaults;
+
+    @Option(names = "--simulate", description = "live: simulated pumps even when the SKAB recordings are found")
+    boolean simulate;
+
+    @Option(names = "--http-port", defaultValue = "9464", paramLabel = "PORT",
+            description = "live: port of the status pages (default ${DEFAULT-VALUE}; another free one when taken)")
+    int httpPort;
+
+    @Option(names = "--report-every", defaultValue = "5", paramLabel = "SECONDS", hidden = true)
+    double reportEvery;
+
     @Option(names = "--data", paramLabel = "DIR", description = "folder with the SKAB recordings (default: found automatically)")
     Path data;
 
@@ -51,10 +91,39 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         if (data != null && !Files.isDirectory(data)) {
             throw new IllegalArgumentException("--data " + data + ": no such folder (expected the SKAB folder with valve1/, valve2/, other/)");
         }
+        return offline ? offline() : live();
+    }
+
+    /** The live demo: broker, simulator or SKAB replay, agent and status pages in this process. */
+    private int live() throws InterruptedException {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            // the summary lines tell the story; the parts' own INFO logs would drown them (warnings still show)
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Path dir = simulate || !faultAt.isEmpty() ? null : data != null ? data : SkabLocator.find().orElse(null);
+        List<Path> replay = dir == null ? List.of() : testFiles(dir);
+        DemoSettings s = new DemoSettings(duration, streams, rate, faultAt, randomFaults, replay, model.spec(), httpPort,
+                reportEvery, 1);
+        LiveDemo demo = LiveDemo.start(s, out, DemoRollout.Starter.NONE); // ROLLOUT HOOK: pass the rollout's starter here
+        Thread hook = new Thread(demo::stop, "demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        demo.awaitEnd();
+        demo.stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is running
+        }
+        return 0;
+    }
+
+    /** The walk-through without MQTT (the earlier demo). */
+    private int offline() {
         PrintWriter out = spec.commandLine().getOut();
         SsmModel m = model.load();
         ModelInfo info = ModelInfo.of(m);

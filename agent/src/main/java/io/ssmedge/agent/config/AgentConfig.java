@@ -15,15 +15,35 @@ import java.nio.file.Path;
  */
 public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topics, PayloadConfig payload,
                           WorkersConfig workers, LabelsConfig labels, HttpConfig http, MetricsConfig metrics,
-                          Path dataDir, Durability durability, JournalConfig journal, InputConfig input) {
+                          BrokerConfig broker, Path dataDir, Durability durability, JournalConfig journal,
+                          InputConfig input) {
     public AgentConfig {
         if (model == null || mqtt == null || topics == null || payload == null || workers == null || labels == null
-                || http == null || metrics == null || journal == null || input == null) {
+                || http == null || metrics == null || broker == null || journal == null || input == null) {
             throw new IllegalArgumentException("every section must be given (use the defaults() of a section)");
+        }
+        if (broker.embedded()) {
+            if (broker.tls() != mqtt.tls().enabled()) {
+                throw new IllegalArgumentException(broker.tls()
+                        ? "mqtt.tls.enabled: must be true when broker.cert_file is given (the embedded broker speaks only TLS)"
+                        : "broker.cert_file: needed when mqtt.tls.enabled is true and broker.mode is embedded "
+                        + "(the embedded broker's own certificate, with broker.key_file)");
+            }
+            if (broker.usersFile() != null && mqtt.usernameFile() == null) {
+                throw new IllegalArgumentException("mqtt.username_file: needed when broker.users_file is given (the agent "
+                        + "logs in to its embedded broker as one of those users, with mqtt.password_file)");
+            }
         }
         if (durability == Durability.JOURNAL && dataDir == null) {
             throw new IllegalArgumentException("durability: journal needs data_dir (a folder the agent may write)");
         }
+    }
+
+    /** The settings without a {@code broker} section (an external broker), no data_dir and default limits. */
+    public AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topics, PayloadConfig payload,
+                       WorkersConfig workers, LabelsConfig labels, HttpConfig http, MetricsConfig metrics) {
+        this(model, mqtt, topics, payload, workers, labels, http, metrics, BrokerConfig.defaults(), null, null,
+                JournalConfig.defaults(), InputConfig.defaults());
     }
 
     @JsonCreator
@@ -31,18 +51,20 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
                                 @JsonProperty("topics") TopicsConfig topics, @JsonProperty("payload") PayloadConfig payload,
                                 @JsonProperty("workers") WorkersConfig workers, @JsonProperty("labels") LabelsConfig labels,
                                 @JsonProperty("http") HttpConfig http, @JsonProperty("metrics") MetricsConfig metrics,
+                                @JsonProperty("broker") BrokerConfig broker,
                                 @JsonProperty("data_dir") Path dataDir, @JsonProperty("durability") Durability durability,
                                 @JsonProperty("journal") JournalConfig journal, @JsonProperty("input") InputConfig input) {
         return new AgentConfig(model == null ? ModelConfig.defaults() : model, mqtt == null ? MqttConfig.defaults() : mqtt,
                 topics == null ? TopicsConfig.defaults() : topics, payload == null ? PayloadConfig.defaults() : payload,
                 workers == null ? WorkersConfig.defaults() : workers, labels == null ? LabelsConfig.defaults() : labels,
                 http == null ? HttpConfig.defaults() : http, metrics == null ? MetricsConfig.defaults() : metrics,
+                broker == null ? BrokerConfig.defaults() : broker,
                 dataDir, durability, journal == null ? JournalConfig.defaults() : journal,
                 input == null ? InputConfig.defaults() : input);
     }
 
     public static AgentConfig defaults() {
-        return fromYaml(null, null, null, null, null, null, null, null, null, null, null, null);
+        return fromYaml(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The durability in force: as configured, or journal when data_dir is set and writable, else processed. */
@@ -63,37 +85,49 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
     }
 
     public AgentConfig withModel(ModelConfig m) {
-        return new AgentConfig(m, mqtt, topics, payload, workers, labels, http, metrics, dataDir, durability, journal, input);
+        return new AgentConfig(m, mqtt, topics, payload, workers, labels, http, metrics, broker, dataDir, durability,
+                journal, input);
     }
 
     public AgentConfig withMqtt(MqttConfig m) {
-        return new AgentConfig(model, m, topics, payload, workers, labels, http, metrics, dataDir, durability, journal, input);
+        return new AgentConfig(model, m, topics, payload, workers, labels, http, metrics, broker, dataDir, durability,
+                journal, input);
     }
 
     public AgentConfig withTopics(TopicsConfig t) {
-        return new AgentConfig(model, mqtt, t, payload, workers, labels, http, metrics, dataDir, durability, journal, input);
+        return new AgentConfig(model, mqtt, t, payload, workers, labels, http, metrics, broker, dataDir, durability,
+                journal, input);
     }
 
     public AgentConfig withWorkers(WorkersConfig w) {
-        return new AgentConfig(model, mqtt, topics, payload, w, labels, http, metrics, dataDir, durability, journal, input);
+        return new AgentConfig(model, mqtt, topics, payload, w, labels, http, metrics, broker, dataDir, durability,
+                journal, input);
     }
 
     public AgentConfig withHttp(HttpConfig h) {
-        return new AgentConfig(model, mqtt, topics, payload, workers, labels, h, metrics, dataDir, durability, journal, input);
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, h, metrics, broker, dataDir, durability,
+                journal, input);
+    }
+
+    public AgentConfig withBroker(BrokerConfig b) {
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, b, dataDir, durability,
+                journal, input);
     }
 
     /** Where the agent keeps state, and when it confirms sensor messages. */
     public AgentConfig withDurability(Path dir, Durability d) {
-        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, dir, d, journal, input);
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, broker, dir, d, journal,
+                input);
     }
 
     public AgentConfig withInput(InputConfig i) {
-        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, dataDir, durability, journal, i);
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, broker, dataDir, durability,
+                journal, i);
     }
 
     /** Relative file names are taken relative to {@code base} (the config file's folder). */
     AgentConfig resolve(Path base) {
         return new AgentConfig(model.resolve(base), mqtt.resolve(base), topics, payload, workers, labels, http.resolve(base),
-                metrics, Paths.under(base, dataDir), durability, journal, input);
+                metrics, broker.resolve(base), Paths.under(base, dataDir), durability, journal, input);
     }
 }

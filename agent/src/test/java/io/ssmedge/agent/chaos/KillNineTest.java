@@ -2,15 +2,15 @@ package io.ssmedge.agent.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ssmedge.agent.testing.MosquittoBroker;
+import io.ssmedge.agent.testing.TestBroker;
 import io.ssmedge.agent.testing.Recording;
 import io.ssmedge.agent.testing.TestClient;
 import io.ssmedge.eval.Evaluator;
 import io.ssmedge.model.ModelLoader;
 import io.ssmedge.model.SsmModel;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -48,11 +48,11 @@ class KillNineTest {
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // the agents' logs stay after a failure
     Path dir;
 
-    @Test
-    void killNineUnderBacklogLosesAndRepeatsNoPrediction() throws Exception {
-        Assumptions.assumeTrue(mosquitto(), "Mosquitto not installed: kill -9 test skipped (apt-get install mosquitto)");
-        try (MosquittoBroker broker = MosquittoBroker.start(dir.resolve("broker-" + 0).toFile().mkdirs()
-                ? dir.resolve("broker-0") : dir);
+    @ParameterizedTest
+    @EnumSource(TestBroker.Kind.class)
+    void killNineUnderBacklogLosesAndRepeatsNoPrediction(TestBroker.Kind kind) throws Exception {
+        Files.createDirectories(dir.resolve("broker"));
+        try (TestBroker broker = kind.start(dir.resolve("broker"));
              TestClient sink = new TestClient(broker.uri(), "kill9-sink")) {
             sink.subscribe("plant/+/predictions");
             Path config = writeConfig(broker.port());
@@ -145,15 +145,6 @@ class KillNineTest {
         }
     }
 
-    static boolean mosquitto() {
-        try {
-            MosquittoBroker.executable();
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
-        }
-    }
-
     Path writeConfig(int port) throws IOException {
         Path c = dir.resolve("agent.yaml");
         Files.writeString(c, String.join("\n",
@@ -164,7 +155,7 @@ class KillNineTest {
                 "topics:",
                 "  sensors: plant/+/sensors",
                 "  predictions: plant/{stream}/predictions",
-                "  predictions_qos: " + System.getProperty("ssmedge.chaos.qos", "2"),
+                "  predictions_qos: " + System.getProperty("ssmedge.chaos.qos", "1"),
                 "workers: {threads: 1, queue_capacity: 100000, overflow: block}",
                 "http: {enabled: false}",
                 "data_dir: " + dir.resolve("data"),

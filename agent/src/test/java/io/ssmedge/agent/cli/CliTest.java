@@ -114,13 +114,21 @@ class CliTest {
             csv.append("2020-01-01 00:00:00;0.2;0.27;2.1;0.3;90;26;230;120;").append(t > 200 ? 1 : 0).append(";0\n");
         }
         Files.writeString(dir.resolve("0.csv"), csv.toString());
-        Outcome o = run("demo", "--data", tmp.resolve("skab").toString(), "--ratio", "50");
+        Outcome o = run("demo", "--offline", "--data", tmp.resolve("skab").toString(), "--ratio", "50");
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).contains("1 SKAB recordings").contains("valve1/0.csv").contains("Result   31 predictions")
                 .contains("LAST pruning preview (50% of states removed");
         Outcome missing = run("demo", "--data", tmp.resolve("none").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.out()).isEmpty();
+
+        // live: the same recording replayed through the embedded broker and the agent, ending with the recording
+        Outcome live = run("demo", "--data", tmp.resolve("skab").toString(), "--rate", "60", "--http-port", "0",
+                "--report-every", "2");
+        assertThat(live.code()).as(live.err()).isZero();
+        assertThat(live.out()).contains("embedded MQTT broker on mqtt://127.0.0.1:")
+                .contains("1 SKAB recordings replayed as streams (valve1-0)").contains("Runs until the recordings end")
+                .contains("Summary  300 samples, 31 predictions").contains("31 labeled");
     }
 
     @Test

@@ -1,0 +1,28 @@
+package io.ssmedge.agent.demo;
+
+import io.ssmedge.agent.daemon.Agent;
+
+/**
+ * ROLLOUT HOOK: what the live demo shows of a staged rollout. The rollout itself (package io.ssmedge.agent.rollout)
+ * is started by a {@link Starter} given to {@link LiveDemo#start}; until one is wired in, the demo runs the agent
+ * alone ({@link #NONE}).
+ */
+public interface DemoRollout {
+    /** No rollout: the agent serves the model as loaded. */
+    DemoRollout NONE = () -> "no rollout";
+
+    /** The stage for the summary line, e.g. "stage 2/4 (33 % pruned), shadow". */
+    String stage();
+
+    /** Stops what the rollout started (called before the agent stops). */
+    default void stop() {
+    }
+
+    /** Starts a rollout on a running agent (before the first sample is published). */
+    @FunctionalInterface
+    interface Starter {
+        Starter NONE = agent -> DemoRollout.NONE;
+
+        DemoRollout start(Agent agent);
+    }
+}

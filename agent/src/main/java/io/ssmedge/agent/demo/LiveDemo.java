@@ -1,0 +1,244 @@
+package io.ssmedge.agent.demo;
+
+import io.ssmedge.agent.broker.BrokerSettings;
+import io.ssmedge.agent.broker.EmbeddedBroker;
+import io.ssmedge.agent.config.AgentConfig;
+import io.ssmedge.agent.config.BrokerConfig;
+import io.ssmedge.agent.config.HttpConfig;
+import io.ssmedge.agent.config.ModelConfig;
+import io.ssmedge.agent.config.TopicsConfig;
+import io.ssmedge.agent.config.WindowConfig;
+import io.ssmedge.agent.daemon.Agent;
+import io.ssmedge.agent.labels.LiveScore;
+import io.ssmedge.agent.simulator.MqttSink;
+import io.ssmedge.agent.simulator.Simulator;
+import io.ssmedge.agent.simulator.SimulatorSettings;
+import io.ssmedge.agent.stream.StreamSession;
+import io.ssmedge.agent.stream.Timestamps;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The product in one process: the embedded MQTT broker on 127.0.0.1, the factory simulator (or a SKAB replay)
+ * publishing sensor samples and true labels to it, the agent reading them through the broker with the bundled model
+ * and publishing predictions back, and the status pages. Prints a summary line every few seconds and a short
+ * summary at the end ({@link #stop()}: Ctrl-C, {@code --duration}, or the end of a replay).
+ */
+public final class LiveDemo implements AutoCloseable {
+    /** The topics of configs/agent.yaml, so the demo's traffic looks like the documented example. */
+    static final TopicsConfig TOPICS = new TopicsConfig("factory/line3/+/sensors", 1, "factory/line3/+/labels", 1,
+            "factory/line3/{stream}/predictions", 1, "ssm-edge/{client_id}/status", "ssm-edge/{client_id}/errors");
+
+    private final DemoSettings settings;
+    private final PrintWriter out;
+    private final EmbeddedBroker broker;
+    private final Agent agent;
+    private final DemoRollout rollout;
+    private final Simulator simulator;
+    private final Thread simulatorThread;
+    private final ScheduledExecutorService reporter;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final long startNanos = System.nanoTime();
+    private boolean stopped;
+
+    private LiveDemo(DemoSettings settings, PrintWriter out, EmbeddedBroker broker, Agent agent, DemoRollout rollout,
+                     Simulator simulator) {
+        this.settings = settings;
+        this.out = out;
+        this.broker = broker;
+        this.agent = agent;
+        this.rollout = rollout;
+        this.simulator = simulator;
+        this.simulatorThread = new Thread(this::publish, "demo-simulator");
+        this.reporter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "demo-summary");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts everything, prints where to look, and returns while the demo runs. */
+    public static LiveDemo start(DemoSettings s, PrintWriter out, DemoRollout.Starter rolloutStarter)
+            throws InterruptedException {
+        int port = freePort();
+        AgentConfig d = AgentConfig.defaults();
+        AgentConfig cfg = d.withModel(new ModelConfig(s.model(), "demo", null, WindowConfig.defaults()))
+                .withMqtt(d.mqtt().withPort(port).withClientId("ssm-edge-demo"))
+                .withTopics(TOPICS)
+                .withHttp(new HttpConfig(true, "127.0.0.1", s.httpPort() > 0 && !free(s.httpPort()) ? 0 : s.httpPort(),
+                        null, 65536))
+                .withBroker(BrokerConfig.embeddedOnLoopback());
+        EmbeddedBroker broker = EmbeddedBroker.start(BrokerSettings.forAgent(cfg));
+        Agent agent = null;
+        try {
+            agent = Agent.start(cfg);
+            if (!agent.subscriber().awaitReady(Duration.ofSeconds(30)) || !agent.publisher().awaitReady(Duration.ofSeconds(30))) {
+                throw new IllegalStateException("demo: the agent did not connect to the embedded broker within 30 s");
+            }
+            // ---- ROLLOUT HOOK: a staged LAST rollout is started here, on the running agent, before any sample ----
+            DemoRollout rollout = rolloutStarter.start(agent);
+            SimulatorSettings sim = SimulatorSettings.defaults(Math.floor(Timestamps.nowMillis()))
+                    .withStreams(s.streams()).withTiming(s.rateHz(), s.durationSeconds(), true).withSeed(s.seed())
+                    .withFaults(s.replay() ? java.util.List.of() : s.faultSpecs(), s.replay() ? 0 : s.randomFaultsPerHour())
+                    .withTopics(TOPICS.sensors().replace("+", "{stream}"), TOPICS.labels().replace("+", "{stream}"));
+            Simulator simulator = new Simulator(sim, s.replayFiles());
+            LiveDemo demo = new LiveDemo(s, out, broker, agent, rollout, simulator);
+            demo.begin(port, sim);
+            return demo;
+        } catch (RuntimeException | InterruptedException e) {
+            if (agent != null) {
+                agent.stop();
+            }
+            broker.close();
+            throw e;
+        }
+    }
+
+    private void begin(int port, SimulatorSettings sim) {
+        String source = settings.replay()
+                ? settings.replayFiles().size() + " SKAB recordings replayed as streams (" + String.join(", ",
+                simulator.streams().subList(0, Math.min(3, simulator.streams().size()))) + (simulator.streams().size() > 3 ? ", …" : "") + ")"
+                : simulator.streams().size() + " simulated pumps (" + simulator.streams().get(0) + " … "
+                + simulator.streams().get(simulator.streams().size() - 1) + ")";
+        out.println("ssm-edge live demo: sensors → MQTT broker → agent → predictions, all on this machine");
+        out.printf(Locale.ROOT, "  broker      embedded MQTT broker on mqtt://127.0.0.1:%d (MQTT 5 and 3.1.1)%n", port);
+        out.printf(Locale.ROOT, "  sensors     %s at %s samples/s each, on %s%n", source, fmt(sim.rateHz()), sim.sensorTopic());
+        out.printf(Locale.ROOT, "  labels      the true state of each sample on %s (scores the predictions live)%n", sim.labelTopic());
+        out.printf(Locale.ROOT, "  agent       %s, one prediction per stream every %d samples on %s%n", agent.identity().name(),
+                agent.window().stride(), agent.config().topics().predictions());
+        simulator.scheduledFaults().forEach(f -> out.printf(Locale.ROOT, "  fault       %s in %s at %s s for %s s%n",
+                f.kind().key(), simulator.streams().get(f.stream()), fmt(f.startSample() / sim.rateHz()),
+                fmt(f.samples() / sim.rateHz())));
+        if (!settings.replay() && sim.randomFaultsPerHour() > 0) {
+            out.printf(Locale.ROOT, "  faults      random: about %s per pump and hour (valve closing, cavitation, rotor imbalance, leak)%n",
+                    fmt(sim.randomFaultsPerHour()));
+        }
+        out.printf(Locale.ROOT, "  status      %s   (open in a browser; /metrics for Prometheus)%n", statusUrl());
+        out.printf(Locale.ROOT, "  rollout     %s%n", rollout.stage());
+        out.println(settings.durationSeconds() > 0 ? "Runs for " + fmt(settings.durationSeconds()) + " s; Ctrl-C stops it sooner."
+                : settings.replay() ? "Runs until the recordings end; Ctrl-C stops it sooner." : "Runs until Ctrl-C.");
+        out.flush();
+        simulatorThread.start();
+        long every = Math.round(settings.reportSeconds() * 1000);
+        reporter.scheduleAtFixedRate(() -> {
+            out.println(summaryLine());
+            out.flush();
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void publish() {
+        try (MqttSink sink = new MqttSink("tcp://127.0.0.1:" + broker.port(), "ssm-edge-demo-sensors", null, null)) {
+            simulator.run(sink);
+        } catch (RuntimeException e) {
+            out.println("demo: the simulator stopped: " + e.getMessage());
+        } finally {
+            ended.countDown();
+        }
+    }
+
+    /** Waits until the duration is over or the replay has ended (or {@link #stop()} was called). */
+    public void awaitEnd() throws InterruptedException {
+        ended.await();
+    }
+
+    public Agent agent() {
+        return agent;
+    }
+
+    public int brokerPort() {
+        return broker.port();
+    }
+
+    public Simulator simulator() {
+        return simulator;
+    }
+
+    public String statusUrl() {
+        return "http://127.0.0.1:" + agent.httpPort() + "/";
+    }
+
+    /** One line: time, samples, predictions, live accuracy, false alarms, misses, µs per sample, bytes per stream, stage. */
+    public String summaryLine() {
+        LiveScore.Snapshot score = agent.overall().snapshot();
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+        long stateBytes = agent.streams().stream().mapToLong(StreamSession::stateBytes).max().orElse(0);
+        String quality = score.matched() == 0 ? "no labeled predictions yet"
+                : String.format(Locale.ROOT, "accuracy %.1f%%, false alarms %.1f%%, misses %.1f%% (%,d labeled)",
+                100 * score.accuracy(), 100 * nz(score.falseAlarmRate()), 100 * nz(score.missRate()), score.matched());
+        return String.format(Locale.ROOT, "[%02d:%02d] %,d samples, %,d predictions | %s | %.1f µs/sample | %,d B/stream | %s",
+                seconds / 60, seconds % 60, simulator.counts().samples.get(), agent.metrics().predictions.sum(), quality,
+                perSample(), stateBytes, rollout.stage());
+    }
+
+    /** Mean model time per sample (one sample per message) over the last report interval, else since the start. */
+    private double perSample() {
+        var recent = agent.metrics().inference.recent();
+        return recent.count() > 0 ? recent.mean() : agent.metrics().inference.total().mean();
+    }
+
+    /** Stops the simulator, lets the last predictions through, stops the agent and the broker, prints a summary. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        simulator.stop();
+        try {
+            simulatorThread.join(10_000);
+            Thread.sleep(500); // the last samples' predictions and labels
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        reporter.shutdownNow();
+        rollout.stop();
+        agent.stop(); // finishes the queued samples and publishes their predictions first
+        String last = summaryLine();
+        broker.close();
+        LiveScore.Snapshot score = agent.overall().snapshot();
+        out.println();
+        out.println("Summary  " + last.substring(last.indexOf(']') + 2));
+        out.printf(Locale.ROOT, "         %s; %s%n", simulator.summary(),
+                score.matched() == 0 ? "no prediction was labeled" : "confusion [actual][predicted] "
+                        + java.util.Arrays.deepToString(score.confusion()));
+        out.println("Next:    ./ssm-edge run --config configs/agent.yaml   the agent on the plant's own broker (README: Agent daemon)");
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static double nz(double v) {
+        return Double.isNaN(v) ? 0 : v;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("demo: no free port on 127.0.0.1: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return probe.isBound();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
