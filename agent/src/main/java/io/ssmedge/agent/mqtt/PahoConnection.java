@@ -23,6 +23,7 @@ abstract class PahoConnection implements MqttConnection {
     private final Object connectedSignal = new Object();
     private volatile boolean closed;
     private volatile boolean subscribed;
+    private volatile String lastError;
     private Thread connector;
 
     PahoConnection(ConnectionSpec spec) {
@@ -77,8 +78,10 @@ abstract class PahoConnection implements MqttConnection {
                 if (closed) {
                     return;
                 }
+                String tls = TlsProblems.explain(e, spec.serverUri());
+                lastError = tls != null ? tls : describe(e);
                 log.warn("{}: cannot connect to {} as '{}': {}; trying again in {} s", spec.name(), spec.serverUri(),
-                        spec.clientId(), describe(e), delay / 1000);
+                        spec.clientId(), lastError, delay / 1000);
                 try {
                     Thread.sleep(delay);
                 } catch (InterruptedException ie) {
@@ -143,6 +146,11 @@ abstract class PahoConnection implements MqttConnection {
             }
         }
         return true;
+    }
+
+    @Override
+    public final String lastError() {
+        return lastError;
     }
 
     @Override
