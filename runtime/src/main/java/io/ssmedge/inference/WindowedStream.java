@@ -1,6 +1,6 @@
 package io.ssmedge.inference;
 
-import io.ssmedge.model.BlockStates;
+import io.ssmedge.model.PrunedCopy;
 import io.ssmedge.model.SsmModel;
 import io.ssmedge.model.StreamBlock;
 
@@ -69,9 +69,14 @@ public final class WindowedStream {
      * @return true when a window ended here and {@code out} holds its prediction
      */
     public boolean offer(float[] sample, float[] out) {
-        long t = samples++;
         int d = model.inputSize();
         int k = model.outputSize();
+        if (sample == null || sample.length < d || out == null || out.length < k) {
+            throw new IllegalArgumentException("offer: expected a sample of at least " + d + " values (d_input) and an "
+                    + "output of at least " + k + " (d_output), got " + (sample == null ? "none" : sample.length)
+                    + " and " + (out == null ? "none" : out.length));
+        }
+        long t = samples++;
         if (!spec.continuous() && t % spec.stride() == 0) {
             int slot = (int) ((t / spec.stride()) % slots);
             block.reset(slot);
@@ -98,16 +103,57 @@ public final class WindowedStream {
     }
 
     /**
-     * The same stream continued on a model made by {@code model().retain(keptUnits)}: open windows and
-     * their states are carried over by index selection, so no window is lost or restarted.
+     * A stream at the same position as {@code at} (same samples counted, so its windows start and end at the same
+     * samples) but with no window open: it takes part from the next window that starts. A shadow model joins a
+     * running stream this way, so every window it completes is one it saw from the first sample.
+     */
+    public static WindowedStream joining(SsmModel model, WindowedStream at) {
+        WindowedStream next = new WindowedStream(model, at.spec);
+        next.samples = at.samples;
+        return next;
+    }
+
+    /** Windows open now (started and not yet ended). */
+    public int openWindows() {
+        int n = 0;
+        for (boolean o : open) {
+            n += o ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * The same stream continued on a pruned copy of this stream's model ({@code model().retain(keptUnits)} or the
+     * pruner's result for a plan with these kept units): open windows and their states are carried over by index
+     * selection, so no window is lost or restarted. The entry point for moving streams to a pruned model.
+     *
+     * @throws IllegalArgumentException when {@code target} is not that pruned copy ({@link PrunedCopy#check});
+     *                                  nothing is carried
      */
     public WindowedStream carryTo(SsmModel target, int[][] keptUnits) {
+        PrunedCopy.check(model, keptUnits, target);
         WindowedStream next = new WindowedStream(target, spec);
         for (int s = 0; s < slots; s++) {
-            BlockStates.carry(block, s, keptUnits, next.block, s);
+            model.carry(block, s, keptUnits, target, next.block, s);
             next.open[s] = open[s];
         }
         next.samples = samples;
         return next;
+    }
+
+    /**
+     * Whether every window {@code other} has open is open here too (both at the same sample, windowed alike), so
+     * this stream will complete every window {@code other} would. Always true in continuous mode.
+     */
+    public boolean covers(WindowedStream other) {
+        if (other.samples != samples || !other.spec.equals(spec)) {
+            return false;
+        }
+        for (int s = 0; s < slots; s++) {
+            if (other.open[s] && !open[s]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

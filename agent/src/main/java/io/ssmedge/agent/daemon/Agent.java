@@ -10,6 +10,9 @@ import io.ssmedge.agent.command.CommandName;
 import io.ssmedge.agent.command.CommandResult;
 import io.ssmedge.agent.config.Durability;
 import io.ssmedge.agent.journal.StreamJournal;
+import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.deploy.ModelVersion;
+import io.ssmedge.agent.deploy.ModelVersions;
 import io.ssmedge.agent.http.HttpServer;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
@@ -31,12 +34,12 @@ import io.ssmedge.agent.stream.WorkerPool;
 import io.ssmedge.inference.WindowSpec;
 import io.ssmedge.model.ModelLoader;
 import io.ssmedge.model.SsmModel;
+import io.ssmedge.model.UnstableState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLSocketFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,10 +63,10 @@ public final class Agent implements AutoCloseable {
     static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.UTF_8);
 
     private final AgentConfig config;
-    private final SsmModel model;
+    private final DeploymentManager deployments;
     private final ModelIdentity identity;
     private final WindowSpec window;
-    private final AgentMetrics metrics = new AgentMetrics();
+    private final AgentMetrics metrics;
     private final CommandDispatcher commands = new CommandDispatcher();
     private final LiveScore overall;
     private final WorkerPool pool;
@@ -81,9 +84,13 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config) {
         this.config = config;
-        this.model = loadModel(config.model());
+        ModelVersion loaded = loadModel(config.model());
+        this.window = windowSpec(config.model().window(), loaded.model());
+        ModelVersion original = stable(loaded, config.model(), window);
+        SsmModel model = original.model();
         this.identity = ModelIdentity.of(config.model());
-        this.window = windowSpec(config.model().window(), model);
+        this.metrics = new AgentMetrics(original.version(), identity.stage());
+        this.deployments = new DeploymentManager(original, window, config.topics().labels() != null);
         this.overall = new LiveScore(model.outputSize());
         SSLSocketFactory ssl = TlsSocketFactory.create(config.mqtt().tls());
         Credentials credentials = Credentials.read(config.mqtt());
@@ -111,7 +118,7 @@ public final class Agent implements AutoCloseable {
         PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
                 metrics);
         ErrorReporter errors = new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics);
-        WorkerContext ctx = new WorkerContext(model, window,
+        WorkerContext ctx = new WorkerContext(deployments,
                 new SensorPayloadParser(config.payload().format(), config.payload().maxBytes(), model.channels()),
                 new LabelPayloadParser(config.payload().format(), config.payload().maxBytes(), model.classes()),
                 config.labels(), overall, metrics, predictions, errors, config.workers().maxStreams(), new AtomicInteger(),
@@ -132,8 +139,9 @@ public final class Agent implements AutoCloseable {
                 config.payload().maxBytes());
         subscriber = MqttConnections.create(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
                 subs, router, null).withManualAcks(durability != Durability.NONE));
-        http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
         reporter = new MetricsReporter(metrics, config.metrics().reportIntervalSeconds(), this::memoryLine);
+        AgentGauges.register(this, metrics.registry());
+        http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
     }
 
     /**
@@ -147,7 +155,7 @@ public final class Agent implements AutoCloseable {
         a.pool.start();
         a.publisher.start(); // the sensor connection starts once predictions can go out (publisherConnected)
         log.info("running {} ({}, {}) on {} worker thread{}: {} → {}", a.identity.name(), a.identity.stage(),
-                a.identity.version(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
+                a.deployments.serving().shortVersion(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
                 config.topics().sensors(), config.topics().predictions());
         return a;
     }
@@ -157,7 +165,7 @@ public final class Agent implements AutoCloseable {
      * are parsed), broker credentials, the HTTP token, and a writable data_dir for the journal. For {@code run --check}.
      */
     public static void preflight(AgentConfig config) {
-        SsmModel m = loadModel(config.model());
+        SsmModel m = loadModel(config.model()).model();
         windowSpec(config.model().window(), m);
         TlsSocketFactory.create(config.mqtt().tls());
         Credentials.read(config.mqtt());
@@ -172,8 +180,9 @@ public final class Agent implements AutoCloseable {
 
     /** What {@code run --check} reports: the model and windowing the config leads to (loads the model). */
     public static String describe(AgentConfig config) {
-        SsmModel m = loadModel(config.model());
-        WindowSpec w = windowSpec(config.model().window(), m);
+        ModelVersion v = loadModel(config.model());
+        WindowSpec w = windowSpec(config.model().window(), v.model());
+        SsmModel m = checkStability(v.model(), config.model(), w);
         ModelIdentity id = ModelIdentity.of(config.model());
         return String.format(Locale.ROOT, "model     %s (%s, version %s): %s%n"
                         + "windows   %s%n"
@@ -182,7 +191,7 @@ public final class Agent implements AutoCloseable {
                         + "workers   %d, queue %d each, overflow %s%n"
                         + "status    %s%n"
                         + "durability %s",
-                id.name(), id.stage(), id.version(), m.summary(),
+                id.name(), id.stage(), v.shortVersion(), m.summary(),
                 w.continuous() ? "continuous, a prediction every " + w.stride() + " samples"
                         : w.length() + " samples, a new one every " + w.stride() + " samples ("
                         + w.concurrentWindows() + " open at a time, so " + w.concurrentWindows() + " model steps per sample)",
@@ -197,16 +206,55 @@ public final class Agent implements AutoCloseable {
                 });
     }
 
-    static SsmModel loadModel(ModelConfig cfg) {
+    /**
+     * {@link #checkStability} for the loaded version; a model whose poles were clipped gets the version
+     * "FINGERPRINT+clip" (it no longer computes what the loaded bytes say).
+     */
+    static ModelVersion stable(ModelVersion loaded, ModelConfig cfg, WindowSpec w) {
+        SsmModel m = checkStability(loaded.model(), cfg, w);
+        return m == loaded.model() ? loaded : new ModelVersion(m, loaded.version() + "+clip", loaded.ratio(),
+                loaded.method(), loaded.keptPerLayer());
+    }
+
+    /**
+     * A model with unstable states (|λ̄| ≥ 1) works on fixed windows (each window starts from a zero state) but a
+     * continuous stream would grow without bound: refused there unless model.stabilize is clip, which moves those
+     * poles just inside the unit circle (for any windowing).
+     */
+    static SsmModel checkStability(SsmModel m, ModelConfig cfg, WindowSpec w) {
+        List<UnstableState> unstable = m.unstableStates();
+        if (unstable.isEmpty()) {
+            return m;
+        }
+        int len = w.continuous() ? (m.trainingWindow() > 0 ? m.trainingWindow() : 1000) : w.length();
+        String states = UnstableState.describe(unstable, len);
+        if (cfg.clipUnstable()) {
+            log.warn("model.stabilize: clip: {} unstable state(s) moved to |λ̄| = {} ({}). The accuracy change is not "
+                    + "measured here (no calibration data in the config): compare with "
+                    + "'ssm-edge eval MODEL --data FILE', which reports it", unstable.size(), SsmModel.STABILIZED_POLE,
+                    states);
+            return m.stabilized();
+        }
+        if (w.continuous()) {
+            throw new ConfigException("model.path: " + cfg.path() + " has " + unstable.size() + " unstable state(s) ("
+                    + states + "); in continuous mode (model.window.continuous) they would grow without bound. Set "
+                    + "model.stabilize: clip to move them just inside the unit circle, or use fixed windows");
+        }
+        log.warn("model {} has {} unstable state(s) ({}); fine with fixed windows, which start from a zero state",
+                cfg.path(), unstable.size(), states);
+        return m;
+    }
+
+    /** The configured model, fingerprinted from the bytes it was loaded from. */
+    static ModelVersion loadModel(ModelConfig cfg) {
         if (cfg.embedded()) {
             String name = cfg.path().substring("embedded:".length());
             if (!ModelLoader.EMBEDDED.contains(name)) {
                 throw new ConfigException("model.path: no embedded model '" + name + "'; embedded models: "
                         + ModelLoader.EMBEDDED);
             }
-            return ModelLoader.loadEmbedded(name);
         }
-        return ModelLoader.load(Path.of(cfg.path()));
+        return ModelVersions.load(cfg.path());
     }
 
     /** The configured windowing, with the model's own window and stride where the config says 0. */
@@ -271,7 +319,7 @@ public final class Agent implements AutoCloseable {
             router.close();
             boolean drained = pool.drainAndStop(Duration.ofSeconds(30));
             log.info("workers {}; {} predictions published in total", drained ? "finished" : "stopped (timeout)",
-                    metrics.predictions.sum());
+                    metrics.predictions.total());
             if (journal != null) {
                 journal.close(); // last sync: confirms what the workers finished
             }
@@ -317,8 +365,14 @@ public final class Agent implements AutoCloseable {
         return config;
     }
 
+    /** The model serving now (it changes when a model is promoted, rolled back or replaced). */
     public SsmModel model() {
-        return model;
+        return deployments.serving().model();
+    }
+
+    /** Which models serve and shadow; where the rollout switches models. */
+    public DeploymentManager deployments() {
+        return deployments;
     }
 
     public ModelIdentity identity() {

@@ -3,20 +3,21 @@ package io.ssmedge.agent.stream;
 import io.ssmedge.agent.config.Durability;
 import io.ssmedge.agent.config.InputConfig;
 import io.ssmedge.agent.config.LabelsConfig;
+import io.ssmedge.agent.deploy.DeploymentManager;
 import io.ssmedge.agent.journal.StreamJournal;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
 import io.ssmedge.inference.WindowSpec;
-import io.ssmedge.model.SsmModel;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What all workers share: the model (immutable), how streams are windowed, the payload parsers (thread-safe),
- * label settings, the overall live score, metrics, where predictions and rejections go, when messages are
- * confirmed to the broker (durability, with the journal when it is {@code journal}) and the input limits.
+ * What all workers share: the deployment (which models run, how streams are windowed; workers read its current
+ * value between batches), the payload parsers (thread-safe), label settings, the overall live score, metrics, where
+ * predictions and rejections go, when messages are confirmed to the broker (durability, with the journal when it is
+ * {@code journal}) and the input limits.
  */
-public record WorkerContext(SsmModel model, WindowSpec window, SensorPayloadParser sensors, LabelPayloadParser labels,
+public record WorkerContext(DeploymentManager deployments, SensorPayloadParser sensors, LabelPayloadParser labels,
                             LabelsConfig labelSettings, LiveScore overall, AgentMetrics metrics, PredictionSink sink,
                             RejectionListener rejections, int maxStreams, AtomicInteger streams,
                             Durability durability, StreamJournal journal, InputConfig input) {
@@ -27,10 +28,10 @@ public record WorkerContext(SsmModel model, WindowSpec window, SensorPayloadPars
     }
 
     /** Without journal: messages are confirmed by the MQTT client on arrival; default input limits. */
-    public WorkerContext(SsmModel model, WindowSpec window, SensorPayloadParser sensors, LabelPayloadParser labels,
+    public WorkerContext(DeploymentManager deployments, SensorPayloadParser sensors, LabelPayloadParser labels,
                          LabelsConfig labelSettings, LiveScore overall, AgentMetrics metrics, PredictionSink sink,
                          RejectionListener rejections, int maxStreams, AtomicInteger streams) {
-        this(model, window, sensors, labels, labelSettings, overall, metrics, sink, rejections, maxStreams, streams,
+        this(deployments, sensors, labels, labelSettings, overall, metrics, sink, rejections, maxStreams, streams,
                 Durability.NONE, null, InputConfig.defaults());
     }
 
@@ -55,11 +56,6 @@ public record WorkerContext(SsmModel model, WindowSpec window, SensorPayloadPars
      * Raw samples kept per stream: enough to rebuild every open window (a window's first length − 1 samples), or
      * for continuous windows the last max(256, stride) samples to re-warm the state.
      */
-    int ringCapacity() {
-        return ringCapacity(window);
-    }
-
-    /** See {@link #ringCapacity()}. */
     public static int ringCapacity(WindowSpec window) {
         return window.continuous() ? Math.max(256, window.stride()) : window.length();
     }

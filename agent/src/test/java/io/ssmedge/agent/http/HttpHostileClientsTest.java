@@ -41,8 +41,9 @@ class HttpHostileClientsTest {
         }
 
         @Override
-        public String prometheus() {
-            return "x 1\n";
+        public io.ssmedge.agent.metrics.MetricsExposition metrics(String accept) {
+            return new io.ssmedge.agent.metrics.MetricsExposition("text/plain; version=0.0.4; charset=utf-8",
+                    "x 1\n".getBytes(StandardCharsets.UTF_8));
         }
 
         @Override

@@ -6,6 +6,9 @@ import io.ssmedge.agent.config.LabelsConfig;
 import io.ssmedge.agent.config.OverflowPolicy;
 import io.ssmedge.agent.config.PayloadFormat;
 import io.ssmedge.agent.config.WorkersConfig;
+import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.deploy.ModelVersion;
+import io.ssmedge.agent.deploy.ModelVersions;
 import io.ssmedge.agent.journal.StreamJournal;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
@@ -13,7 +16,6 @@ import io.ssmedge.agent.mqtt.Ack;
 import io.ssmedge.agent.testing.Recording;
 import io.ssmedge.eval.Evaluator;
 import io.ssmedge.inference.WindowSpec;
-import io.ssmedge.model.ModelLoader;
 import io.ssmedge.model.SsmModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -35,7 +37,8 @@ import static org.awaitility.Awaitility.await;
 /** Input meant to break the agent: implausible ts, junk on new stream ids, hostile ids; and the journal's rebuild. */
 @Tag("chaos")
 class HostileInputTest {
-    static final SsmModel MODEL = ModelLoader.loadEmbedded("s5-skab");
+    static final ModelVersion VERSION = ModelVersions.load("embedded:s5-skab");
+    static final SsmModel MODEL = VERSION.model();
     static final double NOW = Timestamps.nowMillis();
     final AgentMetrics metrics = new AgentMetrics();
     final List<Prediction> out = Collections.synchronizedList(new ArrayList<>());
@@ -47,7 +50,7 @@ class HostileInputTest {
     Path dir;
 
     WorkerPool pool(WindowSpec spec, int maxStreams, InputConfig input, StreamJournal j) {
-        WorkerContext ctx = new WorkerContext(MODEL, spec,
+        WorkerContext ctx = new WorkerContext(new DeploymentManager(VERSION, spec, false),
                 new SensorPayloadParser(PayloadFormat.AUTO, 65536, MODEL.channels()),
                 new LabelPayloadParser(PayloadFormat.AUTO, 65536, MODEL.classes()),
                 new LabelsConfig(500, 600, 1024), new LiveScore(2), metrics, out::add,
