@@ -59,6 +59,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (check) {
             PrintWriter out = spec.commandLine().getOut();
+            Agent.preflight(cfg);
             out.println((config == null ? "default settings" : config) + ": settings are valid");
             out.println(Agent.describe(cfg));
             if (cfg.broker().embedded()) {

@@ -31,6 +31,9 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
+    /** Config files are a few kB; anything much larger is a mistake (and YAML parsing of megabytes is slow). */
+    public static final long MAX_BYTES = 1024 * 1024;
+
     private ConfigLoader() {
     }
 
@@ -38,6 +41,14 @@ public final class ConfigLoader {
     public static AgentConfig load(Path file) {
         String text;
         try {
+            if (Files.isDirectory(file)) {
+                throw new ConfigException(file + ": is a folder; give the config file (e.g. configs/agent.yaml)");
+            }
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new ConfigException(file + ": " + size + " bytes is larger than a config file can be ("
+                        + MAX_BYTES + " bytes); is it the right file?");
+            }
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": config file not found (an example is configs/agent.yaml)");
@@ -117,8 +128,17 @@ public final class ConfigLoader {
             AgentConfig c = YAML.readValue(yaml, AgentConfig.class);
             return c == null ? AgentConfig.defaults() : c;
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source + ": " + describe(e), e);
+            throw new ConfigException(oneLine(source + ": " + describe(e)), e);
         }
+    }
+
+    /**
+     * The YAML parser's messages span several lines (with a snippet and a caret); a config error is one line, so
+     * it reads well in journalctl and in a terminal.
+     */
+    static String oneLine(String message) {
+        String m = message.replaceAll("\\s*\\R\\s*", " ").replaceAll(" +", " ").trim();
+        return m.replace("\t", "\\t");
     }
 
     private static String describe(JsonProcessingException e) {
@@ -128,7 +148,13 @@ public final class ConfigLoader {
         }
         if (!(e instanceof JsonMappingException)) {
             String loc = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
-            return loc + "not valid YAML: " + e.getOriginalMessage();
+            String msg = e.getOriginalMessage();
+            if (msg != null && msg.contains("\\t")) {
+                msg = msg + " (indent with spaces, not tabs)";
+            } else if (msg != null && msg.contains("found character '\\t'")) {
+                msg = msg + " (indent with spaces, not tabs)";
+            }
+            return loc + "not valid YAML: " + msg;
         }
         JsonMappingException m = (JsonMappingException) e;
         String path = path(m.getPath());

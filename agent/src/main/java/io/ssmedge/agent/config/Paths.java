@@ -14,6 +14,9 @@ final class Paths {
 
     /** Fails naming the key when a configured file cannot be read. */
     static void readable(String key, Path p) {
+        if (p != null && Files.isDirectory(p)) {
+            throw new IllegalArgumentException(key + ": " + p + " is a folder; give the file inside it");
+        }
         if (p != null && !Files.isReadable(p)) {
             throw new IllegalArgumentException(key + ": cannot read file " + p
                     + (Files.exists(p) ? " (permission denied)" : " (no such file)"));

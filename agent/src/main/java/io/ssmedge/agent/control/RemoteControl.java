@@ -152,14 +152,14 @@ public final class RemoteControl implements AutoCloseable {
         String clientId = local.mqtt().clientId() + "-control";
         mqtt = MqttConnections.create(ConnectionSpec.of("remote control", local.mqtt(), clientId,
                 Credentials.read(local.mqtt()), TlsSocketFactory.create(local.mqtt().tls()), null, topics.subscriptions(),
-                (topic, payload) -> inbox.execute(() -> deliver(topic, payload)), null));
+                (topic, payload, ack) -> inbox.execute(() -> deliver(topic, payload)), null));
         mqtt.start();
         downloads.connectWith((filter, sha) -> {
             MqttConnection c = MqttConnections.create(ConnectionSpec.of("model " + sha.substring(0, 12), local.mqtt(),
                     local.mqtt().clientId() + "-model", Credentials.read(local.mqtt()),
                     TlsSocketFactory.create(local.mqtt().tls()), null,
                     List.of(new io.ssmedge.agent.mqtt.Subscription(filter, 1)),
-                    (t, b) -> inbox.execute(() -> downloads.message(t, b)), null));
+                    (t, b, ack) -> inbox.execute(() -> downloads.message(t, b)), null));
             c.start();
             return c;
         });

@@ -7,6 +7,10 @@ import io.ssmedge.agent.config.ModelConfig;
 import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.WindowConfig;
 import io.ssmedge.agent.command.CommandDispatcher;
+import io.ssmedge.agent.command.CommandName;
+import io.ssmedge.agent.command.CommandResult;
+import io.ssmedge.agent.config.Durability;
+import io.ssmedge.agent.journal.StreamJournal;
 import io.ssmedge.agent.deploy.DeploymentManager;
 import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.deploy.ModelVersions;
@@ -70,13 +74,16 @@ public final class Agent implements AutoCloseable {
     private final CommandDispatcher commands = new CommandDispatcher();
     private final LiveScore overall;
     private final WorkerPool pool;
+    private final Durability durability;
+    private final StreamJournal journal; // null unless durability is journal
     private final MqttConnection publisher;
     private final MqttConnection subscriber;
+    private final MessageRouter router;
     private final MetricsReporter reporter;
     private final HttpServer http;
     private final Instant started = Instant.now();
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final AtomicBoolean subscriberStarted = new AtomicBoolean();
+    private final AtomicBoolean reading = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<String, Supplier<? extends JsonNode>> statusSections = new ConcurrentSkipListMap<>();
 
@@ -96,28 +103,47 @@ public final class Agent implements AutoCloseable {
         String clientId = config.mqtt().clientId();
         String statusTopic = topics.statusTopic(clientId);
 
-        publisher = MqttConnections.create(ConnectionSpec.of("predictions out", config.mqtt(), clientId + "-pub",
+        this.durability = config.effectiveDurability();
+        if (config.durability() == null && durability != Durability.JOURNAL) {
+            log.info("durability: processed ({}); samples are confirmed to the broker once processed, open windows "
+                    + "start again after a crash", config.dataDir() == null ? "no data_dir set"
+                    : "data_dir " + config.dataDir() + " is not writable");
+        }
+        this.journal = durability == Durability.JOURNAL ? StreamJournal.open(config.dataDir().resolve("journal"),
+                model.inputSize(), WorkerContext.ringCapacity(window), config.workers().threads(),
+                config.journal().syncIntervalMs(), config.journal().maxFileMb() * 1024L * 1024L) : null;
+        ConnectionSpec out = ConnectionSpec.of("predictions out", config.mqtt(), clientId + "-pub",
                 credentials, ssl, new Will(statusTopic, OFFLINE, 1, true), List.of(), null,
-                this::publisherConnected));
+                this::publisherConnected);
+        // with the journal, predictions not yet confirmed by the broker survive a crash in files and are sent at the
+        // next start (MQTT 3.1.1 only: Paho's MQTT 5 client 1.2.5 resends such messages with a stale topic alias,
+        // which brokers refuse with a protocol error, eclipse-paho/paho.mqtt.java#1104)
+        boolean persist = journal != null && config.mqtt().version() == io.ssmedge.agent.config.MqttVersion.V3_1_1;
+        publisher = MqttConnections.create(persist ? out.withPersistence(config.dataDir().resolve("mqtt-out")) : out);
         PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
                 metrics);
         ErrorReporter errors = new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics);
         WorkerContext ctx = new WorkerContext(deployments,
                 new SensorPayloadParser(config.payload().format(), config.payload().maxBytes(), model.channels()),
                 new LabelPayloadParser(config.payload().format(), config.payload().maxBytes(), model.classes()),
-                config.labels(), overall, metrics, predictions, errors, config.workers().maxStreams(), new AtomicInteger());
+                config.labels(), overall, metrics, predictions, errors, config.workers().maxStreams(), new AtomicInteger(),
+                durability, journal, config.input());
         pool = new WorkerPool(ctx, config.workers());
+        if (journal != null) {
+            pool.restore(journal.recovered());
+        }
+        commands.register(CommandName.RESET_STREAM, c -> resetStream(c.args().get("stream")));
 
         List<Subscription> subs = new ArrayList<>();
         subs.add(new Subscription(topics.sensors(), topics.sensorsQos()));
         if (topics.labels() != null) {
             subs.add(new Subscription(topics.labels(), topics.labelsQos()));
         }
-        MessageRouter router = new MessageRouter(new TopicFilter(topics.sensors()),
+        router = new MessageRouter(new TopicFilter(topics.sensors()),
                 topics.labels() == null ? null : new TopicFilter(topics.labels()), pool, metrics,
                 config.payload().maxBytes());
         subscriber = MqttConnections.create(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
-                subs, router, null));
+                subs, router, null).withManualAcks(durability != Durability.NONE));
         reporter = new MetricsReporter(metrics, config.metrics().reportIntervalSeconds(), this::memoryLine);
         AgentGauges.register(this, metrics.registry());
         http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
@@ -132,11 +158,29 @@ public final class Agent implements AutoCloseable {
     public static Agent start(AgentConfig config) {
         Agent a = new Agent(config);
         a.pool.start();
-        a.publisher.start(); // the subscriber starts once this is connected: see publisherConnected
+        a.publisher.start(); // the sensor connection starts once predictions can go out (publisherConnected)
         log.info("running {} ({}, {}) on {} worker thread{}: {} → {}", a.identity.name(), a.identity.stage(),
                 a.deployments.serving().shortVersion(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
                 config.topics().sensors(), config.topics().predictions());
         return a;
+    }
+
+    /**
+     * Everything {@link #start} would refuse, without connecting anywhere: model, TLS files (CA, certificate, key
+     * are parsed), broker credentials, the HTTP token, and a writable data_dir for the journal. For {@code run --check}.
+     */
+    public static void preflight(AgentConfig config) {
+        SsmModel m = loadModel(config.model()).model();
+        windowSpec(config.model().window(), m);
+        TlsSocketFactory.create(config.mqtt().tls());
+        Credentials.read(config.mqtt());
+        if (config.http().enabled()) {
+            HttpServer.readToken(config.http());
+        }
+        if (config.effectiveDurability() == Durability.JOURNAL && !AgentConfig.writable(config.dataDir())) {
+            throw new ConfigException("data_dir: " + config.dataDir() + " is not a folder this user may write; the journal "
+                    + "(durability: journal) needs one, or set durability: processed");
+        }
     }
 
     /** What {@code run --check} reports: the model and windowing the config leads to (loads the model). */
@@ -150,7 +194,8 @@ public final class Agent implements AutoCloseable {
                         + "broker    %s (MQTT %s) as '%s'%n"
                         + "sensors   %s  →  predictions %s%n"
                         + "workers   %d, queue %d each, overflow %s%n"
-                        + "status    %s",
+                        + "status    %s%n"
+                        + "durability %s",
                 id.name(), id.stage(), v.shortVersion(), m.summary(),
                 w.continuous() ? "continuous, a prediction every " + w.stride() + " samples"
                         : w.length() + " samples, a new one every " + w.stride() + " samples ("
@@ -158,7 +203,12 @@ public final class Agent implements AutoCloseable {
                 config.mqtt().serverUri(), config.mqtt().version().key(), config.mqtt().clientId(),
                 config.topics().sensors(), config.topics().predictions(),
                 config.workers().threads(), config.workers().queueCapacity(), config.workers().overflow().key(),
-                config.http().enabled() ? "http://" + config.http().bind() + ":" + config.http().port() + "/" : "off");
+                config.http().enabled() ? "http://" + config.http().bind() + ":" + config.http().port() + "/" : "off",
+                switch (config.effectiveDurability()) {
+                    case NONE -> "none: samples queued in the agent are lost if it dies";
+                    case PROCESSED -> "processed: samples are confirmed to the broker once processed";
+                    case JOURNAL -> "journal in " + config.dataDir() + ": open windows survive a crash";
+                });
     }
 
     /**
@@ -225,14 +275,25 @@ public final class Agent implements AutoCloseable {
         return w.continuous() ? WindowSpec.continuous(stride) : WindowSpec.fixed(length, stride);
     }
 
+    /** The reset-stream command: the stream forgets its windows and last ts, and starts afresh. */
+    private CommandResult resetStream(String stream) {
+        if (stream == null || stream.isBlank()) {
+            return CommandResult.rejected("reset-stream needs the stream id: reset-stream?stream=ID");
+        }
+        if (!pool.reset(stream)) {
+            return CommandResult.rejected("no stream '" + io.ssmedge.agent.stream.StreamIds.shown(stream) + "'");
+        }
+        return CommandResult.ok("stream '" + stream + "' reset: its open windows and last ts are forgotten; "
+                + "its next sample starts a new window");
+    }
+
     /**
-     * The prediction connection is up (first time or again). Sensor samples are taken only from then on: Paho keeps
-     * publications made while disconnected only after a first connection, so a backlog the broker delivers at start
-     * would otherwise produce predictions that cannot be sent.
+     * After every connect of the predictions connection: announce "online"; the first time, start reading sensors
+     * (a prediction made before the predictions connection was ever up could not even be buffered).
      */
     private void publisherConnected() {
         publishStatus(ONLINE);
-        if (subscriberStarted.compareAndSet(false, true) && !stopping.get()) {
+        if (!stopping.get() && reading.compareAndSet(false, true)) {
             subscriber.start();
         }
     }
@@ -258,15 +319,25 @@ public final class Agent implements AutoCloseable {
         }
         log.info("stopping: no new sensor messages; finishing {} queued", queued());
         try {
-            subscriber.close(Duration.ofSeconds(5));
+            // messages arriving from now on stay unconfirmed (the broker delivers them at the next start); those
+            // queued are finished and confirmed before the sensor connection closes
+            router.close();
             boolean drained = pool.drainAndStop(Duration.ofSeconds(30));
             log.info("workers {}; {} predictions published in total", drained ? "finished" : "stopped (timeout)",
                     metrics.predictions.total());
+            if (journal != null) {
+                journal.close(); // last sync: confirms what the workers finished
+            }
+            subscriber.close(Duration.ofSeconds(5));
             if (publisher.isConnected()) {
                 publishStatus(OFFLINE);
             }
             publisher.close(Duration.ofSeconds(10));
         } finally {
+            if (journal != null) {
+                journal.close();
+            }
+            subscriber.close(Duration.ofSeconds(1));
             reporter.close();
             if (http != null) {
                 http.close();
@@ -340,6 +411,11 @@ public final class Agent implements AutoCloseable {
 
     public LiveScore overall() {
         return overall;
+    }
+
+    /** When sensor messages are confirmed to the broker (config, or the default for its data_dir). */
+    public Durability durability() {
+        return durability;
     }
 
     public WorkerPool pool() {

@@ -1,6 +1,7 @@
 package io.ssmedge.agent.daemon;
 
 import io.ssmedge.agent.metrics.AgentMetrics;
+import io.ssmedge.agent.mqtt.Ack;
 import io.ssmedge.agent.mqtt.MessageHandler;
 import io.ssmedge.agent.stream.InboundMessage;
 import io.ssmedge.agent.stream.Timestamps;
@@ -17,6 +18,7 @@ public final class MessageRouter implements MessageHandler {
     private final WorkerPool pool;
     private final AgentMetrics metrics;
     private final int maxBytes;
+    private volatile boolean closed;
 
     /** @param maxBytes larger payloads are not queued (only their size, to be rejected by the worker) */
     public MessageRouter(TopicFilter sensors, TopicFilter labels, WorkerPool pool, AgentMetrics metrics, int maxBytes) {
@@ -27,8 +29,16 @@ public final class MessageRouter implements MessageHandler {
         this.metrics = metrics;
     }
 
+    /** From now on messages are ignored and left unconfirmed: the broker delivers them again later (shutdown). */
+    public void close() {
+        closed = true;
+    }
+
     @Override
-    public void onMessage(String topic, byte[] payload) {
+    public void onMessage(String topic, byte[] payload, Ack ack) {
+        if (closed) {
+            return;
+        }
         long nanos = System.nanoTime();
         String stream = sensors.streamOf(topic);
         InboundMessage.Kind kind = InboundMessage.Kind.SENSOR;
@@ -38,9 +48,10 @@ public final class MessageRouter implements MessageHandler {
         }
         if (stream == null) {
             metrics.otherMessages.increment();
+            ack.done();
             return;
         }
         (kind == InboundMessage.Kind.SENSOR ? metrics.sensorMessages : metrics.labelMessages).increment();
-        pool.submit(InboundMessage.of(kind, stream, payload, maxBytes, nanos, Timestamps.nowMillis()));
+        pool.submit(InboundMessage.of(kind, stream, payload, maxBytes, nanos, Timestamps.nowMillis(), ack));
     }
 }

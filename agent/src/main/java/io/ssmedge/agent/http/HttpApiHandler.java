@@ -39,6 +39,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final String JSON = "application/json";
     private static final String COMMANDS = "/api/commands/";
 
+    private final RateLimitedLog failures = new RateLimitedLog(60);
     private final StatusPages pages;
     private final byte[] token; // null = no token needed
 
@@ -159,7 +160,12 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private static FullHttpResponse response(HttpResponseStatus status, String type, byte[] body) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        return response(HttpVersion.HTTP_1_1, status, type, body);
+    }
+
+    /** A response in the request's protocol version (an HTTP/1.0 client gets an HTTP/1.0 status line). */
+    private static FullHttpResponse response(HttpVersion version, HttpResponseStatus status, String type, byte[] body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(body));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         HttpUtil.setContentLength(r, body.length);
@@ -170,12 +176,20 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (HttpMethod.HEAD.equals(req.method())) {
             r.content().clear();
         }
+        if (HttpVersion.HTTP_1_0.equals(req.protocolVersion())) {
+            r.setProtocolVersion(HttpVersion.HTTP_1_0);
+        }
         ctx.writeAndFlush(r); // HttpServerKeepAliveHandler closes connections that asked for it
     }
 
+    /**
+     * A connection failed (reset, timed out, bad TLS …). Anyone who can reach the port can cause this, so it is
+     * logged at debug level, plus at most one warning per minute with the number since the last one.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("HTTP connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        log.debug("HTTP connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        failures.warn(log, "HTTP connection from " + ctx.channel().remoteAddress() + " failed: " + cause);
         ctx.close();
     }
 }

@@ -6,22 +6,31 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 
-/** The pipeline of each connection: HTTP codec, keep-alive, a size-limited aggregator, then the API handler. */
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The pipeline of each connection: connection limit and request deadline, HTTP codec, keep-alive, a size-limited
+ * aggregator, then the API handler.
+ */
 final class HttpChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final int maxRequestBytes;
+    private final int maxConnections;
+    private final int requestTimeoutSeconds;
+    private final AtomicInteger open = new AtomicInteger();
     private final HttpApiHandler handler;
 
-    HttpChannelInitializer(int maxRequestBytes, HttpApiHandler handler) {
+    HttpChannelInitializer(int maxRequestBytes, int maxConnections, int requestTimeoutSeconds, HttpApiHandler handler) {
         this.maxRequestBytes = maxRequestBytes;
+        this.maxConnections = maxConnections;
+        this.requestTimeoutSeconds = requestTimeoutSeconds;
         this.handler = handler;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
-        p.addLast(new ReadTimeoutHandler(30));
+        p.addLast(new ConnectionGuard(open, maxConnections, requestTimeoutSeconds));
         p.addLast(new HttpServerCodec(4096, 8192, 8192));
         p.addLast(new HttpServerKeepAliveHandler());
         p.addLast(new HttpObjectAggregator(maxRequestBytes));

@@ -47,7 +47,8 @@ public final class HttpServer implements AutoCloseable {
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 64)
                     .childOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
-                    .childHandler(new HttpChannelInitializer(cfg.maxRequestBytes(), new HttpApiHandler(pages, token)));
+                    .childHandler(new HttpChannelInitializer(cfg.maxRequestBytes(), cfg.maxConnections(),
+                            cfg.requestTimeoutSeconds(), new HttpApiHandler(pages, token)));
             Channel ch = b.bind(new InetSocketAddress(cfg.bind(), cfg.port())).sync().channel();
             started = true;
             HttpServer server = new HttpServer(boss, workers, ch);
@@ -67,7 +68,8 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private static String readToken(HttpConfig cfg) {
+    /** Reads and checks the token file (null when none is configured); also used by {@code run --check}. */
+    public static String readToken(HttpConfig cfg) {
         if (cfg.tokenFile() == null) {
             return null;
         }

@@ -43,6 +43,10 @@ public final class AgentMetrics {
     public final CounterSeries internalErrors;
     /** Predictions whose sensor ts is too far from this machine's clock for an end-to-end latency. */
     public final CounterSeries endToEndSkipped;
+    /** Samples the broker delivered again that the stream had already (recognised by their ts and skipped). */
+    public final CounterSeries repeatedSamples;
+    /** Streams removed after input.stream_idle_seconds without a message, or by the reset-stream command. */
+    public final CounterSeries streamsRemoved;
     private final Map<RejectReason, CounterSeries> rejected = new EnumMap<>(RejectReason.class);
 
     public final LatencyStage queueWait;
@@ -89,6 +93,10 @@ public final class AgentMetrics {
                 "messages skipped by an unexpected failure (a bug)"));
         endToEndSkipped = new CounterSeries(counter("ssm_edge_end_to_end_skipped_total",
                 "predictions without end-to-end latency (sensor clock more than an hour off)"));
+        repeatedSamples = new CounterSeries(counter("ssm_edge_repeated_samples_total",
+                "samples delivered again by the broker (e.g. after a crash) that were recognised by their ts and skipped"));
+        streamsRemoved = new CounterSeries(counter("ssm_edge_streams_removed_total",
+                "streams removed because they sent nothing for input.stream_idle_seconds, or by reset-stream"));
 
         queueWait = stage("queue_wait", "time a message waited in its worker queue (arrival from the broker to "
                 + "start of processing)");

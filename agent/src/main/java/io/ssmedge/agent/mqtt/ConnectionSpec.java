@@ -4,6 +4,7 @@ import io.ssmedge.agent.config.MqttConfig;
 import io.ssmedge.agent.config.MqttVersion;
 
 import javax.net.ssl.SSLSocketFactory;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -25,11 +26,15 @@ import java.util.List;
  * @param subscriptions subscribed on every (re)connect
  * @param handler       receives messages (null for a publish-only connection)
  * @param onConnected   run after every (re)connect, e.g. to publish "online" (null for nothing)
+ * @param manualAcks    QoS 1 messages are confirmed only when the handler calls {@link Ack#done()} (in order)
+ * @param persistence   folder where the client keeps QoS 1/2 messages it sends until the broker confirms them, so
+ *                      that they survive a crash (null = in memory only)
  */
 public record ConnectionSpec(String name, String serverUri, String clientId, MqttVersion version,
                              long sessionExpirySeconds, int keepAliveSeconds, String username, byte[] password,
                              SSLSocketFactory sslSocketFactory, int maxInflight, int offlineBuffer, Will will,
-                             List<Subscription> subscriptions, MessageHandler handler, Runnable onConnected) {
+                             List<Subscription> subscriptions, MessageHandler handler, Runnable onConnected,
+                             boolean manualAcks, Path persistence) {
 
     /** The settings shared by both of the agent's connections, from the config. */
     public static ConnectionSpec of(String name, MqttConfig cfg, String clientId, Credentials credentials,
@@ -38,6 +43,20 @@ public record ConnectionSpec(String name, String serverUri, String clientId, Mqt
         return new ConnectionSpec(name, cfg.serverUri(), clientId, cfg.version(), cfg.sessionExpirySeconds(),
                 cfg.keepAliveSeconds(), credentials == null ? null : credentials.username(),
                 credentials == null ? null : credentials.password(), ssl, cfg.maxInflight(), cfg.offlineBuffer(), will,
-                List.copyOf(subscriptions), handler, onConnected);
+                List.copyOf(subscriptions), handler, onConnected, false, null);
+    }
+
+    /** The same connection, confirming received QoS 1 messages only through {@link Ack#done()}. */
+    public ConnectionSpec withManualAcks(boolean manual) {
+        return new ConnectionSpec(name, serverUri, clientId, version, sessionExpirySeconds, keepAliveSeconds, username,
+                password, sslSocketFactory, maxInflight, offlineBuffer, will, subscriptions, handler, onConnected, manual,
+                persistence);
+    }
+
+    /** The same connection, keeping unconfirmed outgoing messages in files under {@code dir}. */
+    public ConnectionSpec withPersistence(Path dir) {
+        return new ConnectionSpec(name, serverUri, clientId, version, sessionExpirySeconds, keepAliveSeconds, username,
+                password, sslSocketFactory, maxInflight, offlineBuffer, will, subscriptions, handler, onConnected, manualAcks,
+                dir);
     }
 }

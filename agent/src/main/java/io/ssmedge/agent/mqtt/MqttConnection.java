@@ -38,4 +38,9 @@ public interface MqttConnection extends AutoCloseable {
     default void close() {
         close(Duration.ofSeconds(5));
     }
+
+    /** Why the last connection attempt failed (TLS problems in plain words), or null when none failed. */
+    default String lastError() {
+        return null;
+    }
 }

@@ -21,12 +21,15 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
     Paho3Connection(ConnectionSpec spec) {
         super(spec);
         try {
-            client = new MqttAsyncClient(spec.serverUri(), spec.clientId(), new MemoryPersistence());
+            client = new MqttAsyncClient(spec.serverUri(), spec.clientId(), spec.persistence() == null
+                    ? new MemoryPersistence()
+                    : new org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence(spec.persistence().toString()));
         } catch (MqttException e) {
             throw new io.ssmedge.agent.mqtt.MqttException(spec.name() + ": invalid broker address " + spec.serverUri()
                     + ": " + e.getMessage(), e);
         }
         client.setCallback(this);
+        client.setManualAcks(spec.manualAcks());
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setCleanSession(false); // persistent session: the broker keeps subscriptions and QoS 1 messages
         options.setAutomaticReconnect(true);
@@ -48,7 +51,7 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
         buffer.setBufferEnabled(true);
         buffer.setBufferSize(spec.offlineBuffer());
         buffer.setDeleteOldestMessages(true);
-        buffer.setPersistBuffer(false);
+        buffer.setPersistBuffer(spec.persistence() != null);
         client.setBufferOpts(buffer);
     }
 
@@ -84,6 +87,11 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
         } catch (MqttException e) {
             log.error("{}: subscribing to {} failed: {}", spec.name(), String.join(", ", filters), describe(e));
         }
+    }
+
+    @Override
+    protected void sendAck(int messageId, int qos) throws MqttException {
+        client.messageArrivedComplete(messageId, qos);
     }
 
     @Override
@@ -128,9 +136,7 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        if (spec.handler() != null) {
-            spec.handler().onMessage(topic, message.getPayload());
-        }
+        deliver(topic, message.getPayload(), message.getId(), message.getQos());
     }
 
     @Override

@@ -22,12 +22,15 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
     Paho5Connection(ConnectionSpec spec) {
         super(spec);
         try {
-            client = new MqttAsyncClient(spec.serverUri(), spec.clientId(), new MemoryPersistence());
+            client = new MqttAsyncClient(spec.serverUri(), spec.clientId(), spec.persistence() == null
+                    ? new MemoryPersistence()
+                    : new org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence(spec.persistence().toString()));
         } catch (MqttException e) {
             throw new io.ssmedge.agent.mqtt.MqttException(spec.name() + ": invalid broker address " + spec.serverUri()
                     + ": " + e.getMessage(), e);
         }
         client.setCallback(this);
+        client.setManualAcks(spec.manualAcks());
         options.setCleanStart(false); // persistent session: the broker keeps subscriptions and QoS 1 messages
         options.setSessionExpiryInterval(spec.sessionExpirySeconds());
         options.setAutomaticReconnect(true);
@@ -52,7 +55,7 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
         buffer.setBufferEnabled(true);
         buffer.setBufferSize(spec.offlineBuffer());
         buffer.setDeleteOldestMessages(true);
-        buffer.setPersistBuffer(false);
+        buffer.setPersistBuffer(spec.persistence() != null);
         client.setBufferOpts(buffer);
     }
 
@@ -92,6 +95,11 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
         } catch (MqttException e) {
             log.error("{}: subscribing to {} failed: {}", spec.name(), names, describe(e));
         }
+    }
+
+    @Override
+    protected void sendAck(int messageId, int qos) throws MqttException {
+        client.messageArrivedComplete(messageId, qos);
     }
 
     @Override
@@ -143,9 +151,7 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        if (spec.handler() != null) {
-            spec.handler().onMessage(topic, message.getPayload());
-        }
+        deliver(topic, message.getPayload(), message.getId(), message.getQos());
     }
 
     @Override

@@ -17,14 +17,30 @@ abstract class PahoConnection implements MqttConnection {
     private static final long INFLIGHT_WAIT_NANOS = 30_000_000_000L;
 
     protected final ConnectionSpec spec;
+    /** In-order manual acknowledgements of received QoS 1 messages (used when the spec asks for manual acks). */
+    protected final AckSequencer acks;
     private final AtomicLong connects = new AtomicLong();
     private final Object connectedSignal = new Object();
     private volatile boolean closed;
     private volatile boolean subscribed;
+    private volatile String lastError;
     private Thread connector;
 
     PahoConnection(ConnectionSpec spec) {
         this.spec = spec;
+        this.acks = new AckSequencer(spec.name(), this::sendAck);
+    }
+
+    /** Sends the PUBACK of a received message (manual acknowledgements). */
+    protected abstract void sendAck(int messageId, int qos) throws Exception;
+
+    /** Hands a received message to the handler with its acknowledgement (manual) or none (the client acks). */
+    protected final void deliver(String topic, byte[] payload, int messageId, int qos) {
+        if (spec.handler() == null) {
+            return;
+        }
+        Ack ack = spec.manualAcks() ? acks.register(messageId, qos) : Ack.NONE;
+        spec.handler().onMessage(topic, payload, ack);
     }
 
     /** Makes one connection attempt and waits for the broker's answer. */
@@ -62,8 +78,10 @@ abstract class PahoConnection implements MqttConnection {
                 if (closed) {
                     return;
                 }
+                String tls = TlsProblems.explain(e, spec.serverUri());
+                lastError = tls != null ? tls : describe(e);
                 log.warn("{}: cannot connect to {} as '{}': {}; trying again in {} s", spec.name(), spec.serverUri(),
-                        spec.clientId(), describe(e), delay / 1000);
+                        spec.clientId(), lastError, delay / 1000);
                 try {
                     Thread.sleep(delay);
                 } catch (InterruptedException ie) {
@@ -110,6 +128,7 @@ abstract class PahoConnection implements MqttConnection {
 
     protected final void lost(Throwable cause) {
         subscribed = false;
+        acks.reset(); // the broker delivers every unacknowledged message again
         // never exit or block here: the client reconnects by itself
         log.warn("{}: connection to {} lost: {}; reconnecting", spec.name(), spec.serverUri(), describe(cause));
     }
@@ -127,6 +146,11 @@ abstract class PahoConnection implements MqttConnection {
             }
         }
         return true;
+    }
+
+    @Override
+    public final String lastError() {
+        return lastError;
     }
 
     @Override
@@ -162,7 +186,10 @@ abstract class PahoConnection implements MqttConnection {
     }
 
     @Override
-    public final void close(Duration timeout) {
+    public final synchronized void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
         closed = true;
         if (connector != null) {
             connector.interrupt();

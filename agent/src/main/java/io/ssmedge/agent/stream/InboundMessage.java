@@ -1,5 +1,7 @@
 package io.ssmedge.agent.stream;
 
+import io.ssmedge.agent.mqtt.Ack;
+
 /**
  * A message handed from the MQTT callback to a worker.
  *
@@ -9,16 +11,28 @@ package io.ssmedge.agent.stream;
  * @param size           the message's size in bytes as received
  * @param receivedNanos  {@link System#nanoTime()} when the MQTT client delivered it
  * @param receivedMillis epoch ms when it was delivered (the ts of samples that carry none)
+ * @param ack            confirms the message to the broker once it is safe (see durability)
  */
 public record InboundMessage(Kind kind, String stream, byte[] payload, int size, long receivedNanos,
-                             double receivedMillis) {
+                             double receivedMillis, Ack ack) {
     private static final byte[] DROPPED = new byte[0];
 
     /** A message as received; one larger than {@code maxBytes} keeps only its size (it is rejected unread). */
     public static InboundMessage of(Kind kind, String stream, byte[] payload, int maxBytes, long receivedNanos,
-                                    double receivedMillis) {
+                                    double receivedMillis, Ack ack) {
         return new InboundMessage(kind, stream, payload.length > maxBytes ? DROPPED : payload, payload.length,
-                receivedNanos, receivedMillis);
+                receivedNanos, receivedMillis, ack);
+    }
+
+    /** A message the client confirms by itself. */
+    public static InboundMessage of(Kind kind, String stream, byte[] payload, int maxBytes, long receivedNanos,
+                                    double receivedMillis) {
+        return of(kind, stream, payload, maxBytes, receivedNanos, receivedMillis, Ack.NONE);
+    }
+
+    /** An order for the stream's worker to forget the stream (reset-stream command). */
+    public static InboundMessage reset(String stream) {
+        return new InboundMessage(Kind.RESET, stream, DROPPED, 0, System.nanoTime(), Timestamps.nowMillis(), Ack.NONE);
     }
 
     /** The payload was not kept because it was larger than the limit. */
@@ -26,5 +40,6 @@ public record InboundMessage(Kind kind, String stream, byte[] payload, int size,
         return payload.length < size;
     }
 
-    public enum Kind { SENSOR, LABEL }
+    /** Sensor samples, labels, or a reset order from the reset-stream command. */
+    public enum Kind { SENSOR, LABEL, RESET }
 }

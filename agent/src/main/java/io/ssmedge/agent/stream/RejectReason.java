@@ -18,8 +18,10 @@ public enum RejectReason {
     MISSING_CHANNEL,
     /** A value is not a number, or NaN / infinite. */
     NOT_A_NUMBER,
-    /** The ts field cannot be read. */
+    /** The ts field cannot be read, or lies before 2000 or too far ahead of this machine's clock. */
     BAD_TIMESTAMP,
+    /** The stream id (the topic's '+' level) is longer than input.max_stream_id_length or holds other characters. */
+    BAD_STREAM_ID,
     /** The sample's ts is not later than the stream's previous sample (e.g. redelivered after a reconnect). */
     OUT_OF_ORDER,
     /** A label names a class the model does not have. */

@@ -1,6 +1,7 @@
 package io.ssmedge.agent.stream;
 
 import io.ssmedge.agent.deploy.ModelVersion;
+import io.ssmedge.agent.journal.SampleRing;
 import io.ssmedge.agent.labels.LabelJoin;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.inference.WindowSpec;
@@ -21,6 +22,8 @@ public final class StreamSession {
     private final List<Running> finishing = new ArrayList<>(); // replaced models completing windows only they have
     private final LabelJoin labels;
     private final LiveScore score;
+    private final SampleRing recent;
+    private long lastActiveNanos = System.nanoTime();
     private volatile long samples;
     private volatile long predictions;
     private volatile long rejected;
@@ -43,12 +46,29 @@ public final class StreamSession {
         }
     }
 
-    StreamSession(String id, Running serving, Running shadow, LabelJoin labels, LiveScore score) {
+    StreamSession(String id, Running serving, Running shadow, LabelJoin labels, LiveScore score, SampleRing recent) {
         this.id = id;
         this.serving = serving;
         this.shadow = shadow;
         this.labels = labels;
         this.score = score;
+        this.recent = recent;
+        this.samples = recent.total();
+        this.lastSensorTs = recent.lastTs();
+    }
+
+    /** The stream's recent raw samples (owned by the worker thread; journaled with durability journal). */
+    SampleRing recent() {
+        return recent;
+    }
+
+    /** Marks activity now (for the idle limit). */
+    void touched(long nanos) {
+        lastActiveNanos = nanos;
+    }
+
+    long lastActiveNanos() {
+        return lastActiveNanos;
     }
 
     public String id() {

@@ -1,19 +1,25 @@
 package io.ssmedge.agent.stream;
 
+import io.ssmedge.agent.config.Durability;
 import io.ssmedge.agent.deploy.Deployment;
 import io.ssmedge.agent.deploy.DeploymentManager;
 import io.ssmedge.agent.deploy.ModelVersion;
+import io.ssmedge.agent.journal.JournalWriter;
+import io.ssmedge.agent.journal.SampleRing;
 import io.ssmedge.agent.labels.LabelJoin;
 import io.ssmedge.agent.labels.LabelWaiter;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
 import io.ssmedge.eval.Evaluator;
+import io.ssmedge.inference.WindowSpec;
 import io.ssmedge.inference.WindowedStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +31,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A message is read completely before any of it touches the stream: a rejected message (bad JSON, NaN, wrong
  * number of values, …) leaves the stream's windows exactly as they were.
+ *
+ * <p>A stream is created only for a valid message (junk on new topic ids takes no place), and removed after
+ * input.stream_idle_seconds without a message or by the reset-stream command. With {@code durability: journal}
+ * every accepted message's samples go to the worker's journal before its predictions are published, and the
+ * message is confirmed to the broker after the journal sync that covers it; with {@code processed} it is confirmed
+ * once handled. A stream rebuilt from the journal recognises samples the broker delivers again by their ts.
  *
  * <p>The per-stream step ({@link WindowedStream#offer}) happens in {@link #step}; batched multi-stream stepping can
  * replace it there, since each batch taken from the queue already groups the worker's streams.
@@ -38,6 +50,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StreamWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(StreamWorker.class);
     private static final int BATCH = 256;
+    private static final long IDLE_CHECK_NANOS = 1_000_000_000L;
 
     private final int index;
     private final WorkerContext ctx;
@@ -56,8 +69,12 @@ public final class StreamWorker implements Runnable {
     private final float[] logpShadow;  // (d_output) shadow model
     private final float[] logpFinish;  // (d_output) a model finishing its windows
     private final List<Prediction> due = new ArrayList<>();
+    private final JournalWriter journal; // null unless durability is journal
+    private final long idleNanos;        // 0 = streams are never removed for idleness
+    private final double maxFutureMillis;
     private volatile boolean stopping;
     private long lastInternalErrorLog;
+    private long lastIdleCheck = System.nanoTime();
 
     StreamWorker(int index, WorkerContext ctx, WorkerQueue queue) {
         this.index = index;
@@ -74,6 +91,65 @@ public final class StreamWorker implements Runnable {
         this.logp = new float[classes];
         this.logpShadow = new float[classes];
         this.logpFinish = new float[classes];
+        this.journal = ctx.journal() == null ? null : ctx.journal().writer(index);
+        this.idleNanos = ctx.input().streamIdleSeconds() * 1_000_000_000L;
+        this.maxFutureMillis = ctx.input().maxFutureSeconds() * 1000.0;
+    }
+
+    /**
+     * Takes over the streams an earlier run journaled (before {@link #run}): each gets its place, its recent samples
+     * and its open windows rebuilt by replaying them; then the journal file is rewritten with just those.
+     */
+    void restore(Map<String, SampleRing> rings) {
+        for (Map.Entry<String, SampleRing> e : rings.entrySet()) {
+            if (!ctx.reserveStream()) {
+                log.warn("worker {}: journaled stream '{}' not rebuilt: workers.max_streams = {} reached", index,
+                        e.getKey(), ctx.maxStreams());
+                continue;
+            }
+            SampleRing ring = e.getValue();
+            StreamSession s = newSession(e.getKey(), ring);
+            rebuild(s.serving(), ring);
+            if (s.shadow() != null) {
+                rebuild(s.shadow(), ring);
+            }
+            sessions.put(e.getKey(), s);
+        }
+        if (journal != null) {
+            compactJournal();
+        }
+    }
+
+    /**
+     * Replays the ring's samples so the windows open at the stream's sample count N are as before. Fixed windows
+     * start at multiples of the stride; the open ones started after N − length, so replay begins at the first
+     * multiple of the stride at or after max(0, N − length + 1): no window ends during the replay (the first one
+     * ends at that start + length − 1 ≥ N) and a fresh stream starting there is aligned with the original. The
+     * ring holds the last `length` samples, which covers that start. Continuous windows cannot be rebuilt exactly
+     * (the state goes back to the stream's beginning); they are re-warmed on the ring's samples, aligned to the
+     * stride, and what ends during the replay is not published again.
+     */
+    private void rebuild(StreamSession.Running r, SampleRing ring) {
+        WindowSpec window = applied.window();
+        long n = ring.total();
+        long oldest = n - ring.size();
+        long stride = window.stride();
+        long lo = window.continuous() ? oldest : Math.max(oldest, Math.max(0, n - window.length() + 1));
+        long from = (lo + stride - 1) / stride * stride;
+        for (long t = from; t < n; t++) {
+            ring.copy((int) (t - oldest), raw);
+            offer(r, logp);
+        }
+    }
+
+    private void compactJournal() {
+        Map<String, SampleRing> rings = new HashMap<>();
+        sessions.forEach((id, s) -> rings.put(id, s.recent()));
+        journal.compact(rings);
+    }
+
+    boolean has(String stream) {
+        return sessions.containsKey(stream);
     }
 
     Collection<StreamSession> sessions() {
@@ -95,6 +171,7 @@ public final class StreamWorker implements Runnable {
         try {
             while (true) {
                 InboundMessage first = queue.poll(100);
+                removeIdleStreams();
                 if (first == null) {
                     if (stopping) {
                         return;
@@ -109,6 +186,9 @@ public final class StreamWorker implements Runnable {
                     handleSafely(m);
                 }
                 batch.clear();
+                if (journal != null && journal.full()) {
+                    compactJournal();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -183,7 +263,9 @@ public final class StreamWorker implements Runnable {
     void handleSafely(InboundMessage m) {
         try {
             handle(m);
+            confirm(m);
         } catch (RuntimeException e) {
+            confirm(m); // the message cannot be handled; the broker delivering it again would not help
             metrics.internalErrors.increment();
             long now = System.nanoTime();
             if (now - lastInternalErrorLog > 10_000_000_000L) { // at most one stack trace per 10 s
@@ -194,15 +276,30 @@ public final class StreamWorker implements Runnable {
         }
     }
 
+    /** Tells the broker it may forget the message: now (processed), or after the journal sync (journal). */
+    private void confirm(InboundMessage m) {
+        if (journal != null && ctx.durability() == Durability.JOURNAL) {
+            journal.afterSync(m.ack()::done);
+        } else {
+            m.ack().done();
+        }
+    }
+
     private void handle(InboundMessage m) {
         long start = System.nanoTime();
+        if (m.kind() == InboundMessage.Kind.RESET) {
+            remove(m.stream());
+            return;
+        }
         long queueMicros = (start - m.receivedNanos()) / 1000;
         metrics.queueWait.record(queueMicros);
-        StreamSession s = session(m.stream());
+        StreamSession s = sessions.get(m.stream());
         if (s == null) {
-            reject(null, m, RejectReason.TOO_MANY_STREAMS, "the agent already serves workers.max_streams = "
-                    + ctx.maxStreams() + " streams; stream '" + m.stream() + "' is ignored");
-            return;
+            String bad = StreamIds.problem(m.stream(), ctx.input().maxStreamIdLength());
+            if (bad != null) {
+                reject(null, m, RejectReason.BAD_STREAM_ID, bad);
+                return;
+            }
         }
         if (m.oversized()) {
             reject(s, m, RejectReason.TOO_LARGE, "message of " + m.size() + " bytes is larger than payload.max_bytes ("
@@ -213,14 +310,34 @@ public final class StreamWorker implements Runnable {
             handleLabels(s, m);
             return;
         }
+        int from;
         try {
             ctx.sensors().parse(m.payload(), samples);
-            checkOrder(s, m);
+            double now = Timestamps.nowMillis();
+            for (int i = 0; i < samples.count(); i++) {
+                if (!Double.isNaN(samples.ts(i))) {
+                    Timestamps.plausible(samples.ts(i), now, maxFutureMillis);
+                }
+            }
+            from = s == null ? 0 : checkOrder(s, m);
         } catch (PayloadException e) {
             reject(s, m, e.reason(), e.getMessage());
             return;
         }
-        step(s, m, queueMicros, start);
+        if (from == samples.count()) {
+            return; // every sample was a repeat
+        }
+        if (s == null) { // the first valid message of a new stream
+            s = session(m);
+            if (s == null) {
+                return;
+            }
+        }
+        s.touched(start);
+        step(s, m, from, queueMicros, start);
+        if (journal != null) {
+            journal.append(s.id(), s.recent(), samples.count() - from); // before its predictions go out
+        }
         long inferenceMicros = (System.nanoTime() - start) / 1000;
         metrics.inference.record(inferenceMicros);
         for (int i = 0; i < due.size(); i++) {
@@ -229,10 +346,25 @@ public final class StreamWorker implements Runnable {
         due.clear();
     }
 
-    /** Every sample that carries a ts must be later than the stream's previous one (repeats are rejected). */
-    private void checkOrder(StreamSession s, InboundMessage m) throws PayloadException {
+    /**
+     * Every sample that carries a ts must be later than the stream's previous one. Leading samples the stream
+     * already has (same ts among its recent samples: a repeat from the broker after a crash or reconnect) are
+     * skipped and counted; any other sample that is not later is out of order and rejects the message.
+     *
+     * @return index of the first sample to use (count() when all were repeats)
+     */
+    private int checkOrder(StreamSession s, InboundMessage m) throws PayloadException {
         double prev = s.lastSensorTs();
-        for (int i = 0; i < samples.count(); i++) {
+        int from = 0;
+        SampleRing recent = s.recent();
+        while (from < samples.count() && !Double.isNaN(samples.ts(from)) && samples.ts(from) <= prev
+                && recent.holds(samples.ts(from))) {
+            from++;
+        }
+        if (from > 0) {
+            metrics.repeatedSamples.add(from);
+        }
+        for (int i = from; i < samples.count(); i++) {
             double ts = samples.ts(i);
             if (Double.isNaN(ts)) {
                 continue;
@@ -244,19 +376,22 @@ public final class StreamWorker implements Runnable {
             }
             prev = ts;
         }
+        return from;
     }
 
     /**
      * Feeds the message's samples to the stream's models; predictions of windows that end go to {@link #due}. A
      * window both serving and shadow completed is a pair for the {@link DeploymentManager}.
      */
-    private void step(StreamSession s, InboundMessage m, long queueMicros, long start) {
+    private void step(StreamSession s, InboundMessage m, int from, long queueMicros, long start) {
+        SampleRing recent = s.recent();
         StreamSession.Running serving = s.serving();
         StreamSession.Running shadow = s.shadow();
         List<StreamSession.Running> finishing = s.finishing();
         double lastTs = Double.NaN;
-        for (int i = 0; i < samples.count(); i++) {
+        for (int i = from; i < samples.count(); i++) {
             samples.copyRow(i, raw);
+            recent.add(samples.ts(i), raw, 0);
             double ts = samples.ts(i);
             boolean fromSensor = !Double.isNaN(ts);
             if (fromSensor) {
@@ -291,8 +426,8 @@ public final class StreamWorker implements Runnable {
         if (!finishing.isEmpty()) {
             finishing.removeIf(r -> serving.windows().covers(r.windows()));
         }
-        s.accepted(samples.count(), lastTs);
-        metrics.samples.add(samples.count());
+        s.accepted(samples.count() - from, lastTs);
+        metrics.samples.add(samples.count() - from);
     }
 
     /** One normalized sample (the version's own normalization) into one model's windows. */
@@ -321,6 +456,12 @@ public final class StreamWorker implements Runnable {
             reject(s, m, e.reason(), e.getMessage());
             return;
         }
+        if (s == null) {
+            s = session(m);
+            if (s == null) {
+                return;
+            }
+        }
         LabelJoin join = s.labels();
         long before = join.unmatched();
         for (int i = 0; i < labelBatch.count(); i++) {
@@ -332,22 +473,56 @@ public final class StreamWorker implements Runnable {
         metrics.labelsUnmatched.add(join.unmatched() - before);
     }
 
-    private StreamSession session(String id) {
-        StreamSession s = sessions.get(id);
-        if (s == null) {
-            if (!ctx.reserveStream()) {
-                return null;
-            }
-            LiveScore score = new LiveScore(classes);
-            Deployment d = applied;
-            s = new StreamSession(id, new StreamSession.Running(d.serving(), new WindowedStream(d.serving().model(),
-                    d.window()), 0), d.shadows(id) ? new StreamSession.Running(d.shadow(), new WindowedStream(
-                    d.shadow().model(), d.window()), 0) : null,
-                    new LabelJoin(ctx.labelSettings().joinWindowMs(), ctx.labelSettings().maxDelaySeconds() * 1000.0,
-                            ctx.labelSettings().bufferPerStream(), score, ctx.overall()), score);
-            sessions.put(id, s);
+    /** Creates the stream of a valid message, or rejects the message when max_streams streams exist. */
+    private StreamSession session(InboundMessage m) {
+        if (!ctx.reserveStream()) {
+            reject(null, m, RejectReason.TOO_MANY_STREAMS, "the agent already serves workers.max_streams = "
+                    + ctx.maxStreams() + " streams; stream '" + m.stream() + "' is ignored");
+            return null;
         }
+        StreamSession s = newSession(m.stream(), new SampleRing(samples.channels(),
+                WorkerContext.ringCapacity(applied.window())));
+        sessions.put(m.stream(), s);
         return s;
+    }
+
+    private StreamSession newSession(String id, SampleRing recent) {
+        LiveScore score = new LiveScore(classes);
+        Deployment d = applied;
+        return new StreamSession(id, new StreamSession.Running(d.serving(), new WindowedStream(d.serving().model(),
+                d.window()), 0), d.shadows(id) ? new StreamSession.Running(d.shadow(), new WindowedStream(
+                d.shadow().model(), d.window()), 0) : null,
+                new LabelJoin(ctx.labelSettings().joinWindowMs(), ctx.labelSettings().maxDelaySeconds() * 1000.0,
+                        ctx.labelSettings().bufferPerStream(), score, ctx.overall()), score, recent);
+    }
+
+    /** Forgets a stream: windows, recent samples, last ts and its place (reset-stream, or idle too long). */
+    private void remove(String id) {
+        if (sessions.remove(id) == null) {
+            return;
+        }
+        ctx.releaseStream();
+        metrics.streamsRemoved.increment();
+        if (journal != null) {
+            journal.forget(id);
+        }
+    }
+
+    /** Removes the streams that sent nothing for input.stream_idle_seconds (checked about once a second). */
+    private void removeIdleStreams() {
+        long now = System.nanoTime();
+        if (idleNanos <= 0 || now - lastIdleCheck < IDLE_CHECK_NANOS) {
+            return;
+        }
+        lastIdleCheck = now;
+        for (Iterator<StreamSession> it = sessions.values().iterator(); it.hasNext(); ) {
+            StreamSession s = it.next();
+            if (now - s.lastActiveNanos() > idleNanos) {
+                log.info("stream '{}' removed: no message for {} s (input.stream_idle_seconds)", s.id(),
+                        idleNanos / 1_000_000_000L);
+                remove(s.id());
+            }
+        }
     }
 
     private void reject(StreamSession s, InboundMessage m, RejectReason reason, String message) {
@@ -355,6 +530,6 @@ public final class StreamWorker implements Runnable {
         if (s != null) {
             s.rejectedOne();
         }
-        ctx.rejections().rejected(m.stream(), m.kind(), reason, message);
+        ctx.rejections().rejected(StreamIds.shown(m.stream()), m.kind(), reason, message);
     }
 }

@@ -56,6 +56,25 @@ public final class Timestamps {
         return Instant.ofEpochMilli(whole) + " (" + (ms == whole ? String.valueOf(whole) : String.valueOf(ms)) + ")";
     }
 
+    /** 2000-01-01T00:00:00Z: no sensor of a running plant sends older samples. */
+    public static final double EARLIEST = 946_684_800_000.0;
+
+    /**
+     * Rejects a ts before 2000 or more than {@code maxFutureMillis} ahead of {@code now}: one such sample would
+     * otherwise make every later sample of its stream look out of order.
+     */
+    public static void plausible(double ms, double now, double maxFutureMillis) throws PayloadException {
+        if (ms < EARLIEST) {
+            throw new PayloadException(RejectReason.BAD_TIMESTAMP, "ts " + format(ms) + " is before 2000-01-01 "
+                    + "(expected milliseconds since 1970: is it in seconds, or is the sensor's clock unset?)");
+        }
+        if (ms > now + maxFutureMillis) {
+            throw new PayloadException(RejectReason.BAD_TIMESTAMP, "ts " + format(ms) + " is more than "
+                    + Math.round(maxFutureMillis / 1000) + " s ahead of this machine's clock " + format(now)
+                    + " (input.max_future_seconds); check the sensor's clock");
+        }
+    }
+
     /** Checks a numeric ts. */
     public static double finite(double ms, Object original) throws PayloadException {
         if (!Double.isFinite(ms)) {

@@ -5,8 +5,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import io.ssmedge.agent.journal.SampleRing;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The inference threads and the routing of messages to them. {@link #submit} is what the MQTT callback calls:
@@ -29,6 +33,36 @@ public final class WorkerPool {
             workers[i] = new StreamWorker(i, ctx, new WorkerQueue(cfg.queueCapacity(), cfg.overflow()));
             threads[i] = new Thread(workers[i], "ssm-edge-worker-" + i);
         }
+    }
+
+    /**
+     * Hands the streams an earlier run journaled to their workers, which rebuild their open windows (call before
+     * {@link #start()}; with durability journal also when there are none: each worker then starts a fresh file).
+     */
+    public void restore(Map<String, SampleRing> rings) {
+        List<Map<String, SampleRing>> per = new ArrayList<>();
+        for (int i = 0; i < workers.length; i++) {
+            per.add(new HashMap<>());
+        }
+        rings.forEach((id, ring) -> per.get(workerOf(id)).put(id, ring));
+        for (int i = 0; i < workers.length; i++) {
+            workers[i].restore(per.get(i));
+        }
+    }
+
+    /**
+     * Has the stream's worker forget the stream: windows, recent samples and last ts (it starts afresh with its next
+     * sample). The reset-stream command.
+     *
+     * @return false when there is no such stream
+     */
+    public boolean reset(String stream) {
+        StreamWorker w = workers[workerOf(stream)];
+        if (!w.has(stream)) {
+            return false;
+        }
+        w.queue().offer(InboundMessage.reset(stream));
+        return true;
     }
 
     public void start() {

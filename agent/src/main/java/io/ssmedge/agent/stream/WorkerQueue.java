@@ -24,11 +24,17 @@ final class WorkerQueue {
     int offer(InboundMessage m) {
         switch (policy) {
             case DROP_NEWEST:
-                return queue.offer(m) ? 0 : 1;
+                if (queue.offer(m)) {
+                    return 0;
+                }
+                m.ack().done(); // dropped by the configured policy: the broker need not keep it
+                return 1;
             case DROP_OLDEST: {
                 int dropped = 0;
                 while (!queue.offer(m)) {
-                    if (queue.poll() != null) {
+                    InboundMessage old = queue.poll();
+                    if (old != null) {
+                        old.ack().done();
                         dropped++;
                     }
                 }

@@ -5,6 +5,7 @@ import io.ssmedge.agent.config.MqttConfig;
 import io.ssmedge.agent.config.TlsConfig;
 import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.HttpConfig;
+import io.ssmedge.agent.testing.Certificates;
 import io.ssmedge.agent.testing.TestBroker;
 import io.ssmedge.agent.testing.Recording;
 import io.ssmedge.agent.testing.TestClient;
@@ -17,12 +18,9 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,35 +39,15 @@ class AgentTlsTest {
     @TempDir
     Path dir;
 
-    private void run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + Files.readString(dir.resolve("openssl.log")));
-        }
-    }
-
-    private void certificate(String name, String cn, String ext) throws Exception {
-        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
-                "-subj", "/CN=" + cn);
-        List<String> sign = new ArrayList<>(List.of("openssl", "x509", "-req", "-in", name + ".csr", "-CA", "ca.crt",
-                "-CAkey", "ca.key", "-CAcreateserial", "-out", name + ".crt", "-days", "2"));
-        if (ext != null) {
-            Files.writeString(dir.resolve(name + ".ext"), ext + "\n");
-            sign.addAll(List.of("-extfile", name + ".ext"));
-        }
-        run(sign.toArray(String[]::new));
-    }
-
     @Test
     void tlsWithClientCertificateAndPassword() throws Exception {
         kind.assumeAvailable();
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")),
+        Assumptions.assumeTrue(Certificates.available(),
                 "openssl not installed: the TLS test needs it to make test certificates");
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-                "-days", "2", "-subj", "/CN=ssm-edge test CA");
-        certificate("broker", "127.0.0.1", "subjectAltName=IP:127.0.0.1");
-        certificate("agent", "ssm-edge-agent", null);
+        Certificates certs = new Certificates(dir);
+        certs.authority("ca");
+        certs.certificate("broker", "127.0.0.1", "subjectAltName=IP:127.0.0.1");
+        certs.certificate("agent", "ssm-edge-agent", null);
         Files.writeString(dir.resolve("user"), "gateway\n");
         Files.writeString(dir.resolve("password"), "s3cret-pass\n");
 

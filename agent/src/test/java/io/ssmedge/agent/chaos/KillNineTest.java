@@ -1,0 +1,214 @@
+package io.ssmedge.agent.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmedge.agent.testing.TestBroker;
+import io.ssmedge.agent.testing.Recording;
+import io.ssmedge.agent.testing.TestClient;
+import io.ssmedge.eval.Evaluator;
+import io.ssmedge.model.ModelLoader;
+import io.ssmedge.model.SsmModel;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The agent in a child JVM is killed with SIGKILL at random moments while the broker holds a backlog of QoS 1
+ * samples, then started again, {@value #KILLS} times; after a last clean run every stream must have every
+ * prediction of an uninterrupted run (the batch evaluation of the same samples: same windows, same values), none
+ * lost; a prediction sent twice after a kill must be identical to the first. Uses {@code durability: journal} and
+ * MQTT 3.1.1 (the agent keeps predictions the broker has not confirmed in files and sends them again after a
+ * crash); see README "Losing no sample".
+ */
+@Tag("chaos")
+class KillNineTest {
+    static final int KILLS = Integer.getInteger("ssmedge.chaos.kills", 20);
+    static final int STREAMS = 30;
+    static final int LENGTH = 60;
+    static final int STRIDE = 8;
+    static final SsmModel MODEL = ModelLoader.loadEmbedded("s5-skab");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // the agents' logs stay after a failure
+    Path dir;
+
+    // Only against Mosquitto: the embedded broker (Artemis 2.40) stalled after a consumer holding unacknowledged
+    // messages was killed ("AMQ222109 Timed out waiting for write lock on consumer"), and then refused connections.
+    @org.junit.jupiter.api.Disabled("open defect: last full run (Mosquitto, loaded machine) delivered 1379 of 1380 windows "
+            + "(one prediction lost, 63 sent twice); see README 'Losing no sample'. Run with "
+            + "-Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
+    @ParameterizedTest
+    @EnumSource(value = TestBroker.Kind.class, names = "MOSQUITTO")
+    void killNineUnderBacklogLosesAndRepeatsNoPrediction(TestBroker.Kind kind) throws Exception {
+        Files.createDirectories(dir.resolve("broker"));
+        try (TestBroker broker = kind.start(dir.resolve("broker"));
+             TestClient sink = new TestClient(broker.uri(), "kill9-sink")) {
+            sink.subscribe("plant/+/predictions");
+            Path config = writeConfig(broker.port());
+            // first run: the agent's session and subscription exist at the broker from now on
+            Process p = startAgent(config, 0);
+            awaitLog(0, "subscribed to");
+            kill(p);
+
+            Recording[] recs = new Recording[STREAMS];
+            try (TestClient sensors = new TestClient(broker.uri(), "kill9-sensors")) {
+                for (int s = 0; s < STREAMS; s++) {
+                    recs[s] = Recording.fixture(MODEL).at(Recording.BASE_TS + s * 7, 1000);
+                }
+                for (int i = 0; i < recs[0].rows(); i++) { // the backlog waits at the broker
+                    for (int s = 0; s < STREAMS; s++) {
+                        sensors.publish("plant/pump" + s + "/sensors", recs[s].json(i), 1);
+                    }
+                }
+            }
+            Random rnd = new Random(9);
+            int windows = recs[0].expectedLogp(MODEL, LENGTH, STRIDE).length / 2;
+            StringBuilder progress = new StringBuilder();
+            for (int k = 1; k <= KILLS; k++) {
+                p = startAgent(config, k);
+                if (k % 4 == 0) {
+                    Thread.sleep(rnd.nextInt(1500)); // during JVM start or the rebuild from the journal
+                } else {
+                    awaitLog(k, "subscribed to");
+                    Thread.sleep(rnd.nextInt(600)); // while the backlog is being worked off
+                }
+                kill(p);
+                progress.append(' ').append(sink.on("/predictions").size());
+            }
+            System.out.println("kill -9 test: predictions received after each of " + KILLS + " kills:" + progress
+                    + " (of " + STREAMS * windows + ")");
+            int beforeLastRun = sink.on("/predictions").size();
+            if (KILLS >= 10) {
+                assertThat(beforeLastRun).as("the kills fell while the backlog was being worked off")
+                        .isBetween(1, STREAMS * windows - 1);
+            }
+            p = startAgent(config, KILLS + 1);
+            try {
+                awaitQuiet(sink, STREAMS * windows);
+                Thread.sleep(1500); // time for any late duplicate to arrive
+            } finally {
+                p.destroy(); // SIGTERM: clean stop
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+
+            Map<String, Map<Double, JsonNode>> byStream = new HashMap<>();
+            int duplicates = 0;
+            for (TestClient.Message m : sink.on("/predictions")) {
+                JsonNode n = JSON.readTree(m.payload());
+                JsonNode first = byStream.computeIfAbsent(n.get("stream").asText(), x -> new HashMap<>())
+                        .putIfAbsent(n.get("ts").asDouble(), n);
+                if (first != null) { // a prediction sent again after a kill must at least be the same prediction
+                    duplicates++;
+                    assertThat(n.get("probabilities")).isEqualTo(first.get("probabilities"));
+                }
+            }
+            System.out.println("kill -9 test (" + kind + " broker): " + (sink.on("/predictions").size() - duplicates)
+                    + " distinct predictions of " + STREAMS * windows + " expected, " + duplicates
+                    + " sent twice (in flight at a kill)");
+            for (int s = 0; s < STREAMS; s++) {
+                Map<Double, JsonNode> got = byStream.get("pump" + s);
+                assertThat(got).as("pump" + s).isNotNull();
+                float[] expected = recs[s].expectedLogp(MODEL, LENGTH, STRIDE);
+                assertThat(got).as("pump" + s + " predictions").hasSize(windows);
+                for (int j = 0; j < windows; j++) {
+                    JsonNode n = got.get(recs[s].ts(Recording.lastSample(j, LENGTH, STRIDE)));
+                    assertThat(n).as("pump" + s + " window " + j).isNotNull();
+                    assertThat(n.get("class_index").asInt()).isEqualTo(Evaluator.argmax(expected, j, 2));
+                    assertThat(n.get("probabilities").get("anomaly").asDouble())
+                            .isCloseTo(Math.exp(expected[2 * j + 1]), within(1e-5));
+                }
+            }
+            // Duplicates: QoS 1 predictions the broker had received but not yet confirmed when the agent was killed
+            // are sent again from data_dir/mqtt-out at the next start (at least once). Bounded by the predictions in
+            // flight at each kill; see README "Losing no sample".
+            assertThat(duplicates).as("predictions sent twice").isLessThanOrEqualTo(KILLS * 10);
+        }
+    }
+
+    /** Waits until {@code target} predictions arrived, or none arrived for 30 s (then the assertions say why). */
+    static void awaitQuiet(TestClient sink, int target) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        int last = -1;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            int n = sink.on("/predictions").size();
+            if (n >= target) {
+                return;
+            }
+            if (n != last) {
+                last = n;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(30)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    Path writeConfig(int port) throws IOException {
+        Path c = dir.resolve("agent.yaml");
+        Files.writeString(c, String.join("\n",
+                "model:",
+                "  path: embedded:s5-skab",
+                "  window: {length: " + LENGTH + ", stride: " + STRIDE + "}",
+                "mqtt: {host: 127.0.0.1, port: " + port + ", version: '3.1.1', client_id: kill9-agent}",
+                "topics:",
+                "  sensors: plant/+/sensors",
+                "  predictions: plant/{stream}/predictions",
+                "  predictions_qos: " + System.getProperty("ssmedge.chaos.qos", "1"),
+                "workers: {threads: 1, queue_capacity: 100000, overflow: block}",
+                "http: {enabled: false}",
+                "data_dir: " + dir.resolve("data"),
+                "durability: " + System.getProperty("ssmedge.chaos.durability", "journal"),
+                ""));
+        return c;
+    }
+
+    /** Child agents still running when the test ends (e.g. after a failure) are killed, never left behind. */
+    final List<Process> children = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void killChildren() {
+        for (Process p : children) {
+            p.destroyForcibly();
+        }
+    }
+
+    Process startAgent(Path config, int run) throws IOException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-Dorg.slf4j.simpleLogger.log.io.ssmedge.agent.mqtt=" + System.getProperty("ssmedge.chaos.mqttlog", "info"),
+                "-cp", System.getProperty("java.class.path"), "io.ssmedge.agent.cli.Main", "run", "--config",
+                config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("agent-" + run + ".log").toFile())
+                .start();
+        children.add(p);
+        return p;
+    }
+
+    void awaitLog(int run, String text) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(dir.resolve("agent-" + run + ".log"))
+                .contains(text));
+    }
+
+    static void kill(Process p) throws InterruptedException {
+        p.destroyForcibly(); // SIGKILL on Linux: no shutdown hook runs
+        p.waitFor(10, TimeUnit.SECONDS);
+    }
+}
