@@ -18,7 +18,7 @@ import java.io.UncheckedIOException;
                 "anomaly detectors: embedded:s5-skab, embedded:s4d-skab.",
                 "Start with: ssm-edge demo"},
         subcommands = {DemoCommand.class, InfoCommand.class, EvalCommand.class, PruneCommand.class, SweepCommand.class,
-                RunCommand.class, LoadgenCommand.class, CommandLine.HelpCommand.class})
+                RunCommand.class, LoadgenCommand.class, RolloutCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -74,9 +74,14 @@ public final class RolloutEngine {
     public enum Phase { CALIBRATING, SHADOW, PROBATION, MONITORING, WAITING, PAUSED, DONE }
 
     /** Optional settings of an engine. */
-    public record Options(CrashHook crash, boolean measureStepTime) {
+    public record Options(CrashHook crash, boolean measureStepTime, boolean logEvents) {
         public static Options daemon() {
-            return new Options(CrashHook.NONE, true);
+            return new Options(CrashHook.NONE, true, true);
+        }
+
+        /** Rehearsals and tests: no step timing (deterministic), events not logged (the caller prints them). */
+        public static Options offline(CrashHook crash) {
+            return new Options(crash, false, false);
         }
     }
 
@@ -241,7 +246,7 @@ public final class RolloutEngine {
             version = store.save("original", original);
         } else {
             String name = ratio + "-" + cfg.method().key();
-            PruningPlan plan = Pruner.plan(original, cfg.method(), ratio / 100.0);
+            PruningPlan plan = Pruner.plan(original, cfg.method(), ratio);           // ratio in %
             kept = plan.kept();
             version = st.versions.get(ratio);
             if (version != null) {
@@ -407,6 +412,7 @@ public final class RolloutEngine {
     private void promote() {
         StageModel c = stageModel(st.candidateRatio);
         ObjectNode passed = event("gate_passed", "shadow", evidenceSentence("promote"), c);
+        passed.setAll(evidenceFields());
         st.previousRatio = st.servingRatio;
         st.servingRatio = st.candidateRatio;
         st.phase = Phase.PROBATION;
@@ -414,6 +420,7 @@ public final class RolloutEngine {
         st.probationN = 0;
         st.reason = "probation: " + stageModel(st.previousRatio).describe() + " runs beside the new serving model";
         ObjectNode promoted = event("promoted", "shadow", "switched to " + c.describe() + gain(c), c);
+        promoted.setAll(evidenceFields());
         evidence = newEvidence(true);
         gateWindows.clear();
         st.evidence = evidence.snapshot();
@@ -437,6 +444,7 @@ public final class RolloutEngine {
             Collections.sort(st.good);
         }
         ObjectNode e = event("gate_passed", "probation", why, stageModel(r));
+        e.setAll(evidenceFields());
         st.evidence = null;
         evidence = null;
         commit(List.of(e));
@@ -475,7 +483,9 @@ public final class RolloutEngine {
                 r, q.failures, Instant.ofEpochMilli(q.untilMs));
         int lastGood = st.servingRatio;
         int mid = (lastGood + r) / 2;
-        if (cfg.midpointRetry() && mid > lastGood && mid < r && !st.stages.contains(mid) && !st.midpointsTried.contains(r)) {
+        boolean configured = cfg.ratios().contains(r);     // a midpoint that fails gets no midpoint of its own
+        if (cfg.midpointRetry() && configured && mid > lastGood && mid < r && !st.stages.contains(mid)
+                && !st.midpointsTried.contains(r)) {
             st.stages.add(mid);
             Collections.sort(st.stages);
             st.midpointsTried.add(r);
@@ -491,6 +501,7 @@ public final class RolloutEngine {
         int failedRatio = st.servingRatio;
         StageModel failedModel = stageModel(failedRatio);
         ObjectNode failed = event("gate_failed", "probation", reason, failedModel);
+        failed.setAll(evidenceFields());
         st.servingRatio = st.previousRatio;
         st.candidateRatio = failedRatio;
         ObjectNode rolled = event("rolled_back", "probation", "switched back to " + stageModel(st.servingRatio).describe()
@@ -897,6 +908,11 @@ public final class RolloutEngine {
         return st.servingRatio;
     }
 
+    /** The original model (stage 0). */
+    public synchronized StageModel original() {
+        return stageModel(0);
+    }
+
     public synchronized StageModel serving() {
         return stageModel(st.servingRatio);
     }
@@ -1050,7 +1066,9 @@ public final class RolloutEngine {
         writeState();
         for (ObjectNode e : events) {
             journal.append(e);
-            LOG.info("rollout {}: {}", e.get("type").asText(), e.get("reason").asText());
+            if (options.logEvents()) {
+                LOG.info("rollout {}: {}", e.get("type").asText(), e.get("reason").asText());
+            }
             for (Consumer<ObjectNode> l : listeners) {
                 try {
                     l.accept(e);
