@@ -179,11 +179,13 @@ public final class RolloutEngine {
             return serving;
         }
         LOG.info("rollout resumes in {} serving {}", st.phase, serving.describe());
-        if (st.evidence != null) {
-            evidence = newEvidence(st.phase == Phase.PROBATION || st.pausedFrom == Phase.PROBATION);
-            evidence.restore(st.evidence);
-        }
         Phase p = st.phase == Phase.PAUSED ? st.pausedFrom : st.phase;
+        if (p == Phase.SHADOW || p == Phase.PROBATION) {
+            evidence = newEvidence(p == Phase.PROBATION);
+            if (st.evidence != null) {
+                evidence.restore(st.evidence);
+            }
+        }
         switch (st.phase) {
             case CALIBRATING -> startStage(st.candidateRatio);
             case SHADOW -> port.startShadow(stageModel(st.candidateRatio), cfg.shadow().streamShare());
@@ -445,6 +447,8 @@ public final class RolloutEngine {
         }
         ObjectNode e = event("gate_passed", "probation", why, stageModel(r));
         e.setAll(evidenceFields());
+        st.phase = Phase.WAITING;          // a restart right after this commit goes on with the next stage
+        st.waitUntilMs = 0;
         st.evidence = null;
         evidence = null;
         commit(List.of(e));
@@ -463,6 +467,8 @@ public final class RolloutEngine {
         }
         List<ObjectNode> events = new ArrayList<>(List.of(failed));
         events.add(quarantine(r, gate + " gate: " + reason));
+        st.phase = Phase.WAITING;
+        st.waitUntilMs = 0;
         st.evidence = null;
         evidence = null;
         commit(events);
