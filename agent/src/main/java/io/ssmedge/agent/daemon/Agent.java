@@ -6,6 +6,9 @@ import io.ssmedge.agent.config.ModelConfig;
 import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.WindowConfig;
 import io.ssmedge.agent.command.CommandDispatcher;
+import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.deploy.ModelVersion;
+import io.ssmedge.agent.deploy.ModelVersions;
 import io.ssmedge.agent.http.HttpServer;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
@@ -32,7 +35,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLSocketFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +58,7 @@ public final class Agent implements AutoCloseable {
     static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.UTF_8);
 
     private final AgentConfig config;
-    private final SsmModel model;
+    private final DeploymentManager deployments;
     private final ModelIdentity identity;
     private final WindowSpec window;
     private final AgentMetrics metrics = new AgentMetrics();
@@ -73,9 +75,11 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config) {
         this.config = config;
-        this.model = loadModel(config.model());
+        ModelVersion original = loadModel(config.model());
+        SsmModel model = original.model();
         this.identity = ModelIdentity.of(config.model());
         this.window = windowSpec(config.model().window(), model);
+        this.deployments = new DeploymentManager(original, window, config.topics().labels() != null);
         this.overall = new LiveScore(model.outputSize());
         SSLSocketFactory ssl = TlsSocketFactory.create(config.mqtt().tls());
         Credentials credentials = Credentials.read(config.mqtt());
@@ -89,7 +93,7 @@ public final class Agent implements AutoCloseable {
         PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
                 metrics);
         ErrorReporter errors = new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics);
-        WorkerContext ctx = new WorkerContext(model, window,
+        WorkerContext ctx = new WorkerContext(deployments,
                 new SensorPayloadParser(config.payload().format(), config.payload().maxBytes(), model.channels()),
                 new LabelPayloadParser(config.payload().format(), config.payload().maxBytes(), model.classes()),
                 config.labels(), overall, metrics, predictions, errors, config.workers().maxStreams(), new AtomicInteger());
@@ -121,14 +125,15 @@ public final class Agent implements AutoCloseable {
         a.publisher.start();
         a.subscriber.start();
         log.info("running {} ({}, {}) on {} worker thread{}: {} → {}", a.identity.name(), a.identity.stage(),
-                a.identity.version(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
+                a.deployments.serving().shortVersion(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
                 config.topics().sensors(), config.topics().predictions());
         return a;
     }
 
     /** What {@code run --check} reports: the model and windowing the config leads to (loads the model). */
     public static String describe(AgentConfig config) {
-        SsmModel m = loadModel(config.model());
+        ModelVersion v = loadModel(config.model());
+        SsmModel m = v.model();
         WindowSpec w = windowSpec(config.model().window(), m);
         ModelIdentity id = ModelIdentity.of(config.model());
         return String.format(Locale.ROOT, "model     %s (%s, version %s): %s%n"
@@ -137,7 +142,7 @@ public final class Agent implements AutoCloseable {
                         + "sensors   %s  →  predictions %s%n"
                         + "workers   %d, queue %d each, overflow %s%n"
                         + "status    %s",
-                id.name(), id.stage(), id.version(), m.summary(),
+                id.name(), id.stage(), v.shortVersion(), m.summary(),
                 w.continuous() ? "continuous, a prediction every " + w.stride() + " samples"
                         : w.length() + " samples, a new one every " + w.stride() + " samples ("
                         + w.concurrentWindows() + " open at a time, so " + w.concurrentWindows() + " model steps per sample)",
@@ -147,16 +152,16 @@ public final class Agent implements AutoCloseable {
                 config.http().enabled() ? "http://" + config.http().bind() + ":" + config.http().port() + "/" : "off");
     }
 
-    static SsmModel loadModel(ModelConfig cfg) {
+    /** The configured model, fingerprinted from the bytes it was loaded from. */
+    static ModelVersion loadModel(ModelConfig cfg) {
         if (cfg.embedded()) {
             String name = cfg.path().substring("embedded:".length());
             if (!ModelLoader.EMBEDDED.contains(name)) {
                 throw new ConfigException("model.path: no embedded model '" + name + "'; embedded models: "
                         + ModelLoader.EMBEDDED);
             }
-            return ModelLoader.loadEmbedded(name);
         }
-        return ModelLoader.load(Path.of(cfg.path()));
+        return ModelVersions.load(cfg.path());
     }
 
     /** The configured windowing, with the model's own window and stride where the config says 0. */
@@ -234,8 +239,14 @@ public final class Agent implements AutoCloseable {
         return config;
     }
 
+    /** The model serving now (it changes when a model is promoted, rolled back or replaced). */
     public SsmModel model() {
-        return model;
+        return deployments.serving().model();
+    }
+
+    /** Which models serve and shadow; where the rollout switches models. */
+    public DeploymentManager deployments() {
+        return deployments;
     }
 
     public ModelIdentity identity() {

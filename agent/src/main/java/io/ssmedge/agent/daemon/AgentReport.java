@@ -3,6 +3,9 @@ package io.ssmedge.agent.daemon;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ssmedge.agent.deploy.Deployment;
+import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.http.StatusPages;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
@@ -20,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The agent's status pages: readiness, Prometheus metrics and the /api/status JSON. */
 final class AgentReport implements StatusPages {
@@ -117,6 +122,8 @@ final class AgentReport implements StatusPages {
         p.single("ssm_edge_live_miss_rate", "gauge", "anomalous windows predicted normal", live.missRate());
         p.single("ssm_edge_live_f1", "gauge", "F1 of anomaly against normal", live.f1());
 
+        putDeploymentMetrics(p, agent.deployments());
+
         p.family("ssm_edge_mqtt_connected", "gauge", "1 when the connection is up")
                 .sample("ssm_edge_mqtt_connected", agent.subscriber().isConnected() ? 1 : 0, "connection", "sensors")
                 .sample("ssm_edge_mqtt_connected", agent.publisher().isConnected() ? 1 : 0, "connection", "predictions");
@@ -134,6 +141,27 @@ final class AgentReport implements StatusPages {
         return p.toString();
     }
 
+    /** The serving and shadow model by version, and the live score of every version that made predictions. */
+    private static void putDeploymentMetrics(PrometheusText p, DeploymentManager dm) {
+        Deployment d = dm.current();
+        p.family("ssm_edge_model", "gauge", "1 per model running: role serving (published) or shadow (compared only)");
+        p.sample("ssm_edge_model", 1, "model_version", d.serving().version(), "role", "serving",
+                "pruned_ratio", Double.toString(d.serving().ratio()));
+        if (d.shadow() != null) {
+            p.sample("ssm_edge_model", 1, "model_version", d.shadow().version(), "role", "shadow",
+                    "pruned_ratio", Double.toString(d.shadow().ratio()));
+        }
+        p.single("ssm_edge_shadow_stream_share", "gauge", "share of streams the shadow model runs on (0 without shadow)",
+                d.shadowShare());
+        p.single("ssm_edge_deployment_generation", "gauge", "model switches since start + 1", d.generation());
+        Map<String, LiveScore> scores = new TreeMap<>(dm.scores());
+        p.family("ssm_edge_model_labeled_predictions_total", "counter", "predictions of a model version joined to a label");
+        scores.forEach((v, s) -> p.sample("ssm_edge_model_labeled_predictions_total", s.snapshot().matched(),
+                "model_version", v));
+        p.family("ssm_edge_model_live_accuracy", "gauge", "labeled predictions of a model version that were right");
+        scores.forEach((v, s) -> p.sample("ssm_edge_model_live_accuracy", s.snapshot().accuracy(), "model_version", v));
+    }
+
     @Override
     public byte[] statusJson() {
         ObjectNode o = JSON.createObjectNode();
@@ -143,7 +171,10 @@ final class AgentReport implements StatusPages {
         ObjectNode model = o.putObject("model");
         model.put("name", agent.identity().name());
         model.put("stage", agent.identity().stage());
-        model.put("version", agent.identity().version());
+        model.put("version", agent.deployments().serving().version());
+        if (agent.identity().release() != null) {
+            model.put("release", agent.identity().release());
+        }
         model.put("summary", info.summary());
         agent.model().channels().forEach(model.putArray("channels")::add);
         agent.model().classes().forEach(model.putArray("classes")::add);
@@ -192,6 +223,7 @@ final class AgentReport implements StatusPages {
         streams.sort(Comparator.comparing(StreamSession::id));
         mem.put("state_bytes_total", streams.stream().mapToLong(StreamSession::stateBytes).sum());
         putScore(o.putObject("live_accuracy"), agent.overall().snapshot());
+        putDeployment(o.putObject("deployment"), agent.deployments());
 
         ArrayNode list = o.putArray("streams");
         for (StreamSession s : streams) {
@@ -212,6 +244,36 @@ final class AgentReport implements StatusPages {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * {@code "deployment": {"generation": 3, "change": "promoted", "serving": {…}, "shadow": {…} or null}} where each
+     * model is {@code {"version", "pruned_ratio", "method", "kept_states_per_layer", "live_accuracy"}} and the shadow
+     * adds {@code "stream_share"}.
+     */
+    private static void putDeployment(ObjectNode o, DeploymentManager dm) {
+        Deployment d = dm.current();
+        o.put("generation", d.generation());
+        o.put("change", d.transition());
+        putVersion(o.putObject("serving"), d.serving(), dm);
+        if (d.shadow() == null) {
+            o.putNull("shadow");
+        } else {
+            ObjectNode h = o.putObject("shadow");
+            putVersion(h, d.shadow(), dm);
+            h.put("stream_share", d.shadowShare());
+        }
+    }
+
+    private static void putVersion(ObjectNode o, ModelVersion v, DeploymentManager dm) {
+        o.put("version", v.version());
+        o.put("pruned_ratio", v.ratio());
+        o.put("method", v.method());
+        ArrayNode kept = o.putArray("kept_states_per_layer");
+        for (int k : v.keptPerLayer()) {
+            kept.add(k);
+        }
+        putScore(o.putObject("live_accuracy"), dm.score(v).snapshot());
     }
 
     private static void putScore(ObjectNode o, LiveScore.Snapshot s) {
