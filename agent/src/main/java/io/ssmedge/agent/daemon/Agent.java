@@ -7,6 +7,7 @@ import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.WindowConfig;
 import io.ssmedge.agent.command.CommandDispatcher;
 import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.rollout.RolloutDriver;
 import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.deploy.ModelVersions;
 import io.ssmedge.agent.http.HttpServer;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLSocketFactory;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,6 +71,7 @@ public final class Agent implements AutoCloseable {
     private final MqttConnection subscriber;
     private final MetricsReporter reporter;
     private final HttpServer http;
+    private final RolloutDriver rollout;
     private final Instant started = Instant.now();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -109,6 +112,13 @@ public final class Agent implements AutoCloseable {
                 config.payload().maxBytes());
         subscriber = MqttConnections.create(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
                 subs, router, null));
+        String rolloutTopic = "ssm-edge/" + clientId + "/rollout";
+        rollout = config.rollout().enabled() ? new RolloutDriver(config.rollout(), deployments, window, Clock.systemUTC(),
+                (kind, json) -> publisher.publish(rolloutTopic + "/events", json, 1, false),
+                (kind, json) -> publisher.publish(rolloutTopic, json, 1, true)) : null;
+        if (rollout != null) {
+            rollout.register(commands);
+        }
         http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
         reporter = new MetricsReporter(metrics, config.metrics().reportIntervalSeconds(), this::memoryLine);
     }
@@ -121,6 +131,9 @@ public final class Agent implements AutoCloseable {
      */
     public static Agent start(AgentConfig config) {
         Agent a = new Agent(config);
+        if (a.rollout != null) {
+            a.rollout.start();       // may switch to the stage the rollout had reached, before traffic flows
+        }
         a.pool.start();
         a.publisher.start();
         a.subscriber.start();
@@ -208,6 +221,9 @@ public final class Agent implements AutoCloseable {
             publisher.close(Duration.ofSeconds(10));
         } finally {
             reporter.close();
+            if (rollout != null) {
+                rollout.close();
+            }
             if (http != null) {
                 http.close();
             }
@@ -247,6 +263,11 @@ public final class Agent implements AutoCloseable {
     /** Which models serve and shadow; where the rollout switches models. */
     public DeploymentManager deployments() {
         return deployments;
+    }
+
+    /** The staged pruning rollout, null when {@code rollout.enabled} is false. */
+    public RolloutDriver rollout() {
+        return rollout;
     }
 
     public ModelIdentity identity() {

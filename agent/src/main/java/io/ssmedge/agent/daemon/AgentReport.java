@@ -123,6 +123,7 @@ final class AgentReport implements StatusPages {
         p.single("ssm_edge_live_f1", "gauge", "F1 of anomaly against normal", live.f1());
 
         putDeploymentMetrics(p, agent.deployments());
+        RolloutMetrics.put(p, agent.rollout());
 
         p.family("ssm_edge_mqtt_connected", "gauge", "1 when the connection is up")
                 .sample("ssm_edge_mqtt_connected", agent.subscriber().isConnected() ? 1 : 0, "connection", "sensors")
@@ -224,6 +225,7 @@ final class AgentReport implements StatusPages {
         mem.put("state_bytes_total", streams.stream().mapToLong(StreamSession::stateBytes).sum());
         putScore(o.putObject("live_accuracy"), agent.overall().snapshot());
         putDeployment(o.putObject("deployment"), agent.deployments());
+        o.set("rollout", agent.rollout() == null ? JSON.createObjectNode().put("state", "off") : agent.rollout().status());
 
         ArrayNode list = o.putArray("streams");
         for (StreamSession s : streams) {

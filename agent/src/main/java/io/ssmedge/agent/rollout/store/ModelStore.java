@@ -17,9 +17,9 @@ import java.util.stream.Stream;
 
 /**
  * The rollout's model folders under {@code <data_dir>/rollout/models/NAME/}: config.json, model.safetensors and
- * SHA256 (the hex SHA-256 of config.json's bytes followed by model.safetensors' bytes). A folder is written
- * under a temporary name, fsynced and renamed into place, so NAME either holds a complete model or does not
- * exist. Loading recomputes the hash from the bytes and refuses a model that does not match.
+ * SHA256 (the hex SHA-256 of model.safetensors' bytes followed by config.json's bytes, as the deployment
+ * fingerprints a loaded model). A folder is written under a temporary name, fsynced and renamed into place, so
+ * NAME either holds a complete model or does not exist. Loading recomputes the hash from the bytes and refuses a model that does not match.
  */
 public final class ModelStore {
     public static final String HASH_FILE = "SHA256";
@@ -88,8 +88,9 @@ public final class ModelStore {
     public static String hash(Path dir) throws IOException {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(Files.readAllBytes(dir.resolve(ModelFiles.CONFIG)));
+            // same order as the deployment's fingerprint (ModelVersion.fingerprint): weights, then config
             sha.update(Files.readAllBytes(dir.resolve(ModelFiles.WEIGHTS)));
+            sha.update(Files.readAllBytes(dir.resolve(ModelFiles.CONFIG)));
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
