@@ -63,7 +63,7 @@ public final class Agent implements AutoCloseable {
     private final DeploymentManager deployments;
     private final ModelIdentity identity;
     private final WindowSpec window;
-    private final AgentMetrics metrics = new AgentMetrics();
+    private final AgentMetrics metrics;
     private final CommandDispatcher commands = new CommandDispatcher();
     private final LiveScore overall;
     private final WorkerPool pool;
@@ -81,6 +81,7 @@ public final class Agent implements AutoCloseable {
         ModelVersion original = loadModel(config.model());
         SsmModel model = original.model();
         this.identity = ModelIdentity.of(config.model());
+        this.metrics = new AgentMetrics(original.version(), identity.stage());
         this.window = windowSpec(config.model().window(), model);
         this.deployments = new DeploymentManager(original, window, config.topics().labels() != null);
         this.overall = new LiveScore(model.outputSize());
@@ -118,9 +119,11 @@ public final class Agent implements AutoCloseable {
                 (kind, json) -> publisher.publish(rolloutTopic, json, 1, true)) : null;
         if (rollout != null) {
             rollout.register(commands);
+            RolloutMetrics.register(rollout, metrics.registry());
         }
-        http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
         reporter = new MetricsReporter(metrics, config.metrics().reportIntervalSeconds(), this::memoryLine);
+        AgentGauges.register(this, metrics.registry());
+        http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
     }
 
     /**
@@ -214,7 +217,7 @@ public final class Agent implements AutoCloseable {
             subscriber.close(Duration.ofSeconds(5));
             boolean drained = pool.drainAndStop(Duration.ofSeconds(30));
             log.info("workers {}; {} predictions published in total", drained ? "finished" : "stopped (timeout)",
-                    metrics.predictions.sum());
+                    metrics.predictions.total());
             if (publisher.isConnected()) {
                 publishStatus(OFFLINE);
             }

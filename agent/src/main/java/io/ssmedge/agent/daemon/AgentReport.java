@@ -11,20 +11,15 @@ import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
 import io.ssmedge.agent.metrics.LatencySnapshot;
 import io.ssmedge.agent.metrics.LatencyStage;
+import io.ssmedge.agent.metrics.MetricsExposition;
 import io.ssmedge.agent.metrics.MetricsReporter;
 import io.ssmedge.agent.metrics.ProcessMemory;
-import io.ssmedge.agent.metrics.PrometheusText;
 import io.ssmedge.agent.stream.RejectReason;
 import io.ssmedge.agent.stream.StreamSession;
 import io.ssmedge.model.ModelInfo;
 
-import java.lang.management.MemoryUsage;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /** The agent's status pages: readiness, Prometheus metrics and the /api/status JSON. */
 final class AgentReport implements StatusPages {
@@ -65,102 +60,8 @@ final class AgentReport implements StatusPages {
     }
 
     @Override
-    public String prometheus() {
-        AgentMetrics m = agent.metrics();
-        PrometheusText p = new PrometheusText();
-        p.family("ssm_edge_messages_received_total", "counter", "MQTT messages received, by kind")
-                .sample("ssm_edge_messages_received_total", m.sensorMessages.sum(), "kind", "sensor")
-                .sample("ssm_edge_messages_received_total", m.labelMessages.sum(), "kind", "label")
-                .sample("ssm_edge_messages_received_total", m.otherMessages.sum(), "kind", "other");
-        p.single("ssm_edge_dropped_messages_total", "counter",
-                "messages dropped because a worker queue was full (workers.overflow)", m.dropped.sum());
-        p.family("ssm_edge_rejected_messages_total", "counter", "messages that could not be used, by reason");
-        for (RejectReason r : RejectReason.values()) {
-            p.sample("ssm_edge_rejected_messages_total", m.rejectedCount(r), "reason", r.key());
-        }
-        p.single("ssm_edge_samples_total", "counter", "sensor samples run through the model", m.samples.sum());
-        p.single("ssm_edge_predictions_total", "counter", "predictions published", m.predictions.sum());
-        p.single("ssm_edge_publish_failures_total", "counter", "predictions the MQTT client refused", m.publishFailures.sum());
-        p.single("ssm_edge_internal_errors_total", "counter", "messages skipped by an unexpected failure (a bug)",
-                m.internalErrors.sum());
-        p.single("ssm_edge_error_reports_suppressed_total", "counter",
-                "rejections not reported on the error topic (rate limit)", m.errorReportsSuppressed.sum());
-        p.single("ssm_edge_end_to_end_skipped_total", "counter",
-                "predictions without end-to-end latency (sensor clock more than an hour off)", m.endToEndSkipped.sum());
-
-        p.family("ssm_edge_latency_seconds", "summary", "latency per stage since start (queue_wait, inference, publish, "
-                + "end_to_end)");
-        for (LatencyStage s : m.stages()) {
-            p.summary("ssm_edge_latency_seconds", s.total(), "stage", s.name());
-        }
-        p.family("ssm_edge_recent_latency_seconds", "summary", "latency per stage in the last reporting interval");
-        for (LatencyStage s : m.stages()) {
-            p.summary("ssm_edge_recent_latency_seconds", s.recent(), "stage", s.name());
-        }
-        MetricsReporter.Rates r = agent.rates();
-        p.single("ssm_edge_samples_per_second", "gauge", "samples per second in the last reporting interval",
-                r.samplesPerSecond());
-        p.single("ssm_edge_predictions_per_second", "gauge", "predictions per second in the last reporting interval",
-                r.predictionsPerSecond());
-
-        List<StreamSession> streams = agent.streams();
-        long stateBytes = streams.stream().mapToLong(StreamSession::stateBytes).sum();
-        p.single("ssm_edge_streams", "gauge", "sensor streams being served", streams.size());
-        p.single("ssm_edge_state_bytes", "gauge", "bytes of model state held for all streams", stateBytes);
-        p.family("ssm_edge_queue_depth", "gauge", "messages waiting per worker");
-        for (int i = 0; i < agent.pool().workers(); i++) {
-            p.sample("ssm_edge_queue_depth", agent.pool().queueDepth(i), "worker", Integer.toString(i));
-        }
-
-        LiveScore.Snapshot live = agent.overall().snapshot();
-        p.single("ssm_edge_labels_total", "counter", "labels received", m.labels.sum());
-        p.single("ssm_edge_labels_matched_total", "counter", "labels joined to a prediction", m.labelsMatched.sum());
-        p.single("ssm_edge_labels_unmatched_total", "counter", "labels that found no prediction", m.labelsUnmatched.sum());
-        p.single("ssm_edge_live_accuracy", "gauge", "labeled predictions that were right (NaN before any label)",
-                live.accuracy());
-        p.single("ssm_edge_live_false_alarm_rate", "gauge", "normal windows predicted as an anomaly", live.falseAlarmRate());
-        p.single("ssm_edge_live_miss_rate", "gauge", "anomalous windows predicted normal", live.missRate());
-        p.single("ssm_edge_live_f1", "gauge", "F1 of anomaly against normal", live.f1());
-
-        putDeploymentMetrics(p, agent.deployments());
-        RolloutMetrics.put(p, agent.rollout());
-
-        p.family("ssm_edge_mqtt_connected", "gauge", "1 when the connection is up")
-                .sample("ssm_edge_mqtt_connected", agent.subscriber().isConnected() ? 1 : 0, "connection", "sensors")
-                .sample("ssm_edge_mqtt_connected", agent.publisher().isConnected() ? 1 : 0, "connection", "predictions");
-        p.family("ssm_edge_mqtt_reconnects_total", "counter", "automatic reconnects")
-                .sample("ssm_edge_mqtt_reconnects_total", agent.subscriber().reconnects(), "connection", "sensors")
-                .sample("ssm_edge_mqtt_reconnects_total", agent.publisher().reconnects(), "connection", "predictions");
-
-        MemoryUsage heap = ProcessMemory.heap();
-        p.single("ssm_edge_jvm_heap_used_bytes", "gauge", "JVM heap in use", heap.getUsed());
-        p.single("ssm_edge_jvm_heap_committed_bytes", "gauge", "JVM heap reserved from the OS", heap.getCommitted());
-        p.single("process_resident_memory_bytes", "gauge", "resident set size (VmRSS)", ProcessMemory.rssBytes());
-        p.single("ssm_edge_model_weight_bytes", "gauge", "bytes of model weights", info.weightBytes());
-        p.single("ssm_edge_uptime_seconds", "gauge", "seconds since start",
-                Duration.between(agent.started(), Instant.now()).toMillis() / 1000.0);
-        return p.toString();
-    }
-
-    /** The serving and shadow model by version, and the live score of every version that made predictions. */
-    private static void putDeploymentMetrics(PrometheusText p, DeploymentManager dm) {
-        Deployment d = dm.current();
-        p.family("ssm_edge_model", "gauge", "1 per model running: role serving (published) or shadow (compared only)");
-        p.sample("ssm_edge_model", 1, "model_version", d.serving().version(), "role", "serving",
-                "pruned_ratio", Double.toString(d.serving().ratio()));
-        if (d.shadow() != null) {
-            p.sample("ssm_edge_model", 1, "model_version", d.shadow().version(), "role", "shadow",
-                    "pruned_ratio", Double.toString(d.shadow().ratio()));
-        }
-        p.single("ssm_edge_shadow_stream_share", "gauge", "share of streams the shadow model runs on (0 without shadow)",
-                d.shadowShare());
-        p.single("ssm_edge_deployment_generation", "gauge", "model switches since start + 1", d.generation());
-        Map<String, LiveScore> scores = new TreeMap<>(dm.scores());
-        p.family("ssm_edge_model_labeled_predictions_total", "counter", "predictions of a model version joined to a label");
-        scores.forEach((v, s) -> p.sample("ssm_edge_model_labeled_predictions_total", s.snapshot().matched(),
-                "model_version", v));
-        p.family("ssm_edge_model_live_accuracy", "gauge", "labeled predictions of a model version that were right");
-        scores.forEach((v, s) -> p.sample("ssm_edge_model_live_accuracy", s.snapshot().accuracy(), "model_version", v));
+    public MetricsExposition metrics(String accept) {
+        return MetricsExposition.of(agent.metrics().registry(), accept);
     }
 
     @Override
@@ -196,8 +97,8 @@ final class AgentReport implements StatusPages {
         ObjectNode metrics = o.putObject("metrics");
         metrics.put("sensor_messages", m.sensorMessages.sum());
         metrics.put("label_messages", m.labelMessages.sum());
-        metrics.put("samples", m.samples.sum());
-        metrics.put("predictions", m.predictions.sum());
+        metrics.put("samples", m.samples.total());
+        metrics.put("predictions", m.predictions.total());
         metrics.put("dropped", m.dropped.sum());
         metrics.put("publish_failures", m.publishFailures.sum());
         ObjectNode rej = metrics.putObject("rejected");

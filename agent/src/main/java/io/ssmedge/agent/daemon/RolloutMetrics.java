@@ -1,10 +1,16 @@
 package io.ssmedge.agent.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ssmedge.agent.metrics.PrometheusText;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ssmedge.agent.rollout.RolloutDriver;
 
-/** The rollout's figures in /metrics: state, stage, evidence progress and the serving model's gain. */
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The rollout's figures in /metrics, read from its status at scrape time: state, stage, evidence progress and
+ * the serving model's gain against the original (labels {@code model_version} and {@code stage}).
+ */
 final class RolloutMetrics {
     private static final String[] STATES = {"calibrating", "shadow", "probation", "monitoring", "paused", "rolled_back",
             "done"};
@@ -12,35 +18,45 @@ final class RolloutMetrics {
     private RolloutMetrics() {
     }
 
-    static void put(PrometheusText p, RolloutDriver rollout) {
-        if (rollout == null) {
-            return;
-        }
-        JsonNode s = rollout.status();
-        String state = s.path("state").asText();
-        p.family("ssm_edge_rollout_state", "gauge", "1 for the rollout's current state");
-        for (String st : STATES) {
-            p.sample("ssm_edge_rollout_state", st.equals(state) ? 1 : 0, "state", st);
-        }
-        JsonNode serving = s.path("serving");
-        JsonNode original = s.path("original");
-        String version = serving.path("model_version").asText();
-        String stage = s.path("stage").path("ratio").asText();
-        p.family("ssm_edge_rollout_stage_ratio", "gauge", "pruning ratio in % of the stage being worked on")
-                .sample("ssm_edge_rollout_stage_ratio", s.path("stage").path("ratio").asDouble(), "stage", stage);
-        p.family("ssm_edge_rollout_serving_ratio", "gauge", "pruning ratio in % of the serving model")
-                .sample("ssm_edge_rollout_serving_ratio", serving.path("ratio").asDouble(), "model_version", version);
-        p.family("ssm_edge_rollout_evidence_progress", "gauge", "observations collected / observations needed (0..1)")
-                .sample("ssm_edge_rollout_evidence_progress", s.path("evidence").path("progress").asDouble(0), "stage", stage);
-        p.family("ssm_edge_rollout_evidence_observations", "gauge", "decorrelated observations of the running gate")
-                .sample("ssm_edge_rollout_evidence_observations", s.path("evidence").path("n").asDouble(0), "stage", stage);
-        double bytesGain = 1 - serving.path("bytes_per_stream").asDouble() / Math.max(1, original.path("bytes_per_stream").asDouble());
-        p.family("ssm_edge_rollout_memory_gain", "gauge", "share of per-stream memory the serving model saves vs the original")
-                .sample("ssm_edge_rollout_memory_gain", bytesGain, "model_version", version);
-        if (serving.has("step_us") && original.has("step_us")) {
-            p.family("ssm_edge_rollout_latency_gain", "gauge", "share of step time the serving model saves vs the original")
-                    .sample("ssm_edge_rollout_latency_gain", 1 - serving.get("step_us").asDouble() / original.get("step_us").asDouble(),
-                            "model_version", version);
-        }
+    static void register(RolloutDriver rollout, PrometheusRegistry registry) {
+        GaugeWithCallback.builder().name("ssm_edge_rollout_state").help("1 for the rollout's current state")
+                .labelNames("state").callback(cb -> {
+                    String state = rollout.status().path("state").asText();
+                    for (String s : STATES) {
+                        cb.call(s.equals(state) ? 1 : 0, s);
+                    }
+                }).register(registry);
+        byStage(registry, "ssm_edge_rollout_stage_ratio", "pruning ratio in % of the stage being worked on",
+                s -> s.path("stage").path("ratio").asDouble(), rollout);
+        byStage(registry, "ssm_edge_rollout_evidence_progress", "observations collected / observations needed (0..1)",
+                s -> s.path("evidence").path("progress").asDouble(0), rollout);
+        byStage(registry, "ssm_edge_rollout_evidence_observations", "decorrelated observations of the running gate",
+                s -> s.path("evidence").path("n").asDouble(0), rollout);
+        byServing(registry, "ssm_edge_rollout_serving_ratio", "pruning ratio in % of the serving model",
+                s -> s.path("serving").path("ratio").asDouble(), rollout);
+        byServing(registry, "ssm_edge_rollout_memory_gain", "share of per-stream memory the serving model saves vs the original",
+                s -> 1 - s.path("serving").path("bytes_per_stream").asDouble()
+                        / Math.max(1, s.path("original").path("bytes_per_stream").asDouble()), rollout);
+        byServing(registry, "ssm_edge_rollout_latency_gain", "share of step time the serving model saves vs the original "
+                        + "(NaN when not measured)",
+                s -> 1 - s.path("serving").path("step_us").asDouble(Double.NaN)
+                        / s.path("original").path("step_us").asDouble(Double.NaN), rollout);
+    }
+
+    private static void byStage(PrometheusRegistry registry, String name, String help, ToDoubleFunction<JsonNode> value,
+                                RolloutDriver rollout) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames("stage").callback(cb -> {
+            JsonNode s = rollout.status();
+            cb.call(value.applyAsDouble(s), s.path("stage").path("ratio").asText());
+        }).register(registry);
+    }
+
+    private static void byServing(PrometheusRegistry registry, String name, String help, ToDoubleFunction<JsonNode> value,
+                                  RolloutDriver rollout) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames("model_version", "stage").callback(cb -> {
+            JsonNode s = rollout.status();
+            cb.call(value.applyAsDouble(s), s.path("serving").path("model_version").asText(),
+                    s.path("serving").path("ratio").asText());
+        }).register(registry);
     }
 }

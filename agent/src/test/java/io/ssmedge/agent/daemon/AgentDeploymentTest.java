@@ -6,14 +6,13 @@ import io.ssmedge.agent.config.MqttVersion;
 import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.deploy.ModelVersions;
 import io.ssmedge.agent.deploy.PairedWindow;
-import io.ssmedge.agent.testing.MosquittoBroker;
+import io.ssmedge.agent.testing.TestBroker;
 import io.ssmedge.agent.testing.Recording;
 import io.ssmedge.agent.testing.TestClient;
 import io.ssmedge.eval.Evaluator;
 import io.ssmedge.pruning.Pruner;
 import io.ssmedge.pruning.PruningMethod;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,15 +36,8 @@ class AgentDeploymentTest {
 
     @BeforeEach
     void broker() {
-        boolean installed;
-        try {
-            MosquittoBroker.executable();
-            installed = true;
-        } catch (IllegalStateException e) {
-            installed = false;
-        }
-        Assumptions.assumeTrue(installed, "Mosquitto not installed: skipping the deployment test over MQTT (the "
-                + "worker-level DeploymentSwitchTest still runs)");
+        // the embedded broker always runs; AgentEndToEndTest covers the same MQTT paths against Mosquitto too
+        e2e.kind = TestBroker.Kind.EMBEDDED;
         e2e.dir = dir;
         e2e.broker();
     }

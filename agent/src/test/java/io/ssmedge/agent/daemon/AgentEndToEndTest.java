@@ -12,8 +12,9 @@ import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.WindowConfig;
 import io.ssmedge.agent.config.WorkersConfig;
 import io.ssmedge.agent.stream.RejectReason;
-import io.ssmedge.agent.testing.MosquittoBroker;
+import io.ssmedge.agent.testing.TestBroker;
 import io.ssmedge.agent.testing.Recording;
+import io.ssmedge.agent.testing.Scrape;
 import io.ssmedge.agent.testing.TestClient;
 import io.ssmedge.eval.Evaluator;
 import io.ssmedge.model.ModelLoader;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,21 +39,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-/** The daemon against a real Mosquitto: sensor messages in, predictions equal to the batch evaluation out. */
+/**
+ * The daemon against a real broker: sensor messages in, predictions equal to the batch evaluation out. Every
+ * scenario runs against the embedded broker and, when installed, against Mosquitto.
+ */
+@ParameterizedClass(name = "{0} broker")
+@EnumSource(TestBroker.Kind.class)
 class AgentEndToEndTest {
     static final SsmModel MODEL = ModelLoader.loadEmbedded("s5-skab");
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(60);
 
+    @Parameter
+    TestBroker.Kind kind;
     @TempDir
     Path dir;
-    MosquittoBroker broker;
+    TestBroker broker;
     Agent agent;
     TestClient client;
 
     @BeforeEach
     void broker() {
-        broker = MosquittoBroker.start(dir);
+        broker = kind.start(dir);
     }
 
     @AfterEach
@@ -61,7 +71,9 @@ class AgentEndToEndTest {
         if (client != null) {
             client.close();
         }
-        broker.stop();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     AgentConfig config(MqttVersion version, int length, int stride) {
@@ -197,13 +209,16 @@ class AgentEndToEndTest {
         assertThat(agent.subscriber().isConnected()).isTrue();
 
         // the same counts on the status pages (a real Netty server)
-        String metrics = httpGet("/metrics");
-        assertThat(metrics).contains("ssm_edge_rejected_messages_total{reason=\"too_large\"} 1")
-                .contains("ssm_edge_predictions_total " + windows)
-                .contains("ssm_edge_latency_seconds{stage=\"inference\",quantile=\"0.99\"}")
-                .contains("ssm_edge_latency_seconds_count{stage=\"end_to_end\"} " + windows)
-                .contains("ssm_edge_streams 1")
-                .contains("process_resident_memory_bytes");
+        Scrape metrics = Scrape.parse(httpGetBytes("/metrics", Scrape.PROTOBUF_ACCEPT));
+        String version = agent.deployments().serving().version();
+        assertThat(metrics.counter("ssm_edge_rejected_messages_total", "reason", "too_large")).isEqualTo(1);
+        assertThat(metrics.counter("ssm_edge_predictions_total", "model_version", version)).isEqualTo(windows);
+        assertThat(metrics.histogram("ssm_edge_inference_seconds", "model_version", version).getSampleCount())
+                .isPositive();
+        assertThat(metrics.histogram("ssm_edge_end_to_end_seconds", "model_version", version).getSampleCount())
+                .isEqualTo(windows);
+        assertThat(metrics.gauge("ssm_edge_streams")).isEqualTo(1);
+        assertThat(metrics.gauge("process_resident_memory_bytes")).isPositive();
         JsonNode status = read(httpGet("/api/status"));
         assertThat(status.get("ready").asBoolean()).isTrue();
         assertThat(status.get("model").get("name").asText()).isEqualTo("embedded:s5-skab");
@@ -215,6 +230,15 @@ class AgentEndToEndTest {
         assertThat(status.get("metrics").get("memory").get("rss_bytes").asLong()).isPositive();
     }
 
+    byte[] httpGetBytes(String path, String accept) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var r = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + agent.httpPort() + path)).header("Accept", accept).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+        return r.body();
+    }
+
     String httpGet(String path) throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         var r = http.send(java.net.http.HttpRequest.newBuilder(
@@ -224,9 +248,10 @@ class AgentEndToEndTest {
         return r.body();
     }
 
-    @Test
-    void reconnectsAndResubscribesAfterTheBrokerRestarts() throws Exception {
-        start(config(MqttVersion.V5, 60, 60));
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void reconnectsAndResubscribesAfterTheBrokerRestarts(MqttVersion version) throws Exception {
+        start(config(version, 60, 60));
         Recording rec = Recording.fixture(MODEL);
         for (int i = 0; i < 120; i++) {
             client.publish("plant/r/sensors", rec.json(i), 1);
@@ -252,9 +277,10 @@ class AgentEndToEndTest {
         }
     }
 
-    @Test
-    void stopPublishesWhatIsDueAndTheSessionKeepsLaterSamples() throws Exception {
-        AgentConfig cfg = config(MqttVersion.V5, 60, 60);
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void stopPublishesWhatIsDueAndTheSessionKeepsLaterSamples(MqttVersion version) throws Exception {
+        AgentConfig cfg = config(version, 60, 60);
         start(cfg);
         Recording rec = Recording.fixture(MODEL);
         for (int i = 0; i < 240; i++) {

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ssmedge.agent.config.AgentConfig;
 import io.ssmedge.agent.config.MqttVersion;
 import io.ssmedge.agent.config.RolloutConfig;
-import io.ssmedge.agent.testing.MosquittoBroker;
+import io.ssmedge.agent.testing.TestBroker;
 import io.ssmedge.agent.testing.Recording;
 import io.ssmedge.agent.testing.TestClient;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,15 +33,8 @@ class AgentRolloutTest {
 
     @BeforeEach
     void broker() {
-        boolean installed;
-        try {
-            MosquittoBroker.executable();
-            installed = true;
-        } catch (IllegalStateException e) {
-            installed = false;
-        }
-        Assumptions.assumeTrue(installed, "Mosquitto not installed: skipping the rollout test over MQTT (RehearsalTest "
-                + "runs the same engine offline)");
+        // the embedded broker always runs; AgentEndToEndTest covers the same MQTT paths against Mosquitto too
+        e2e.kind = TestBroker.Kind.EMBEDDED;
         e2e.dir = dir;
         e2e.broker();
     }
