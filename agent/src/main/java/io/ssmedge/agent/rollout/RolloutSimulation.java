@@ -40,7 +40,7 @@ public final class RolloutSimulation {
             }
             long offset = mix(seed * 31 + stream) % EPISODE;
             long episode = (window + offset) / EPISODE;
-            boolean on = (mix(seed * 1_000_003L + stream * 7919L + episode) >>> 11) / (double) (1L << 53) < q;
+            boolean on = (mix(seed * 1_000_003L + stream * 7919L + episode) >>> 10) / (double) (1L << 53) < q;   // 53 bits: uniform in [0, 1)
             if (on && label >= 0 && orig == label) {
                 return label == 0 ? 1 : 0;
             }

@@ -92,9 +92,9 @@ class RehearsalTest {
 
     @Test
     void withoutLabelsAnUndecidedStageIsInconclusiveAndPausesWithoutPromoting() {
-        // 3 % disagreement against a 5 % limit cannot be shown in a 2-hour deadline on 12 streams
+        // 4 % disagreement against a 5 % limit cannot be shown in a 2-hour deadline on 12 streams
         RolloutConfig cfg = config(dir).withShadow(new RolloutConfig.Shadow(1.0, 2, RolloutConfig.DeadlineAction.STAY));
-        double q = 0.03;
+        double q = 0.04;
         Rehearsal.Outcome o = run(cfg, RolloutSimulation.knownDrop(q, 5), 0.0, 8);
         assertThat(o.count("promoted")).isZero();
         assertThat(o.count("inconclusive")).as(lines(o)).isEqualTo(1);
