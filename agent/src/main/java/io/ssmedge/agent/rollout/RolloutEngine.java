@@ -537,7 +537,8 @@ public final class RolloutEngine {
         st.servingRatio = target;
         st.candidateRatio = failedRatio;
         ObjectNode rolled = event("rolled_back", gate, "switched back to " + t.describe()
-                + "; its windows restart from the recent samples of each stream (re-warm): " + reason, t);
+                + " (cold switch: its windows re-warm from the next window start while the demoted model finishes the open "
+                + "ones): " + reason, t);
         ObjectNode q = quarantine(failedRatio, gate + ": " + reason);
         st.afterRollback = true;
         st.phase = Phase.WAITING;
