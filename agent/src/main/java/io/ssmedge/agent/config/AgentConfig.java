@@ -15,11 +15,11 @@ import java.nio.file.Path;
  */
 public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topics, PayloadConfig payload,
                           WorkersConfig workers, LabelsConfig labels, HttpConfig http, MetricsConfig metrics,
-                          BrokerConfig broker, ControlConfig control, Path dataDir, Durability durability,
+                          BrokerConfig broker, ControlConfig control, RolloutConfig rollout, Path dataDir, Durability durability,
                           JournalConfig journal, InputConfig input) {
     public AgentConfig {
         if (model == null || mqtt == null || topics == null || payload == null || workers == null || labels == null
-                || http == null || metrics == null || broker == null || control == null || journal == null
+                || http == null || metrics == null || broker == null || control == null || rollout == null || journal == null
                 || input == null) {
             throw new IllegalArgumentException("every section must be given (use the defaults() of a section)");
         }
@@ -45,7 +45,7 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
     public AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topics, PayloadConfig payload,
                        WorkersConfig workers, LabelsConfig labels, HttpConfig http, MetricsConfig metrics) {
         this(model, mqtt, topics, payload, workers, labels, http, metrics, BrokerConfig.defaults(),
-                ControlConfig.defaults(), null, null, JournalConfig.defaults(), InputConfig.defaults());
+                ControlConfig.defaults(), RolloutConfig.defaults(), null, null, JournalConfig.defaults(), InputConfig.defaults());
     }
 
     @JsonCreator
@@ -55,6 +55,7 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
                                 @JsonProperty("http") HttpConfig http, @JsonProperty("metrics") MetricsConfig metrics,
                                 @JsonProperty("broker") BrokerConfig broker,
                                 @JsonProperty("control") ControlConfig control,
+                                @JsonProperty("rollout") RolloutConfig rollout,
                                 @JsonProperty("data_dir") Path dataDir, @JsonProperty("durability") Durability durability,
                                 @JsonProperty("journal") JournalConfig journal, @JsonProperty("input") InputConfig input) {
         return new AgentConfig(model == null ? ModelConfig.defaults() : model, mqtt == null ? MqttConfig.defaults() : mqtt,
@@ -63,12 +64,13 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
                 http == null ? HttpConfig.defaults() : http, metrics == null ? MetricsConfig.defaults() : metrics,
                 broker == null ? BrokerConfig.defaults() : broker,
                 control == null ? ControlConfig.defaults() : control,
+                rollout == null ? RolloutConfig.defaults() : rollout,
                 dataDir, durability, journal == null ? JournalConfig.defaults() : journal,
                 input == null ? InputConfig.defaults() : input);
     }
 
     public static AgentConfig defaults() {
-        return fromYaml(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return fromYaml(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The durability in force: as configured, or journal when data_dir is set and writable, else processed. */
@@ -89,55 +91,60 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
     }
 
     public AgentConfig withModel(ModelConfig m) {
-        return new AgentConfig(m, mqtt, topics, payload, workers, labels, http, metrics, broker, control, dataDir,
+        return new AgentConfig(m, mqtt, topics, payload, workers, labels, http, metrics, broker, control, rollout, dataDir,
                 durability, journal, input);
     }
 
     public AgentConfig withMqtt(MqttConfig m) {
-        return new AgentConfig(model, m, topics, payload, workers, labels, http, metrics, broker, control, dataDir,
+        return new AgentConfig(model, m, topics, payload, workers, labels, http, metrics, broker, control, rollout, dataDir,
                 durability, journal, input);
     }
 
     public AgentConfig withTopics(TopicsConfig t) {
-        return new AgentConfig(model, mqtt, t, payload, workers, labels, http, metrics, broker, control, dataDir,
+        return new AgentConfig(model, mqtt, t, payload, workers, labels, http, metrics, broker, control, rollout, dataDir,
                 durability, journal, input);
     }
 
     public AgentConfig withWorkers(WorkersConfig w) {
-        return new AgentConfig(model, mqtt, topics, payload, w, labels, http, metrics, broker, control, dataDir,
+        return new AgentConfig(model, mqtt, topics, payload, w, labels, http, metrics, broker, control, rollout, dataDir,
                 durability, journal, input);
     }
 
     public AgentConfig withHttp(HttpConfig h) {
-        return new AgentConfig(model, mqtt, topics, payload, workers, labels, h, metrics, broker, control, dataDir,
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, h, metrics, broker, control, rollout, dataDir,
                 durability, journal, input);
     }
 
     public AgentConfig withBroker(BrokerConfig b) {
-        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, b, control, dataDir,
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, b, control, rollout, dataDir,
                 durability, journal, input);
     }
 
     /** Where the agent keeps state, and when it confirms sensor messages. */
     public AgentConfig withDurability(Path dir, Durability d) {
-        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, broker, control, dir, d,
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, broker, control, rollout, dir, d,
                 journal, input);
     }
 
     public AgentConfig withInput(InputConfig i) {
-        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, broker, control, dataDir,
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, broker, control, rollout, dataDir,
                 durability, journal, i);
     }
 
+    public AgentConfig withRollout(RolloutConfig r) {
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, broker, control, r, dataDir,
+                durability, journal, input);
+    }
+
     public AgentConfig withControl(ControlConfig c) {
-        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, broker, c, dataDir,
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, broker, c, rollout, dataDir,
                 durability, journal, input);
     }
 
     /** Relative file names are taken relative to {@code base} (the config file's folder). */
     AgentConfig resolve(Path base) {
         return new AgentConfig(model.resolve(base), mqtt.resolve(base), topics, payload, workers, labels, http.resolve(base),
-                metrics, broker.resolve(base), control.resolve(base), Paths.under(base, dataDir), durability, journal,
+                metrics, broker.resolve(base), control.resolve(base), rollout.resolve(base), Paths.under(base, dataDir), durability, journal,
                 input);
     }
 }

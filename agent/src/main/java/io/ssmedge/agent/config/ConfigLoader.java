@@ -193,6 +193,9 @@ public final class ConfigLoader {
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
             return "a whole number";
         }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
         if (type == Boolean.class || type == boolean.class) {
             return "true or false";
         }

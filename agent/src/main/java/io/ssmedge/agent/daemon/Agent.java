@@ -12,6 +12,7 @@ import io.ssmedge.agent.command.CommandResult;
 import io.ssmedge.agent.config.Durability;
 import io.ssmedge.agent.journal.StreamJournal;
 import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.rollout.RolloutDriver;
 import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.deploy.ModelVersions;
 import io.ssmedge.agent.http.HttpServer;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLSocketFactory;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,6 +83,7 @@ public final class Agent implements AutoCloseable {
     private final MessageRouter router;
     private final MetricsReporter reporter;
     private final HttpServer http;
+    private final RolloutDriver rollout;
     private final Instant started = Instant.now();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean reading = new AtomicBoolean();
@@ -144,6 +147,14 @@ public final class Agent implements AutoCloseable {
                 config.payload().maxBytes());
         subscriber = MqttConnections.create(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
                 subs, router, null).withManualAcks(durability != Durability.NONE));
+        String rolloutTopic = "ssm-edge/" + clientId + "/rollout";
+        rollout = config.rollout().enabled() ? new RolloutDriver(config.rollout(), deployments, window, Clock.systemUTC(),
+                (kind, json) -> publisher.publish(rolloutTopic + "/events", json, 1, false),
+                (kind, json) -> publisher.publish(rolloutTopic, json, 1, true)) : null;
+        if (rollout != null) {
+            rollout.register(commands);
+            RolloutMetrics.register(rollout, metrics.registry());
+        }
         reporter = new MetricsReporter(metrics, config.metrics().reportIntervalSeconds(), this::memoryLine);
         AgentGauges.register(this, metrics.registry());
         http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
@@ -157,6 +168,9 @@ public final class Agent implements AutoCloseable {
      */
     public static Agent start(AgentConfig config) {
         Agent a = new Agent(config);
+        if (a.rollout != null) {
+            a.rollout.start();       // may switch to the stage the rollout had reached, before traffic flows
+        }
         a.pool.start();
         a.publisher.start(); // the sensor connection starts once predictions can go out (publisherConnected)
         log.info("running {} ({}, {}) on {} worker thread{}: {} → {}", a.identity.name(), a.identity.stage(),
@@ -339,6 +353,9 @@ public final class Agent implements AutoCloseable {
             }
             subscriber.close(Duration.ofSeconds(1));
             reporter.close();
+            if (rollout != null) {
+                rollout.close();
+            }
             if (http != null) {
                 http.close();
             }
@@ -378,6 +395,11 @@ public final class Agent implements AutoCloseable {
     /** Which models serve and shadow; where the rollout switches models. */
     public DeploymentManager deployments() {
         return deployments;
+    }
+
+    /** The staged pruning rollout, null when {@code rollout.enabled} is false. */
+    public RolloutDriver rollout() {
+        return rollout;
     }
 
     public ModelIdentity identity() {

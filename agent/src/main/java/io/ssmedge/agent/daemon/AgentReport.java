@@ -126,6 +126,7 @@ final class AgentReport implements StatusPages {
         mem.put("state_bytes_total", streams.stream().mapToLong(StreamSession::stateBytes).sum());
         putScore(o.putObject("live_accuracy"), agent.overall().snapshot());
         putDeployment(o.putObject("deployment"), agent.deployments());
+        o.set("rollout", agent.rollout() == null ? JSON.createObjectNode().put("state", "off") : agent.rollout().status());
 
         ArrayNode list = o.putArray("streams");
         for (StreamSession s : streams) {
