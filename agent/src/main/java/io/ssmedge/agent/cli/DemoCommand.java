@@ -109,7 +109,7 @@ public final class DemoCommand implements Callable<Integer> {
         List<Path> replay = dir == null ? List.of() : testFiles(dir);
         DemoSettings s = new DemoSettings(duration, streams, rate, faultAt, randomFaults, replay, model.spec(), httpPort,
                 reportEvery, 1);
-        LiveDemo demo = LiveDemo.start(s, out, DemoRollout.Starter.NONE); // ROLLOUT HOOK: pass the rollout's starter here
+        LiveDemo demo = LiveDemo.start(s, out, DemoRollout.Starter.AGENT); // the staged LAST rollout runs in the demo
         Thread hook = new Thread(demo::stop, "demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         demo.awaitEnd();

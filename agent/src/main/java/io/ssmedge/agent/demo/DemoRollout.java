@@ -23,6 +23,22 @@ public interface DemoRollout {
     interface Starter {
         Starter NONE = agent -> DemoRollout.NONE;
 
+        /** Shows the agent's own staged rollout (agent.yaml's rollout section, enabled by the demo). */
+        Starter AGENT = agent -> {
+            io.ssmedge.agent.rollout.RolloutDriver driver = agent.rollout();
+            if (driver == null) {
+                return DemoRollout.NONE;
+            }
+            return () -> {
+                com.fasterxml.jackson.databind.JsonNode s = driver.status();
+                com.fasterxml.jackson.databind.JsonNode st = s.path("stage");
+                String state = s.path("state").asText("?");
+                return st.isMissingNode() || st.isNull() ? state : String.format(java.util.Locale.ROOT,
+                        "stage %d/%d (%d %% pruned), %s", st.path("index").asInt(), st.path("of").asInt(),
+                        st.path("ratio").asInt(), state);
+            };
+        };
+
         DemoRollout start(Agent agent);
     }
 }

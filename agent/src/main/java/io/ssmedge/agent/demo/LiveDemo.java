@@ -77,6 +77,18 @@ public final class LiveDemo implements AutoCloseable {
                 .withHttp(new HttpConfig(true, "127.0.0.1", s.httpPort() > 0 && !free(s.httpPort()) ? 0 : s.httpPort(),
                         null, 65536))
                 .withBroker(BrokerConfig.embeddedOnLoopback());
+        if (rolloutStarter != DemoRollout.Starter.NONE) {
+            // the staged LAST rollout on live traffic; limits suited to the simulator's pumps (the bundled model's
+            // own false-alarm rate there is above the production default of 5 %), state in a temporary folder
+            java.nio.file.Path dir;
+            try {
+                dir = java.nio.file.Files.createTempDirectory("ssm-edge-demo-rollout");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("demo: cannot create a folder for the rollout's state", e);
+            }
+            cfg = cfg.withRollout(io.ssmedge.agent.config.RolloutConfig.defaults().withEnabled(true).withDataDir(dir)
+                    .withLimits(new io.ssmedge.agent.config.RolloutConfig.Limits(0.02, 0.25, 0.50, 0.90)));
+        }
         EmbeddedBroker broker = EmbeddedBroker.start(BrokerSettings.forAgent(cfg));
         Agent agent = null;
         try {
