@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
                 "A MODEL is a folder with config.json and model.safetensors, or one of the bundled pump",
                 "anomaly detectors: embedded:s5-skab, embedded:s4d-skab.",
                 "Start with: ssm-edge demo"},
-        subcommands = {DemoCommand.class, InfoCommand.class, EvalCommand.class, PruneCommand.class, SweepCommand.class,
+        subcommands = {DemoCommand.class, InfoCommand.class, EvalCommand.class, PruneCommand.class, SweepCommand.class, ReportCommand.class,
                 RunCommand.class, LoadgenCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -162,6 +162,13 @@ public final class SweepReport {
             o.put("broken_at_ratio", ch.brokenAt());
             o.put("broken_value", ch.brokenValue());
         }
+        if (costs != null) {
+            com.fasterxml.jackson.databind.node.ObjectNode pl = o.putObject("plant");
+            pl.put("windows_per_day", costs.windowsPerDay());
+            pl.put("fault_share", costs.faultShare());
+            pl.put("streams", costs.streams());
+            pl.put("samples_per_second", costs.samplesPerSecond());
+        }
         com.fasterxml.jackson.databind.node.ArrayNode s = o.putArray("summary");
         summary().forEach(s::add);
         return o;
