@@ -6,6 +6,8 @@ import io.ssmedge.agent.config.ModelConfig;
 import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.WindowConfig;
 import io.ssmedge.agent.command.CommandDispatcher;
+import io.ssmedge.agent.dashboard.RecentRejections;
+import io.ssmedge.agent.dashboard.StatusHistory;
 import io.ssmedge.agent.http.HttpServer;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
@@ -66,6 +68,10 @@ public final class Agent implements AutoCloseable {
     private final MqttConnection publisher;
     private final MqttConnection subscriber;
     private final MetricsReporter reporter;
+    private final RecentRejections rejections;
+    private final java.util.Map<String, java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode>>
+            statusSections = new java.util.concurrent.ConcurrentHashMap<>();
+    private final StatusHistory history;
     private final HttpServer http;
     private final Instant started = Instant.now();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -88,11 +94,11 @@ public final class Agent implements AutoCloseable {
                 () -> publishStatus(ONLINE)));
         PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
                 metrics);
-        ErrorReporter errors = new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics);
+        rejections = new RecentRejections(new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics), 50);
         WorkerContext ctx = new WorkerContext(model, window,
                 new SensorPayloadParser(config.payload().format(), config.payload().maxBytes(), model.channels()),
                 new LabelPayloadParser(config.payload().format(), config.payload().maxBytes(), model.classes()),
-                config.labels(), overall, metrics, predictions, errors, config.workers().maxStreams(), new AtomicInteger());
+                config.labels(), overall, metrics, predictions, rejections, config.workers().maxStreams(), new AtomicInteger());
         pool = new WorkerPool(ctx, config.workers());
 
         List<Subscription> subs = new ArrayList<>();
@@ -105,8 +111,19 @@ public final class Agent implements AutoCloseable {
                 config.payload().maxBytes());
         subscriber = MqttConnections.create(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
                 subs, router, null));
+        history = new StatusHistory(360, 10).start(this::historyPoint); // the dashboard's last hour
         http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
         reporter = new MetricsReporter(metrics, config.metrics().reportIntervalSeconds(), this::memoryLine);
+    }
+
+    /** One point of the dashboard's curves: the last reporting interval's latency and rate, live accuracy so far. */
+    private StatusHistory.Point historyPoint() {
+        io.ssmedge.agent.metrics.LatencySnapshot e2e = metrics.endToEnd.recent();
+        LiveScore.Snapshot live = overall.snapshot();
+        boolean any = e2e.count() > 0;
+        return new StatusHistory.Point(System.currentTimeMillis(), any ? e2e.p50() / 1000.0 : Double.NaN,
+                any ? e2e.p99() / 1000.0 : Double.NaN, rates().samplesPerSecond(), live.accuracy(), live.falseAlarmRate(),
+                live.missRate(), live.matched());
     }
 
     /**
@@ -203,6 +220,7 @@ public final class Agent implements AutoCloseable {
             publisher.close(Duration.ofSeconds(10));
         } finally {
             reporter.close();
+            history.close();
             if (http != null) {
                 http.close();
             }
@@ -265,6 +283,28 @@ public final class Agent implements AutoCloseable {
 
     public List<StreamSession> streams() {
         return pool.sessions();
+    }
+
+    /**
+     * Adds a top-level object to /api/status (e.g. {@code "rollout"}, {@code "drift"}), computed on each request on
+     * the HTTP thread: the supplier must be cheap and thread-safe. A key the report already writes is not replaced.
+     */
+    public void addStatusSection(String key, java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode> section) {
+        statusSections.put(key, section);
+    }
+
+    java.util.Map<String, java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode>> statusSections() {
+        return statusSections;
+    }
+
+    /** The dashboard's last hour of curves. */
+    public StatusHistory history() {
+        return history;
+    }
+
+    /** The last rejected messages (as reported on the error topic), newest first. */
+    public RecentRejections rejections() {
+        return rejections;
     }
 
     public MetricsReporter.Rates rates() {
