@@ -17,6 +17,7 @@
       "card.model": "Model", "model.version": "version", "rollout.state": "rollout",
       "card.quality": "Live quality (labeled windows)", "q.accuracy": "accuracy", "q.far": "false alarms",
       "q.miss": "missed faults", "q.labels": "labels behind these figures", "limit": "limit",
+      "limit.drop": "allowed loss {x} pt",
       "card.speed": "Speed", "s.p50": "latency p50", "s.p99": "latency p99", "s.sps": "samples / s",
       "s.predictions": "predictions", "card.memory": "Memory", "m.stream": "per stream", "m.total": "all streams (state)",
       "m.streams": "streams", "m.heap": "Java heap", "m.rss": "process (RSS)",
@@ -56,6 +57,7 @@
       "card.model": "モデル", "model.version": "バージョン", "rollout.state": "段階展開",
       "card.quality": "現在の判定品質（ラベル付き）", "q.accuracy": "正解率", "q.far": "誤報率",
       "q.miss": "見逃し率", "q.labels": "根拠となるラベル数", "limit": "上限",
+      "limit.drop": "許容低下 {x} pt",
       "card.speed": "処理速度", "s.p50": "遅延 p50", "s.p99": "遅延 p99", "s.sps": "サンプル／秒",
       "s.predictions": "予測数", "card.memory": "メモリ", "m.stream": "ストリームあたり", "m.total": "全ストリーム（状態）",
       "m.streams": "ストリーム数", "m.heap": "Java ヒープ", "m.rss": "プロセス（RSS）",
@@ -213,10 +215,9 @@
     text("miss", pct(live.miss_rate));
     text("labels", int(live.labeled_predictions));
     const lim = ro && ro.limits ? ro.limits : {};
-    const base = ro && ro.original && ro.original.accuracy;
     limitCell("acc-limit", null, undefined, false);
     if (lim.max_accuracy_drop !== undefined) {
-      $("acc-limit").textContent = t("limit") + " −" + (100 * lim.max_accuracy_drop).toFixed(1) + " pt" + (base ? "" : "");
+      $("acc-limit").textContent = t("limit.drop", { x: (100 * lim.max_accuracy_drop).toFixed(1) });
     }
     $("far").classList.toggle("over", limitCell("far-limit", live.false_alarm_rate, lim.max_false_alarm_rate, true));
     $("miss").classList.toggle("over", limitCell("miss-limit", live.miss_rate, lim.max_miss_rate, true));
