@@ -56,7 +56,8 @@ java -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$m
   --rate "$rate" --batch "$batch" --duration "$duration" --warmup 10 --stagger "${STAGGER:-$stride}" \
   --metrics-url "http://127.0.0.1:$http_port/metrics" 2>"$work/loadgen.log"
 echo "agent VmRSS/VmHWM: $(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' ' | tr '\n' ' ')"
-curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^ssm_edge_(latency_seconds\{stage="(inference|queue_wait|end_to_end)",quantile="0.99"\}|latency_seconds\{stage="publish",quantile="0.99(9)?"\}|state_bytes|streams|jvm_heap_used_bytes)' || true
+echo "latency per stage (ms, since start): $(curl -s "http://127.0.0.1:$http_port/api/status" | grep -o '"latency_ms":.*,"memory"' | sed 's/,"memory"$//')"
+curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^(ssm_edge_(state_bytes|streams)|jvm_memory_used_bytes\{area="heap"\}) ' || true
 curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^ssm_edge_(rejected|dropped)_messages_total' | grep -v " 0$" || true
 grep -m3 "ErrorReporter" "$work/agent.log" || true
 grep -E "samples/s" "$work/agent.log" | tail -2 || true

@@ -1,6 +1,7 @@
 package io.ssmedge.inference;
 
 import io.ssmedge.model.BlockStates;
+import io.ssmedge.model.PrunedCopy;
 import io.ssmedge.model.SsmModel;
 import io.ssmedge.model.StreamBlock;
 
@@ -98,10 +99,33 @@ public final class WindowedStream {
     }
 
     /**
+     * A stream at the same position as {@code at} (same samples counted, so its windows start and end at the same
+     * samples) but with no window open: it takes part from the next window that starts. A shadow model joins a
+     * running stream this way, so every window it completes is one it saw from the first sample.
+     */
+    public static WindowedStream joining(SsmModel model, WindowedStream at) {
+        WindowedStream next = new WindowedStream(model, at.spec);
+        next.samples = at.samples;
+        return next;
+    }
+
+    /** Windows open now (started and not yet ended). */
+    public int openWindows() {
+        int n = 0;
+        for (boolean o : open) {
+            n += o ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
      * The same stream continued on a model made by {@code model().retain(keptUnits)}: open windows and
      * their states are carried over by index selection, so no window is lost or restarted.
+     *
+     * @throws IllegalArgumentException when {@code target} is not that pruned copy ({@link PrunedCopy#check})
      */
     public WindowedStream carryTo(SsmModel target, int[][] keptUnits) {
+        PrunedCopy.check(model, keptUnits, target);
         WindowedStream next = new WindowedStream(target, spec);
         for (int s = 0; s < slots; s++) {
             BlockStates.carry(block, s, keptUnits, next.block, s);
@@ -109,5 +133,21 @@ public final class WindowedStream {
         }
         next.samples = samples;
         return next;
+    }
+
+    /**
+     * Whether every window {@code other} has open is open here too (both at the same sample, windowed alike), so
+     * this stream will complete every window {@code other} would. Always true in continuous mode.
+     */
+    public boolean covers(WindowedStream other) {
+        if (other.samples != samples || !other.spec.equals(spec)) {
+            return false;
+        }
+        for (int s = 0; s < slots; s++) {
+            if (other.open[s] && !open[s]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

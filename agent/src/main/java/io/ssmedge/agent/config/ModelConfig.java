@@ -10,7 +10,8 @@ import java.nio.file.Path;
  *
  * @param path    a model folder (config.json + model.safetensors) or embedded:s5-skab / embedded:s4d-skab
  * @param stage   free text copied into every prediction (e.g. production, canary)
- * @param version free text copied into every prediction; null = a fingerprint of the model's files
+ * @param version free text copied into every prediction as {@code model.release} (the prediction's
+ *                {@code model.version} is always the fingerprint of the model that made it); null = none
  * @param window  windowing of each stream
  */
 public record ModelConfig(String path, String stage, String version, WindowConfig window) {

@@ -8,6 +8,9 @@ import io.ssmedge.agent.config.WindowConfig;
 import io.ssmedge.agent.command.CommandDispatcher;
 import io.ssmedge.agent.dashboard.RecentRejections;
 import io.ssmedge.agent.dashboard.StatusHistory;
+import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.deploy.ModelVersion;
+import io.ssmedge.agent.deploy.ModelVersions;
 import io.ssmedge.agent.http.HttpServer;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
@@ -34,7 +37,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLSocketFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,10 +60,10 @@ public final class Agent implements AutoCloseable {
     static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.UTF_8);
 
     private final AgentConfig config;
-    private final SsmModel model;
+    private final DeploymentManager deployments;
     private final ModelIdentity identity;
     private final WindowSpec window;
-    private final AgentMetrics metrics = new AgentMetrics();
+    private final AgentMetrics metrics;
     private final CommandDispatcher commands = new CommandDispatcher();
     private final LiveScore overall;
     private final WorkerPool pool;
@@ -79,9 +81,12 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config) {
         this.config = config;
-        this.model = loadModel(config.model());
+        ModelVersion original = loadModel(config.model());
+        SsmModel model = original.model();
         this.identity = ModelIdentity.of(config.model());
+        this.metrics = new AgentMetrics(original.version(), identity.stage());
         this.window = windowSpec(config.model().window(), model);
+        this.deployments = new DeploymentManager(original, window, config.topics().labels() != null);
         this.overall = new LiveScore(model.outputSize());
         SSLSocketFactory ssl = TlsSocketFactory.create(config.mqtt().tls());
         Credentials credentials = Credentials.read(config.mqtt());
@@ -95,7 +100,7 @@ public final class Agent implements AutoCloseable {
         PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
                 metrics);
         rejections = new RecentRejections(new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics), 50);
-        WorkerContext ctx = new WorkerContext(model, window,
+        WorkerContext ctx = new WorkerContext(deployments,
                 new SensorPayloadParser(config.payload().format(), config.payload().maxBytes(), model.channels()),
                 new LabelPayloadParser(config.payload().format(), config.payload().maxBytes(), model.classes()),
                 config.labels(), overall, metrics, predictions, rejections, config.workers().maxStreams(), new AtomicInteger());
@@ -112,8 +117,9 @@ public final class Agent implements AutoCloseable {
         subscriber = MqttConnections.create(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
                 subs, router, null));
         history = new StatusHistory(360, 10).start(this::historyPoint); // the dashboard's last hour
-        http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
         reporter = new MetricsReporter(metrics, config.metrics().reportIntervalSeconds(), this::memoryLine);
+        AgentGauges.register(this, metrics.registry());
+        http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
     }
 
     /** One point of the dashboard's curves: the last reporting interval's latency and rate, live accuracy so far. */
@@ -138,14 +144,15 @@ public final class Agent implements AutoCloseable {
         a.publisher.start();
         a.subscriber.start();
         log.info("running {} ({}, {}) on {} worker thread{}: {} → {}", a.identity.name(), a.identity.stage(),
-                a.identity.version(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
+                a.deployments.serving().shortVersion(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
                 config.topics().sensors(), config.topics().predictions());
         return a;
     }
 
     /** What {@code run --check} reports: the model and windowing the config leads to (loads the model). */
     public static String describe(AgentConfig config) {
-        SsmModel m = loadModel(config.model());
+        ModelVersion v = loadModel(config.model());
+        SsmModel m = v.model();
         WindowSpec w = windowSpec(config.model().window(), m);
         ModelIdentity id = ModelIdentity.of(config.model());
         return String.format(Locale.ROOT, "model     %s (%s, version %s): %s%n"
@@ -154,7 +161,7 @@ public final class Agent implements AutoCloseable {
                         + "sensors   %s  →  predictions %s%n"
                         + "workers   %d, queue %d each, overflow %s%n"
                         + "status    %s",
-                id.name(), id.stage(), id.version(), m.summary(),
+                id.name(), id.stage(), v.shortVersion(), m.summary(),
                 w.continuous() ? "continuous, a prediction every " + w.stride() + " samples"
                         : w.length() + " samples, a new one every " + w.stride() + " samples ("
                         + w.concurrentWindows() + " open at a time, so " + w.concurrentWindows() + " model steps per sample)",
@@ -164,16 +171,16 @@ public final class Agent implements AutoCloseable {
                 config.http().enabled() ? "http://" + config.http().bind() + ":" + config.http().port() + "/" : "off");
     }
 
-    static SsmModel loadModel(ModelConfig cfg) {
+    /** The configured model, fingerprinted from the bytes it was loaded from. */
+    static ModelVersion loadModel(ModelConfig cfg) {
         if (cfg.embedded()) {
             String name = cfg.path().substring("embedded:".length());
             if (!ModelLoader.EMBEDDED.contains(name)) {
                 throw new ConfigException("model.path: no embedded model '" + name + "'; embedded models: "
                         + ModelLoader.EMBEDDED);
             }
-            return ModelLoader.loadEmbedded(name);
         }
-        return ModelLoader.load(Path.of(cfg.path()));
+        return ModelVersions.load(cfg.path());
     }
 
     /** The configured windowing, with the model's own window and stride where the config says 0. */
@@ -213,7 +220,7 @@ public final class Agent implements AutoCloseable {
             subscriber.close(Duration.ofSeconds(5));
             boolean drained = pool.drainAndStop(Duration.ofSeconds(30));
             log.info("workers {}; {} predictions published in total", drained ? "finished" : "stopped (timeout)",
-                    metrics.predictions.sum());
+                    metrics.predictions.total());
             if (publisher.isConnected()) {
                 publishStatus(OFFLINE);
             }
@@ -252,8 +259,14 @@ public final class Agent implements AutoCloseable {
         return config;
     }
 
+    /** The model serving now (it changes when a model is promoted, rolled back or replaced). */
     public SsmModel model() {
-        return model;
+        return deployments.serving().model();
+    }
+
+    /** Which models serve and shadow; where the rollout switches models. */
+    public DeploymentManager deployments() {
+        return deployments;
     }
 
     public ModelIdentity identity() {

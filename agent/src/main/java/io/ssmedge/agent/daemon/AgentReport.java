@@ -3,21 +3,21 @@ package io.ssmedge.agent.daemon;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ssmedge.agent.deploy.Deployment;
+import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.http.StatusPages;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
 import io.ssmedge.agent.metrics.LatencySnapshot;
 import io.ssmedge.agent.metrics.LatencyStage;
+import io.ssmedge.agent.metrics.MetricsExposition;
 import io.ssmedge.agent.metrics.MetricsReporter;
 import io.ssmedge.agent.metrics.ProcessMemory;
-import io.ssmedge.agent.metrics.PrometheusText;
 import io.ssmedge.agent.stream.RejectReason;
 import io.ssmedge.agent.stream.StreamSession;
 import io.ssmedge.model.ModelInfo;
 
-import java.lang.management.MemoryUsage;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 
@@ -60,78 +60,8 @@ final class AgentReport implements StatusPages {
     }
 
     @Override
-    public String prometheus() {
-        AgentMetrics m = agent.metrics();
-        PrometheusText p = new PrometheusText();
-        p.family("ssm_edge_messages_received_total", "counter", "MQTT messages received, by kind")
-                .sample("ssm_edge_messages_received_total", m.sensorMessages.sum(), "kind", "sensor")
-                .sample("ssm_edge_messages_received_total", m.labelMessages.sum(), "kind", "label")
-                .sample("ssm_edge_messages_received_total", m.otherMessages.sum(), "kind", "other");
-        p.single("ssm_edge_dropped_messages_total", "counter",
-                "messages dropped because a worker queue was full (workers.overflow)", m.dropped.sum());
-        p.family("ssm_edge_rejected_messages_total", "counter", "messages that could not be used, by reason");
-        for (RejectReason r : RejectReason.values()) {
-            p.sample("ssm_edge_rejected_messages_total", m.rejectedCount(r), "reason", r.key());
-        }
-        p.single("ssm_edge_samples_total", "counter", "sensor samples run through the model", m.samples.sum());
-        p.single("ssm_edge_predictions_total", "counter", "predictions published", m.predictions.sum());
-        p.single("ssm_edge_publish_failures_total", "counter", "predictions the MQTT client refused", m.publishFailures.sum());
-        p.single("ssm_edge_internal_errors_total", "counter", "messages skipped by an unexpected failure (a bug)",
-                m.internalErrors.sum());
-        p.single("ssm_edge_error_reports_suppressed_total", "counter",
-                "rejections not reported on the error topic (rate limit)", m.errorReportsSuppressed.sum());
-        p.single("ssm_edge_end_to_end_skipped_total", "counter",
-                "predictions without end-to-end latency (sensor clock more than an hour off)", m.endToEndSkipped.sum());
-
-        p.family("ssm_edge_latency_seconds", "summary", "latency per stage since start (queue_wait, inference, publish, "
-                + "end_to_end)");
-        for (LatencyStage s : m.stages()) {
-            p.summary("ssm_edge_latency_seconds", s.total(), "stage", s.name());
-        }
-        p.family("ssm_edge_recent_latency_seconds", "summary", "latency per stage in the last reporting interval");
-        for (LatencyStage s : m.stages()) {
-            p.summary("ssm_edge_recent_latency_seconds", s.recent(), "stage", s.name());
-        }
-        MetricsReporter.Rates r = agent.rates();
-        p.single("ssm_edge_samples_per_second", "gauge", "samples per second in the last reporting interval",
-                r.samplesPerSecond());
-        p.single("ssm_edge_predictions_per_second", "gauge", "predictions per second in the last reporting interval",
-                r.predictionsPerSecond());
-
-        List<StreamSession> streams = agent.streams();
-        long stateBytes = streams.stream().mapToLong(StreamSession::stateBytes).sum();
-        p.single("ssm_edge_streams", "gauge", "sensor streams being served", streams.size());
-        p.single("ssm_edge_state_bytes", "gauge", "bytes of model state held for all streams", stateBytes);
-        p.family("ssm_edge_queue_depth", "gauge", "messages waiting per worker");
-        for (int i = 0; i < agent.pool().workers(); i++) {
-            p.sample("ssm_edge_queue_depth", agent.pool().queueDepth(i), "worker", Integer.toString(i));
-        }
-
-        LiveScore.Snapshot live = agent.overall().snapshot();
-        p.single("ssm_edge_labels_total", "counter", "labels received", m.labels.sum());
-        p.single("ssm_edge_labels_matched_total", "counter", "labels joined to a prediction", m.labelsMatched.sum());
-        p.single("ssm_edge_labels_unmatched_total", "counter", "labels that found no prediction", m.labelsUnmatched.sum());
-        p.single("ssm_edge_live_accuracy", "gauge", "labeled predictions that were right (NaN before any label)",
-                live.accuracy());
-        p.single("ssm_edge_live_false_alarm_rate", "gauge", "normal windows predicted as an anomaly", live.falseAlarmRate());
-        p.single("ssm_edge_live_miss_rate", "gauge", "anomalous windows predicted normal", live.missRate());
-        p.single("ssm_edge_live_f1", "gauge", "F1 of anomaly against normal", live.f1());
-
-        p.family("ssm_edge_mqtt_connected", "gauge", "1 when the connection is up")
-                .sample("ssm_edge_mqtt_connected", agent.subscriber().isConnected() ? 1 : 0, "connection", "sensors")
-                .sample("ssm_edge_mqtt_connected", agent.publisher().isConnected() ? 1 : 0, "connection", "predictions");
-        p.family("ssm_edge_mqtt_reconnects_total", "counter", "automatic reconnects")
-                .sample("ssm_edge_mqtt_reconnects_total", agent.subscriber().reconnects(), "connection", "sensors")
-                .sample("ssm_edge_mqtt_reconnects_total", agent.publisher().reconnects(), "connection", "predictions");
-
-        MemoryUsage heap = ProcessMemory.heap();
-        p.single("ssm_edge_jvm_heap_used_bytes", "gauge", "JVM heap in use", heap.getUsed());
-        p.single("ssm_edge_jvm_heap_committed_bytes", "gauge", "JVM heap reserved from the OS", heap.getCommitted());
-        p.single("process_resident_memory_bytes", "gauge", "resident set size (VmRSS)", ProcessMemory.rssBytes());
-        p.single("ssm_edge_model_weight_bytes", "gauge", "bytes of model weights", info.weightBytes());
-        p.single("ssm_edge_uptime_seconds", "gauge", "seconds since start",
-                Duration.between(agent.started(), Instant.now()).toMillis() / 1000.0);
-        return p.toString();
+    public MetricsExposition metrics(String accept) {
+        return MetricsExposition.of(agent.metrics().registry(), accept);
     }
 
     @Override
@@ -153,7 +83,10 @@ final class AgentReport implements StatusPages {
         ObjectNode model = o.putObject("model");
         model.put("name", agent.identity().name());
         model.put("stage", agent.identity().stage());
-        model.put("version", agent.identity().version());
+        model.put("version", agent.deployments().serving().version());
+        if (agent.identity().release() != null) {
+            model.put("release", agent.identity().release());
+        }
         model.put("summary", info.summary());
         agent.model().channels().forEach(model.putArray("channels")::add);
         agent.model().classes().forEach(model.putArray("classes")::add);
@@ -175,8 +108,8 @@ final class AgentReport implements StatusPages {
         ObjectNode metrics = o.putObject("metrics");
         metrics.put("sensor_messages", m.sensorMessages.sum());
         metrics.put("label_messages", m.labelMessages.sum());
-        metrics.put("samples", m.samples.sum());
-        metrics.put("predictions", m.predictions.sum());
+        metrics.put("samples", m.samples.total());
+        metrics.put("predictions", m.predictions.total());
         metrics.put("dropped", m.dropped.sum());
         metrics.put("publish_failures", m.publishFailures.sum());
         ObjectNode rej = metrics.putObject("rejected");
@@ -203,6 +136,7 @@ final class AgentReport implements StatusPages {
         streams.sort(Comparator.comparing(StreamSession::id));
         mem.put("state_bytes_total", streams.stream().mapToLong(StreamSession::stateBytes).sum());
         putScore(o.putObject("live_accuracy"), agent.overall().snapshot());
+        putDeployment(o.putObject("deployment"), agent.deployments());
 
         // the dashboard asks for a page of the (sorted) streams, optionally those whose name contains a text
         String filter = query.getOrDefault("stream_filter", "").toLowerCase(java.util.Locale.ROOT);
@@ -221,7 +155,7 @@ final class AgentReport implements StatusPages {
         ArrayNode rejections = o.putArray("rejections_recent");
         for (io.ssmedge.agent.dashboard.RecentRejections.Rejection rj : agent.rejections().recent()) {
             ObjectNode ro = rejections.addObject();
-            ro.put("time", Instant.ofEpochMilli(rj.timeMillis()).toString());
+            ro.put("time", java.time.Instant.ofEpochMilli(rj.timeMillis()).toString());
             ro.put("stream", rj.stream());
             ro.put("kind", rj.kind());
             ro.put("reason", rj.reason());
@@ -251,6 +185,36 @@ final class AgentReport implements StatusPages {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * {@code "deployment": {"generation": 3, "change": "promoted", "serving": {…}, "shadow": {…} or null}} where each
+     * model is {@code {"version", "pruned_ratio", "method", "kept_states_per_layer", "live_accuracy"}} and the shadow
+     * adds {@code "stream_share"}.
+     */
+    private static void putDeployment(ObjectNode o, DeploymentManager dm) {
+        Deployment d = dm.current();
+        o.put("generation", d.generation());
+        o.put("change", d.transition());
+        putVersion(o.putObject("serving"), d.serving(), dm);
+        if (d.shadow() == null) {
+            o.putNull("shadow");
+        } else {
+            ObjectNode h = o.putObject("shadow");
+            putVersion(h, d.shadow(), dm);
+            h.put("stream_share", d.shadowShare());
+        }
+    }
+
+    private static void putVersion(ObjectNode o, ModelVersion v, DeploymentManager dm) {
+        o.put("version", v.version());
+        o.put("pruned_ratio", v.ratio());
+        o.put("method", v.method());
+        ArrayNode kept = o.putArray("kept_states_per_layer");
+        for (int k : v.keptPerLayer()) {
+            kept.add(k);
+        }
+        putScore(o.putObject("live_accuracy"), dm.score(v).snapshot());
     }
 
     private static void putScore(ObjectNode o, LiveScore.Snapshot s) {

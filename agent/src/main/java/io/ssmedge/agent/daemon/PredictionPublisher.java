@@ -25,13 +25,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>
  * {"stream":"pump7","ts":1732800000123.0,"class":"anomaly","class_index":1,
  *  "probabilities":{"normal":0.03,"anomaly":0.97},
- *  "model":{"name":"embedded:s5-skab","stage":"production","version":"sha256:…"},
+ *  "model":{"name":"embedded:s5-skab","stage":"production","version":"sha256:…","pruned_ratio":0.0},
  *  "window":{"length":60,"stride":8},
  *  "latency_ms":{"queue":0.04,"inference":0.09,"end_to_end":1.2}}
  * </pre>
  * {@code end_to_end} is the time from the sensor ts of the window's last sample to this prediction being handed to
- * the MQTT client, null when the sample had no ts or its clock is more than an hour off. Records the publish and
- * end-to-end latency stages.
+ * the MQTT client, null when the sample had no ts or its clock is more than an hour off. {@code model.version} is the
+ * fingerprint of the model version that made this prediction (it changes when a pruned model is promoted);
+ * {@code model.release} is added when the config sets {@code model.version}. Records the publish and end-to-end
+ * latency stages.
  */
 public final class PredictionPublisher implements PredictionSink {
     private static final Logger log = LoggerFactory.getLogger(PredictionPublisher.class);
@@ -104,7 +106,11 @@ public final class PredictionPublisher implements PredictionSink {
             g.writeObjectFieldStart("model");
             g.writeStringField("name", model.name());
             g.writeStringField("stage", model.stage());
-            g.writeStringField("version", model.version());
+            g.writeStringField("version", p.model().version());
+            g.writeNumberField("pruned_ratio", p.model().ratio());
+            if (model.release() != null) {
+                g.writeStringField("release", model.release());
+            }
             g.writeEndObject();
             g.writeObjectFieldStart("window");
             if (window.continuous()) {

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.ssmedge.agent.command.Command;
 import io.ssmedge.agent.command.CommandName;
 import io.ssmedge.agent.command.CommandResult;
+import io.ssmedge.agent.metrics.MetricsExposition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,6 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
     private static final String TEXT = "text/plain; charset=utf-8";
-    private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     private static final String JSON = "application/json";
     private static final String COMMANDS = "/api/commands/";
 
@@ -97,7 +97,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         switch (path) {
             case "/metrics":
-                send(ctx, req, HttpResponseStatus.OK, PROMETHEUS, pages.prometheus());
+                MetricsExposition m = pages.metrics(req.headers().get(HttpHeaderNames.ACCEPT));
+                write(ctx, req, response(HttpResponseStatus.OK, m.contentType(), m.body()));
                 return;
             case "/api/status":
                 write(ctx, req, response(HttpResponseStatus.OK, JSON, query.parameters().isEmpty() ? pages.statusJson()

@@ -1,6 +1,7 @@
 package io.ssmedge.agent.http;
 
 import io.ssmedge.agent.command.CommandDispatcher;
+import io.ssmedge.agent.metrics.MetricsExposition;
 
 /** What the HTTP server shows; implemented by the daemon. Called on the server's event loop thread. */
 public interface StatusPages {
@@ -10,8 +11,8 @@ public interface StatusPages {
     /** Why not ready (shown by /readyz), empty when ready. */
     String readiness();
 
-    /** /metrics in the Prometheus text format. */
-    String prometheus();
+    /** /metrics in the format the Accept header asks for (null: the Prometheus text format). */
+    MetricsExposition metrics(String accept);
 
     /** /api/status as JSON. */
     byte[] statusJson();

@@ -19,6 +19,7 @@ public final class LabelJoin {
     private final double[] predTs;     // (capacity) sensor ts, ascending
     private final int[] predClass;     // (capacity)
     private final boolean[] predUsed;  // (capacity) already scored
+    private final LabelWaiter[] predWaiter; // (capacity) told the label or the give-up, null when none
     private int head;
     private int size;
     // labels that came before their prediction
@@ -36,6 +37,7 @@ public final class LabelJoin {
         predTs = new double[capacity];
         predClass = new int[capacity];
         predUsed = new boolean[capacity];
+        predWaiter = new LabelWaiter[capacity];
         labelTs = new double[capacity];
         labelClass = new int[capacity];
     }
@@ -52,6 +54,14 @@ public final class LabelJoin {
 
     /** A prediction of this stream; returns true when a waiting label scored it. */
     public boolean onPrediction(double ts, int predicted) {
+        return onPrediction(ts, predicted, null);
+    }
+
+    /**
+     * A prediction of this stream whose label {@code waiter} (may be null) also waits for; returns true when a
+     * waiting label scored it.
+     */
+    public boolean onPrediction(double ts, int predicted, LabelWaiter waiter) {
         expirePredictions(ts - maxDelayMs);
         int best = -1;
         double bestDist = Double.MAX_VALUE;
@@ -65,6 +75,9 @@ public final class LabelJoin {
         boolean scored = best >= 0;
         if (scored) {
             score(labelClass[best], predicted);
+            if (waiter != null) {
+                waiter.labeled(predicted, labelClass[best]);
+            }
             removeLabel(best);
         }
         // later predictions have larger ts: labels before ts - window can never be matched now
@@ -75,13 +88,13 @@ public final class LabelJoin {
             }
         }
         if (size == predTs.length) {
-            head = (head + 1) % predTs.length;
-            size--;
+            dropOldest();
         }
         int slot = (head + size) % predTs.length;
         predTs[slot] = ts;
         predClass[slot] = predicted;
         predUsed[slot] = scored;
+        predWaiter[slot] = scored ? null : waiter;
         size++;
         return scored;
     }
@@ -93,6 +106,11 @@ public final class LabelJoin {
             int slot = (head + at) % predTs.length;
             predUsed[slot] = true;
             score(actual, predClass[slot]);
+            LabelWaiter w = predWaiter[slot];
+            if (w != null) {
+                predWaiter[slot] = null;
+                w.labeled(predClass[slot], actual);
+            }
             return true;
         }
         double newest = size == 0 ? Double.NEGATIVE_INFINITY : predTs[(head + size - 1) % predTs.length];
@@ -161,9 +179,19 @@ public final class LabelJoin {
 
     private void expirePredictions(double oldest) {
         while (size > 0 && predTs[head] < oldest) {
-            head = (head + 1) % predTs.length;
-            size--;
+            dropOldest();
         }
+    }
+
+    /** Forgets the oldest prediction; its waiter (if it never got a label) is told the join gave up. */
+    private void dropOldest() {
+        LabelWaiter w = predWaiter[head];
+        if (w != null) {
+            predWaiter[head] = null;
+            w.labeled(predClass[head], -1);
+        }
+        head = (head + 1) % predTs.length;
+        size--;
     }
 
     private void removeLabel(int i) {

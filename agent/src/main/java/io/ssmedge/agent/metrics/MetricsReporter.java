@@ -56,8 +56,8 @@ public final class MetricsReporter implements AutoCloseable {
         try {
             long now = System.nanoTime();
             double secs = Math.max(1e-9, (now - lastNanos) / 1e9);
-            long s = metrics.samples.sum();
-            long p = metrics.predictions.sum();
+            long s = metrics.samples.total();
+            long p = metrics.predictions.total();
             long m = metrics.sensorMessages.sum() + metrics.labelMessages.sum();
             long d = metrics.dropped.sum();
             rates = new Rates((s - lastSamples) / secs, (p - lastPredictions) / secs, (m - lastMessages) / secs,

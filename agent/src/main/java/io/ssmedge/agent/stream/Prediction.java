@@ -1,5 +1,7 @@
 package io.ssmedge.agent.stream;
 
+import io.ssmedge.agent.deploy.ModelVersion;
+
 /**
  * One window's result, handed from a worker to the publisher.
  *
@@ -10,7 +12,8 @@ package io.ssmedge.agent.stream;
  * @param logp            (classes) log-probabilities (a copy owned by this prediction)
  * @param queueMicros     time the message waited in the worker queue
  * @param inferenceMicros time to read the message and step the model up to this prediction
+ * @param model           the model version that made it
  */
 public record Prediction(String stream, double tsMillis, boolean tsFromSensor, int classIndex, float[] logp,
-                         long queueMicros, long inferenceMicros) {
+                         long queueMicros, long inferenceMicros, ModelVersion model) {
 }

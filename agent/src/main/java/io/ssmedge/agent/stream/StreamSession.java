@@ -1,16 +1,23 @@
 package io.ssmedge.agent.stream;
 
+import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.labels.LabelJoin;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.inference.WindowedStream;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * One sensor stream inside its worker: model state (windows), label join and the figures /api/status shows.
- * Written only by the owning worker thread; the volatile figures may be read from any thread.
+ * One sensor stream inside its worker: model states (the serving model's windows, the shadow model's when the
+ * stream is in the shadow share, and windows of a replaced model still finishing), label join and the figures
+ * /api/status shows. Written only by the owning worker thread; the volatile figures may be read from any thread.
  */
 public final class StreamSession {
     private final String id;
-    private final WindowedStream windows;
+    private volatile Running serving;
+    private volatile Running shadow;                          // null when the stream runs no shadow
+    private final List<Running> finishing = new ArrayList<>(); // replaced models completing windows only they have
     private final LabelJoin labels;
     private final LiveScore score;
     private volatile long samples;
@@ -20,9 +27,14 @@ public final class StreamSession {
     private volatile double lastPredictionTs = Double.NaN;
     private volatile int lastClass = -1;
 
-    StreamSession(String id, WindowedStream windows, LabelJoin labels, LiveScore score) {
+    /** A model version with this stream's windows of it. */
+    record Running(ModelVersion version, WindowedStream windows) {
+    }
+
+    StreamSession(String id, Running serving, Running shadow, LabelJoin labels, LiveScore score) {
         this.id = id;
-        this.windows = windows;
+        this.serving = serving;
+        this.shadow = shadow;
         this.labels = labels;
         this.score = score;
     }
@@ -31,8 +43,34 @@ public final class StreamSession {
         return id;
     }
 
-    WindowedStream windows() {
-        return windows;
+    Running serving() {
+        return serving;
+    }
+
+    Running shadow() {
+        return shadow;
+    }
+
+    List<Running> finishing() {
+        return finishing;
+    }
+
+    /** Version of the model whose predictions this stream publishes. */
+    public ModelVersion servingVersion() {
+        return serving.version();
+    }
+
+    /** Version of the shadow model this stream runs, null when none. */
+    public ModelVersion shadowVersion() {
+        Running h = shadow;
+        return h == null ? null : h.version();
+    }
+
+    void runs(Running serving, Running shadow, List<Running> finishing) {
+        this.serving = serving;
+        this.shadow = shadow;
+        this.finishing.clear();
+        this.finishing.addAll(finishing);
     }
 
     LabelJoin labels() {
@@ -69,9 +107,10 @@ public final class StreamSession {
         return lastClass;
     }
 
-    /** Bytes of model state this stream holds (all open windows). */
+    /** Bytes of model state this stream holds (all open windows of the serving and shadow model). */
     public long stateBytes() {
-        return windows.stateBytes();
+        Running h = shadow;
+        return serving.windows().stateBytes() + (h == null ? 0 : h.windows().stateBytes());
     }
 
     void accepted(int count, double lastTs) {

@@ -1,11 +1,14 @@
 package io.ssmedge.agent.stream;
 
+import io.ssmedge.agent.deploy.Deployment;
+import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.labels.LabelJoin;
+import io.ssmedge.agent.labels.LabelWaiter;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
 import io.ssmedge.eval.Evaluator;
 import io.ssmedge.inference.WindowedStream;
-import io.ssmedge.model.InputNormalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The per-stream step ({@link WindowedStream#offer}) happens in {@link #step}; batched multi-stream stepping can
  * replace it there, since each batch taken from the queue already groups the worker's streams.
+ *
+ * <p>Models: before each batch the worker reads the {@link DeploymentManager}'s current {@link Deployment} (one
+ * volatile read) and, when it changed, moves all its streams to it ({@link #moveTo}). Per sample the serving model
+ * steps, then the shadow model (streams in its share) and models still finishing windows; the serving model's
+ * prediction is published, and a window only another model has (it joined later) is published from that model,
+ * so every window is published exactly once.
  */
 public final class StreamWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(StreamWorker.class);
@@ -35,14 +44,17 @@ public final class StreamWorker implements Runnable {
     private final WorkerQueue queue;
     private final Map<String, StreamSession> sessions = new ConcurrentHashMap<>();
     private final AgentMetrics metrics;
-    private final InputNormalization norm;
+    private final DeploymentManager deployments;
+    private Deployment applied;
     private final int classes;
     // buffers reused for every message (this thread only)
     private final SampleBatch samples;
     private final LabelBatch labelBatch = new LabelBatch();
     private final float[] raw;   // (d_input)
     private final float[] u;     // (d_input) normalized
-    private final float[] logp;  // (d_output)
+    private final float[] logp;  // (d_output) serving model
+    private final float[] logpShadow;  // (d_output) shadow model
+    private final float[] logpFinish;  // (d_output) a model finishing its windows
     private final List<Prediction> due = new ArrayList<>();
     private volatile boolean stopping;
     private long lastInternalErrorLog;
@@ -52,12 +64,16 @@ public final class StreamWorker implements Runnable {
         this.ctx = ctx;
         this.queue = queue;
         this.metrics = ctx.metrics();
-        this.norm = ctx.model().normalization();
-        this.classes = ctx.model().outputSize();
-        this.samples = new SampleBatch(ctx.model().inputSize());
-        this.raw = new float[ctx.model().inputSize()];
-        this.u = new float[ctx.model().inputSize()];
+        this.deployments = ctx.deployments();
+        this.applied = deployments.current();
+        int d = applied.serving().model().inputSize(); // every version reads the same channels (checked by the manager)
+        this.classes = applied.serving().model().outputSize();
+        this.samples = new SampleBatch(d);
+        this.raw = new float[d];
+        this.u = new float[d];
         this.logp = new float[classes];
+        this.logpShadow = new float[classes];
+        this.logpFinish = new float[classes];
     }
 
     Collection<StreamSession> sessions() {
@@ -87,6 +103,7 @@ public final class StreamWorker implements Runnable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
+                pickUpDeployment();
                 for (InboundMessage m : batch) {
                     handleSafely(m);
                 }
@@ -96,6 +113,67 @@ public final class StreamWorker implements Runnable {
             Thread.currentThread().interrupt();
             log.warn("worker {} interrupted with {} messages queued", index, queue.size());
         }
+    }
+
+    /** Moves every stream of this worker to the manager's current deployment when it changed (between batches). */
+    void pickUpDeployment() {
+        Deployment d = deployments.current();
+        if (d != applied) {
+            applied = d;
+            for (StreamSession s : sessions.values()) {
+                moveTo(s, d);
+            }
+        }
+    }
+
+    /**
+     * Moves one stream to a deployment. The new serving model keeps its windows when the stream already runs it,
+     * else gets the serving model's windows carried when it is a pruned copy of it, else joins at the next window
+     * start. The shadow model (stream in its share) keeps its windows or joins. Every model left over keeps
+     * running, unpublished unless the serving model lacks a window it completes, until the serving model has all
+     * its open windows.
+     */
+    static void moveTo(StreamSession s, Deployment d) {
+        StreamSession.Running oldServing = s.serving();
+        List<StreamSession.Running> old = new ArrayList<>(2 + s.finishing().size());
+        old.add(oldServing);
+        if (s.shadow() != null) {
+            old.add(s.shadow());
+        }
+        old.addAll(s.finishing());
+        StreamSession.Running serving = find(old, d.serving());
+        boolean carried = false;
+        if (serving == null) {
+            int[][] plan = d.carryPlan(oldServing.version());
+            carried = plan != null;
+            serving = new StreamSession.Running(d.serving(), carried
+                    ? oldServing.windows().carryTo(d.serving().model(), plan)
+                    : WindowedStream.joining(d.serving().model(), oldServing.windows()));
+            // TODO(lead): re-warm a joining serving model from io.ssmedge.agent.journal's ring buffer once in main
+        }
+        StreamSession.Running shadow = null;
+        if (d.shadows(s.id())) {
+            shadow = find(old, d.shadow());
+            if (shadow == null) {
+                shadow = new StreamSession.Running(d.shadow(), WindowedStream.joining(d.shadow().model(), serving.windows()));
+            }
+        }
+        List<StreamSession.Running> finishing = new ArrayList<>(1);
+        for (StreamSession.Running r : old) {
+            if (r != serving && r != shadow && !(carried && r == oldServing) && !serving.windows().covers(r.windows())) {
+                finishing.add(r);
+            }
+        }
+        s.runs(serving, shadow, finishing);
+    }
+
+    private static StreamSession.Running find(List<StreamSession.Running> runs, ModelVersion v) {
+        for (StreamSession.Running r : runs) {
+            if (r.version().equals(v)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** Processes one message; nothing a message holds can end the worker. */
@@ -165,13 +243,17 @@ public final class StreamWorker implements Runnable {
         }
     }
 
-    /** Feeds the message's samples to the stream; predictions of windows that end go to {@link #due}. */
+    /**
+     * Feeds the message's samples to the stream's models; predictions of windows that end go to {@link #due}. A
+     * window both serving and shadow completed is a pair for the {@link DeploymentManager}.
+     */
     private void step(StreamSession s, InboundMessage m, long queueMicros, long start) {
-        WindowedStream w = s.windows();
+        StreamSession.Running serving = s.serving();
+        StreamSession.Running shadow = s.shadow();
+        List<StreamSession.Running> finishing = s.finishing();
         double lastTs = Double.NaN;
         for (int i = 0; i < samples.count(); i++) {
             samples.copyRow(i, raw);
-            norm.apply(raw, u);
             double ts = samples.ts(i);
             boolean fromSensor = !Double.isNaN(ts);
             if (fromSensor) {
@@ -179,20 +261,53 @@ public final class StreamWorker implements Runnable {
             } else {
                 ts = m.receivedMillis();
             }
-            if (w.offer(u, logp)) {
-                int cls = Evaluator.argmax(logp, 0, classes);
-                s.predicted(ts, cls);
-                long before = s.labels().unmatched();
-                if (s.labels().onPrediction(ts, cls)) {
-                    metrics.labelsMatched.increment();
+            boolean servingEnded = offer(serving, logp);
+            boolean shadowEnded = shadow != null && offer(shadow, logpShadow);
+            StreamSession.Running finisher = null;
+            for (int f = 0; f < finishing.size(); f++) {
+                if (offer(finishing.get(f), logpFinish) && finisher == null) {
+                    finisher = finishing.get(f);
                 }
-                metrics.labelsUnmatched.add(s.labels().unmatched() - before);
-                due.add(new Prediction(s.id(), ts, fromSensor, cls, logp.clone(), queueMicros,
-                        (System.nanoTime() - start) / 1000));
             }
+            if (servingEnded) {
+                int cls = Evaluator.argmax(logp, 0, classes);
+                LabelWaiter waiter = shadowEnded
+                        ? deployments.paired(s.id(), ts, serving.version(), cls, shadow.version(),
+                        Evaluator.argmax(logpShadow, 0, classes))
+                        : null;
+                emit(s, m, ts, fromSensor, cls, logp, serving.version(), waiter, queueMicros, start);
+            } else if (shadowEnded) { // the serving model joined after this window started
+                emit(s, m, ts, fromSensor, Evaluator.argmax(logpShadow, 0, classes), logpShadow, shadow.version(), null,
+                        queueMicros, start);
+            } else if (finisher != null) {
+                emit(s, m, ts, fromSensor, Evaluator.argmax(logpFinish, 0, classes), logpFinish, finisher.version(), null,
+                        queueMicros, start);
+            }
+        }
+        if (!finishing.isEmpty()) {
+            finishing.removeIf(r -> serving.windows().covers(r.windows()));
         }
         s.accepted(samples.count(), lastTs);
         metrics.samples.add(samples.count());
+    }
+
+    /** One normalized sample (the version's own normalization) into one model's windows. */
+    private boolean offer(StreamSession.Running r, float[] out) {
+        r.version().model().normalization().apply(raw, u);
+        return r.windows().offer(u, out);
+    }
+
+    private void emit(StreamSession s, InboundMessage m, double ts, boolean fromSensor, int cls, float[] p,
+                      ModelVersion version, LabelWaiter pairWaiter, long queueMicros, long start) {
+        s.predicted(ts, cls);
+        long before = s.labels().unmatched();
+        LabelWaiter waiter = pairWaiter != null ? pairWaiter : deployments.scoreWaiter(version);
+        if (s.labels().onPrediction(ts, cls, waiter)) {
+            metrics.labelsMatched.increment();
+        }
+        metrics.labelsUnmatched.add(s.labels().unmatched() - before);
+        due.add(new Prediction(s.id(), ts, fromSensor, cls, p.clone(), queueMicros, (System.nanoTime() - start) / 1000,
+                version));
     }
 
     private void handleLabels(StreamSession s, InboundMessage m) {
@@ -220,7 +335,10 @@ public final class StreamWorker implements Runnable {
                 return null;
             }
             LiveScore score = new LiveScore(classes);
-            s = new StreamSession(id, new WindowedStream(ctx.model(), ctx.window()),
+            Deployment d = applied;
+            s = new StreamSession(id, new StreamSession.Running(d.serving(), new WindowedStream(d.serving().model(),
+                    d.window())), d.shadows(id) ? new StreamSession.Running(d.shadow(), new WindowedStream(
+                    d.shadow().model(), d.window())) : null,
                     new LabelJoin(ctx.labelSettings().joinWindowMs(), ctx.labelSettings().maxDelaySeconds() * 1000.0,
                             ctx.labelSettings().bufferPerStream(), score, ctx.overall()), score);
             sessions.put(id, s);

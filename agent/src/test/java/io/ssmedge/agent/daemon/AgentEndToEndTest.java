@@ -14,6 +14,7 @@ import io.ssmedge.agent.config.WorkersConfig;
 import io.ssmedge.agent.stream.RejectReason;
 import io.ssmedge.agent.testing.MosquittoBroker;
 import io.ssmedge.agent.testing.Recording;
+import io.ssmedge.agent.testing.Scrape;
 import io.ssmedge.agent.testing.TestClient;
 import io.ssmedge.eval.Evaluator;
 import io.ssmedge.model.ModelLoader;
@@ -197,13 +198,16 @@ class AgentEndToEndTest {
         assertThat(agent.subscriber().isConnected()).isTrue();
 
         // the same counts on the status pages (a real Netty server)
-        String metrics = httpGet("/metrics");
-        assertThat(metrics).contains("ssm_edge_rejected_messages_total{reason=\"too_large\"} 1")
-                .contains("ssm_edge_predictions_total " + windows)
-                .contains("ssm_edge_latency_seconds{stage=\"inference\",quantile=\"0.99\"}")
-                .contains("ssm_edge_latency_seconds_count{stage=\"end_to_end\"} " + windows)
-                .contains("ssm_edge_streams 1")
-                .contains("process_resident_memory_bytes");
+        Scrape metrics = Scrape.parse(httpGetBytes("/metrics", Scrape.PROTOBUF_ACCEPT));
+        String version = agent.deployments().serving().version();
+        assertThat(metrics.counter("ssm_edge_rejected_messages_total", "reason", "too_large")).isEqualTo(1);
+        assertThat(metrics.counter("ssm_edge_predictions_total", "model_version", version)).isEqualTo(windows);
+        assertThat(metrics.histogram("ssm_edge_inference_seconds", "model_version", version).getSampleCount())
+                .isPositive();
+        assertThat(metrics.histogram("ssm_edge_end_to_end_seconds", "model_version", version).getSampleCount())
+                .isEqualTo(windows);
+        assertThat(metrics.gauge("ssm_edge_streams")).isEqualTo(1);
+        assertThat(metrics.gauge("process_resident_memory_bytes")).isPositive();
         JsonNode status = read(httpGet("/api/status"));
         assertThat(status.get("ready").asBoolean()).isTrue();
         assertThat(status.get("model").get("name").asText()).isEqualTo("embedded:s5-skab");
@@ -213,6 +217,15 @@ class AgentEndToEndTest {
         assertThat(status.get("streams").get(0).get("state_bytes").asLong())
                 .isEqualTo(new io.ssmedge.inference.WindowedStream(MODEL, io.ssmedge.inference.WindowSpec.fixed(60, 60)).stateBytes());
         assertThat(status.get("metrics").get("memory").get("rss_bytes").asLong()).isPositive();
+    }
+
+    byte[] httpGetBytes(String path, String accept) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var r = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + agent.httpPort() + path)).header("Accept", accept).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+        return r.body();
     }
 
     String httpGet(String path) throws Exception {

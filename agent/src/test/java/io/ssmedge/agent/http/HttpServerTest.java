@@ -30,6 +30,7 @@ class HttpServerTest {
 
     final CommandDispatcher commands = new CommandDispatcher();
 
+    volatile String lastAccept;
     final StatusPages pages = new StatusPages() {
         @Override
         public CommandDispatcher commands() {
@@ -47,8 +48,10 @@ class HttpServerTest {
         }
 
         @Override
-        public String prometheus() {
-            return "# TYPE x counter\nx 1\n";
+        public io.ssmedge.agent.metrics.MetricsExposition metrics(String accept) {
+            lastAccept = accept;
+            return new io.ssmedge.agent.metrics.MetricsExposition("text/plain; version=0.0.4; charset=utf-8",
+                    "# TYPE x counter\nx 1\n".getBytes(StandardCharsets.UTF_8));
         }
 
         @Override

@@ -4,6 +4,9 @@ import io.ssmedge.agent.config.LabelsConfig;
 import io.ssmedge.agent.config.OverflowPolicy;
 import io.ssmedge.agent.config.PayloadFormat;
 import io.ssmedge.agent.config.WorkersConfig;
+import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.deploy.ModelVersion;
+import io.ssmedge.agent.deploy.ModelVersions;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
 import io.ssmedge.agent.testing.Recording;
@@ -26,7 +29,8 @@ import static org.assertj.core.api.Assertions.within;
 
 /** The worker pipeline without MQTT: messages in, predictions equal to the batch evaluation out. */
 class WorkerPoolTest {
-    static final SsmModel MODEL = ModelLoader.loadEmbedded("s5-skab");
+    static final ModelVersion VERSION = ModelVersions.load("embedded:s5-skab");
+    static final SsmModel MODEL = VERSION.model();
     final AgentMetrics metrics = new AgentMetrics();
     final List<Prediction> out = Collections.synchronizedList(new ArrayList<>());
     final List<String> rejections = Collections.synchronizedList(new ArrayList<>());
@@ -34,7 +38,7 @@ class WorkerPoolTest {
     WorkerPool pool;
 
     WorkerPool pool(WindowSpec spec, int threads, int capacity, OverflowPolicy policy) {
-        WorkerContext ctx = new WorkerContext(MODEL, spec,
+        WorkerContext ctx = new WorkerContext(new DeploymentManager(VERSION, spec, false),
                 new SensorPayloadParser(PayloadFormat.AUTO, 65536, MODEL.channels()),
                 new LabelPayloadParser(PayloadFormat.AUTO, 65536, MODEL.classes()),
                 new LabelsConfig(500, 600, 1024), overall, metrics, out::add,
@@ -162,7 +166,7 @@ class WorkerPoolTest {
 
     @Test
     void streamLimitRejects() {
-        WorkerContext ctx = new WorkerContext(MODEL, WindowSpec.fixed(60, 60),
+        WorkerContext ctx = new WorkerContext(new DeploymentManager(VERSION, WindowSpec.fixed(60, 60), false),
                 new SensorPayloadParser(PayloadFormat.AUTO, 65536, MODEL.channels()),
                 new LabelPayloadParser(PayloadFormat.AUTO, 65536, MODEL.classes()), LabelsConfig.defaults(), overall,
                 metrics, out::add, (s, k, r, m) -> rejections.add(r.key()), 2, new AtomicInteger());
