@@ -6,7 +6,7 @@
   const LANG_KEY = "ssmedge.lang";
   const STATUS_MS = 5000;
   const HISTORY_MS = 10000;
-  const STREAM_ROWS = 200;
+  const STREAM_ROWS = 50; // the table shows 50 streams; the search asks the agent for the others
 
   const T = {
     en: {

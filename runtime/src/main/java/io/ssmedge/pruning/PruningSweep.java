@@ -253,7 +253,7 @@ public final class PruningSweep {
         double[][] t = new double[ps.size()][passes]; // (ratio, pass) ns per step
         for (int k = 0; k < passes; k++) {
             for (int i = 0; i < ps.size(); i++) {
-                t[i][k] = StepTimer.nanosPerStep(models.get(i), o.timeSteps(), 3);
+                t[i][k] = StepTimer.nanosPerStep(models.get(i), o.timeSteps(), 1); // the passes are the repeats
             }
         }
         List<Point> out = new ArrayList<>();

@@ -3,12 +3,13 @@ package io.ssmedge.agent.http;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 
-/** The pipeline of each connection: HTTP codec, keep-alive, a size-limited aggregator, then the API handler. */
+/** The pipeline of each connection: HTTP codec, gzip on request, keep-alive, a size-limited aggregator, then the API handler. */
 final class HttpChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final int maxRequestBytes;
     private final HttpApiHandler handler;
@@ -23,6 +24,8 @@ final class HttpChannelInitializer extends ChannelInitializer<SocketChannel> {
         ChannelPipeline p = ch.pipeline();
         p.addLast(new ReadTimeoutHandler(30));
         p.addLast(new HttpServerCodec(4096, 8192, 8192));
+        // gzip for clients that ask (browsers do): the dashboard's status polls shrink several times
+        p.addLast(new HttpContentCompressor(6, 15, 8, 1024));
         p.addLast(new HttpServerKeepAliveHandler());
         p.addLast(new HttpObjectAggregator(maxRequestBytes));
         p.addLast(handler);

@@ -143,6 +143,13 @@ class HttpServerTest {
         HttpResponse<String> h = get("/api/history?since=0", "Bearer " + TOKEN);
         assertThat(h.statusCode()).isEqualTo(200);
         assertThat(h.body()).contains("\"points\":[]");
+        HttpResponse<byte[]> gz = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/assets/uPlot.iife.min.js")).header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gz.headers().firstValue("content-encoding")).hasValue("gzip"); // what a browser gets
+        String plain = get("/assets/uPlot.iife.min.js", null).body();
+        assertThat(new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body())).readAllBytes(),
+                StandardCharsets.UTF_8)).isEqualTo(plain);
+        assertThat(gz.body().length).isLessThan(plain.length() / 2);
     }
 
     @Test
