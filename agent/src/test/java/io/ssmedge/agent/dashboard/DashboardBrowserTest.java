@@ -305,6 +305,13 @@ class DashboardBrowserTest {
 
         screenshot("desktop-en", 1366);
 
+        // what one open page costs: the status poll (every 5 s) as the browser gets it, gzip-compressed
+        HttpResponse<byte[]> poll = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/api/status?streams_limit=50")).header("Authorization", "Bearer " + TOKEN)
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(poll.headers().firstValue("content-encoding")).hasValue("gzip");
+        assertThat(poll.body().length).as("bytes per status poll").isLessThan(5 * 1024); // < 1 KB/s
+
         // Japanese / English switch
         assertThat(browser.findElement(By.cssSelector("html")).getAttribute("lang")).isEqualTo("en");
         browser.findElement(By.id("lang-toggle")).click();
