@@ -57,6 +57,11 @@ public final class ConfigLoader {
             throw new ConfigException(file + ": mqtt.tls." + e.getMessage());
         }
         try {
+            c.broker().checkFiles();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file + ": broker." + e.getMessage());
+        }
+        try {
             c.http().checkFiles();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file + ": http." + e.getMessage());

@@ -71,6 +71,11 @@ public record MqttConfig(String host, int port, MqttVersion version, String clie
         return (tls.enabled() ? "ssl://" : "tcp://") + h + ":" + port;
     }
 
+    public MqttConfig withHost(String newHost) {
+        return new MqttConfig(newHost, port, version, clientId, sessionExpirySeconds, keepAliveSeconds, usernameFile,
+                passwordFile, tls, maxInflight, offlineBuffer);
+    }
+
     public MqttConfig withPort(int newPort) {
         return new MqttConfig(host, newPort, version, clientId, sessionExpirySeconds, keepAliveSeconds, usernameFile,
                 passwordFile, tls, maxInflight, offlineBuffer);

@@ -50,7 +50,7 @@ public final class TlsSocketFactory {
             KeyManagerFactory kmf = null;
             if (tls.certFile() != null) {
                 List<Certificate> chain = certificates(tls.certFile(), "mqtt.tls.cert_file");
-                PrivateKey key = privateKey(tls.keyFile());
+                PrivateKey key = privateKey(tls.keyFile(), "mqtt.tls.key_file");
                 KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
                 ks.load(null, null);
                 ks.setKeyEntry("client", key, NO_PASSWORD, chain.toArray(new Certificate[0]));
@@ -65,7 +65,8 @@ public final class TlsSocketFactory {
         }
     }
 
-    private static List<Certificate> certificates(Path file, String key) throws IOException {
+    /** The X.509 certificates of a PEM file; {@code key} names the setting in messages. */
+    public static List<Certificate> certificates(Path file, String key) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             Collection<? extends Certificate> cs = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (cs.isEmpty()) {
@@ -77,16 +78,17 @@ public final class TlsSocketFactory {
         }
     }
 
-    static PrivateKey privateKey(Path file) throws IOException {
+    /** The private key of an unencrypted PKCS#8 PEM file; {@code key} names the setting in messages. */
+    public static PrivateKey privateKey(Path file, String key) throws IOException {
         String pem = Files.readString(file, StandardCharsets.US_ASCII);
         if (pem.contains("ENCRYPTED PRIVATE KEY")) {
-            throw new MqttException("mqtt.tls.key_file: " + file + " is encrypted; give the key unencrypted "
+            throw new MqttException(key + ": " + file + " is encrypted; give the key unencrypted "
                     + "(openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8) and protect the file with chmod 600");
         }
         int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
         int end = pem.indexOf("-----END PRIVATE KEY-----");
         if (begin < 0 || end < begin) {
-            throw new MqttException("mqtt.tls.key_file: " + file + " is not a PKCS#8 PEM key (\"BEGIN PRIVATE KEY\"); "
+            throw new MqttException(key + ": " + file + " is not a PKCS#8 PEM key (\"BEGIN PRIVATE KEY\"); "
                     + "convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
         }
         byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
@@ -97,6 +99,6 @@ public final class TlsSocketFactory {
                 // try the next algorithm
             }
         }
-        throw new MqttException("mqtt.tls.key_file: " + file + ": not an RSA, EC or Ed25519 private key");
+        throw new MqttException(key + ": " + file + ": not an RSA, EC or Ed25519 private key");
     }
 }

@@ -89,6 +89,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void brokerSectionSelectsTheEmbeddedBrokerAndIsCheckedAgainstMqtt() {
+        assertThat(ConfigLoader.parse("x", "").broker().embedded()).isFalse();
+        BrokerConfig b = ConfigLoader.parse("x", "broker:\n  mode: embedded\n  bind: 0.0.0.0\n").broker();
+        assertThat(b.embedded()).isTrue();
+        assertThat(b.bind()).isEqualTo("0.0.0.0");
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", "broker:\n  mode: inside\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("broker.mode")
+                .hasMessageContaining("external, embedded");
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", "broker:\n  mode: embedded\nmqtt:\n  tls:\n    enabled: true\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("broker.cert_file: needed when mqtt.tls.enabled");
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", "broker:\n  mode: embedded\n  users_file: users\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("mqtt.username_file: needed when broker.users_file");
+        assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", "broker:\n  cert_file: b.crt\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("broker.cert_file, key_file: give both");
+    }
+
+    @Test
     void badYamlSaysLine() {
         assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", "mqtt:\n  host: a: b\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");

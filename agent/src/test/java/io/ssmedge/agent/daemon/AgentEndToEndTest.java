@@ -12,7 +12,7 @@ import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.WindowConfig;
 import io.ssmedge.agent.config.WorkersConfig;
 import io.ssmedge.agent.stream.RejectReason;
-import io.ssmedge.agent.testing.MosquittoBroker;
+import io.ssmedge.agent.testing.TestBroker;
 import io.ssmedge.agent.testing.Recording;
 import io.ssmedge.agent.testing.Scrape;
 import io.ssmedge.agent.testing.TestClient;
@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -37,21 +39,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-/** The daemon against a real Mosquitto: sensor messages in, predictions equal to the batch evaluation out. */
+/**
+ * The daemon against a real broker: sensor messages in, predictions equal to the batch evaluation out. Every
+ * scenario runs against the embedded broker and, when installed, against Mosquitto.
+ */
+@ParameterizedClass(name = "{0} broker")
+@EnumSource(TestBroker.Kind.class)
 class AgentEndToEndTest {
     static final SsmModel MODEL = ModelLoader.loadEmbedded("s5-skab");
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(60);
 
+    @Parameter
+    TestBroker.Kind kind;
     @TempDir
     Path dir;
-    MosquittoBroker broker;
+    TestBroker broker;
     Agent agent;
     TestClient client;
 
     @BeforeEach
     void broker() {
-        broker = MosquittoBroker.start(dir);
+        broker = kind.start(dir);
     }
 
     @AfterEach
@@ -62,7 +71,9 @@ class AgentEndToEndTest {
         if (client != null) {
             client.close();
         }
-        broker.stop();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     AgentConfig config(MqttVersion version, int length, int stride) {
@@ -237,9 +248,10 @@ class AgentEndToEndTest {
         return r.body();
     }
 
-    @Test
-    void reconnectsAndResubscribesAfterTheBrokerRestarts() throws Exception {
-        start(config(MqttVersion.V5, 60, 60));
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void reconnectsAndResubscribesAfterTheBrokerRestarts(MqttVersion version) throws Exception {
+        start(config(version, 60, 60));
         Recording rec = Recording.fixture(MODEL);
         for (int i = 0; i < 120; i++) {
             client.publish("plant/r/sensors", rec.json(i), 1);
@@ -265,9 +277,10 @@ class AgentEndToEndTest {
         }
     }
 
-    @Test
-    void stopPublishesWhatIsDueAndTheSessionKeepsLaterSamples() throws Exception {
-        AgentConfig cfg = config(MqttVersion.V5, 60, 60);
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void stopPublishesWhatIsDueAndTheSessionKeepsLaterSamples(MqttVersion version) throws Exception {
+        AgentConfig cfg = config(version, 60, 60);
         start(cfg);
         Recording rec = Recording.fixture(MODEL);
         for (int i = 0; i < 240; i++) {

@@ -5,7 +5,7 @@ import io.ssmedge.agent.config.MqttConfig;
 import io.ssmedge.agent.config.TlsConfig;
 import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.HttpConfig;
-import io.ssmedge.agent.testing.MosquittoBroker;
+import io.ssmedge.agent.testing.TestBroker;
 import io.ssmedge.agent.testing.Recording;
 import io.ssmedge.agent.testing.TestClient;
 import io.ssmedge.model.ModelLoader;
@@ -13,11 +13,13 @@ import io.ssmedge.model.SsmModel;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +27,17 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The agent over TLS with a client certificate and a password, against a broker that requires both. */
+/**
+ * The agent over TLS with a client certificate and a password, against a broker that requires both (the embedded
+ * broker, and Mosquitto when installed).
+ */
+@ParameterizedClass(name = "{0} broker")
+@EnumSource(TestBroker.Kind.class)
 class AgentTlsTest {
     static final SsmModel MODEL = ModelLoader.loadEmbedded("s5-skab");
 
+    @Parameter
+    TestBroker.Kind kind;
     @TempDir
     Path dir;
 
@@ -54,28 +63,20 @@ class AgentTlsTest {
 
     @Test
     void tlsWithClientCertificateAndPassword() throws Exception {
+        kind.assumeAvailable();
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")),
                 "openssl not installed: the TLS test needs it to make test certificates");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // mosquitto may drop to its user
         run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
                 "-days", "2", "-subj", "/CN=ssm-edge test CA");
         certificate("broker", "127.0.0.1", "subjectAltName=IP:127.0.0.1");
         certificate("agent", "ssm-edge-agent", null);
-        run("mosquitto_passwd", "-b", "-c", "passwd", "gateway", "s3cret-pass");
-        for (String f : List.of("ca.crt", "broker.crt", "broker.key", "passwd")) {
-            Files.setPosixFilePermissions(dir.resolve(f), PosixFilePermissions.fromString("rw-r--r--"));
-        }
         Files.writeString(dir.resolve("user"), "gateway\n");
         Files.writeString(dir.resolve("password"), "s3cret-pass\n");
 
-        int tlsPort = MosquittoBroker.freePort();
-        try (MosquittoBroker broker = MosquittoBroker.start(dir, "listener " + tlsPort + " 127.0.0.1\n"
-                + "allow_anonymous false\n"
-                + "password_file " + dir.resolve("passwd") + "\n"
-                + "cafile " + dir.resolve("ca.crt") + "\n"
-                + "certfile " + dir.resolve("broker.crt") + "\n"
-                + "keyfile " + dir.resolve("broker.key") + "\n"
-                + "require_certificate true\n")) {
+        int tlsPort = TestBroker.freePort();
+        var secured = new TestBroker.Secured(tlsPort, dir.resolve("ca.crt"), dir.resolve("broker.crt"),
+                dir.resolve("broker.key"), "gateway", "s3cret-pass");
+        try (TestBroker broker = kind.startSecured(dir, secured)) {
             AgentConfig d = AgentConfig.defaults();
             MqttConfig mqtt = new MqttConfig("127.0.0.1", tlsPort, d.mqtt().version(), "tls-agent", 3600, 30,
                     dir.resolve("user"), dir.resolve("password"),
@@ -84,7 +85,7 @@ class AgentTlsTest {
                     .withTopics(new TopicsConfig("tls/+/sensors", 1, null, 1, "tls/{stream}/predictions", 1,
                             "ssm-edge/{client_id}/status", "ssm-edge/{client_id}/errors"));
             try (Agent agent = Agent.start(cfg);
-                 TestClient client = new TestClient(broker.uri(), "plain-client")) {
+                 TestClient client = new TestClient(broker.uri(), "plain-client", "gateway", "s3cret-pass")) {
                 assertThat(agent.subscriber().awaitReady(Duration.ofSeconds(30))).isTrue();
                 assertThat(agent.publisher().awaitReady(Duration.ofSeconds(30))).isTrue();
                 client.subscribe("tls/+/predictions");
@@ -94,6 +95,33 @@ class AgentTlsTest {
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> client.on("/predictions").size() >= 8);
             }
+            // the TLS listener refuses a wrong password and a client without a certificate
+            String tlsUri = "ssl://127.0.0.1:" + tlsPort;
+            TlsConfig withCert = new TlsConfig(true, dir.resolve("ca.crt"), dir.resolve("agent.crt"), dir.resolve("agent.key"));
+            TlsConfig noCert = new TlsConfig(true, dir.resolve("ca.crt"), null, null);
+            assertThat(connects(tlsUri, withCert, "gateway", "s3cret-pass")).as("right password and certificate").isTrue();
+            assertThat(connects(tlsUri, withCert, "gateway", "wrong-pass")).as("wrong password").isFalse();
+            assertThat(connects(tlsUri, noCert, "gateway", "s3cret-pass")).as("no client certificate").isFalse();
+        }
+    }
+
+    private static boolean connects(String uri, TlsConfig tls, String user, String password) throws Exception {
+        var c = new org.eclipse.paho.client.mqttv3.MqttClient(uri, "probe-" + System.nanoTime(),
+                new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        var o = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+        o.setSocketFactory(io.ssmedge.agent.mqtt.TlsSocketFactory.create(tls));
+        o.setHttpsHostnameVerificationEnabled(false);
+        o.setUserName(user);
+        o.setPassword(password.toCharArray());
+        o.setConnectionTimeout(10);
+        try {
+            c.connect(o);
+            c.disconnect();
+            return true;
+        } catch (org.eclipse.paho.client.mqttv3.MqttException refused) {
+            return false;
+        } finally {
+            c.close();
         }
     }
 }

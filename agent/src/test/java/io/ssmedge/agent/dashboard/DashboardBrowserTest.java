@@ -15,7 +15,7 @@ import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.WindowConfig;
 import io.ssmedge.agent.config.WorkersConfig;
 import io.ssmedge.agent.daemon.Agent;
-import io.ssmedge.agent.testing.MosquittoBroker;
+import io.ssmedge.agent.testing.TestBroker;
 import io.ssmedge.agent.testing.Recording;
 import io.ssmedge.agent.testing.TestClient;
 import io.ssmedge.model.ModelLoader;
@@ -50,7 +50,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The dashboard in a real browser: the system's Chromium driven through its chromedriver (Selenium; nothing is
  * downloaded: both programs come from the distribution and their paths are given explicitly). Starts the agent
- * against a real broker with a token, drives labeled traffic and a few bad messages, and checks what a person sees.
+ * against the embedded MQTT broker with a token, drives labeled traffic and a few bad messages, and checks what a person sees.
  * Screenshots (desktop and tablet width) go to target/dashboard-screenshots/.
  */
 class DashboardBrowserTest {
@@ -61,7 +61,7 @@ class DashboardBrowserTest {
 
     @TempDir
     Path dir;
-    MosquittoBroker broker;
+    TestBroker broker;
     Agent agent;
     TestClient client;
     ChromeDriver browser;
@@ -202,7 +202,7 @@ class DashboardBrowserTest {
         String[] found = findBrowser();
         Assumptions.assumeTrue(found != null, "no Chromium with chromedriver found (apt-get install chromium "
                 + "chromium-driver): skipping the dashboard browser test");
-        broker = MosquittoBroker.start(dir);
+        broker = TestBroker.Kind.EMBEDDED.start(dir); // the embedded broker: no system service needed
         Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
         agent = startAgent(0, tokenFile);
         int port = agent.httpPort();

@@ -3,7 +3,6 @@ package io.ssmedge.agent.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,12 @@ import java.util.concurrent.TimeUnit;
  * A Mosquitto broker of a test's own: started on a free 127.0.0.1 port with a generated config file (anonymous,
  * no persistence), stopped afterwards; {@link #restart()} brings it back on the same port.
  */
-public final class MosquittoBroker implements AutoCloseable {
+public final class MosquittoBroker implements TestBroker {
+    /** The one line a test run shows for the skipped Mosquitto runs. */
+    static final String SKIP_NOTE = "Mosquitto is not installed (apt-get install mosquitto; CI does): the Mosquitto runs "
+            + "of the MQTT scenarios are skipped, the embedded broker runs them all";
+    private static final java.util.concurrent.atomic.AtomicBoolean NOTED = new java.util.concurrent.atomic.AtomicBoolean();
+
     private final Path dir;
     private final Path config;
     private final int port;
@@ -38,7 +42,7 @@ public final class MosquittoBroker implements AutoCloseable {
     /** Starts a broker with the base config plus {@code extraConfig} lines (e.g. TLS listeners). */
     public static MosquittoBroker start(Path dir, String extraConfig) {
         try {
-            MosquittoBroker b = new MosquittoBroker(dir, freePort(), extraConfig);
+            MosquittoBroker b = new MosquittoBroker(dir, TestBroker.freePort(), extraConfig);
             b.launch();
             return b;
         } catch (IOException e) {
@@ -50,26 +54,69 @@ public final class MosquittoBroker implements AutoCloseable {
         return start(dir, "");
     }
 
-    /** The mosquitto program, or a failure saying how to install it. */
-    public static String executable() {
-        for (String p : List.of("/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto",
-                "/usr/local/bin/mosquitto")) {
-            if (Files.isExecutable(Path.of(p))) {
-                return p;
+    /**
+     * A broker whose plain listener allows anyone and whose TLS listener on {@code secured.tlsPort()} requires the
+     * account (a mosquitto_passwd file) and a client certificate.
+     */
+    static MosquittoBroker startSecured(Path dir, Secured secured) {
+        Path passwd = dir.resolve("passwd");
+        try {
+            Process p = new ProcessBuilder(tool("mosquitto_passwd"), "-b", "-c", passwd.toString(), secured.user(),
+                    secured.password()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("mosquitto_passwd failed: " + out);
             }
+            // mosquitto may drop to its own user: let it read the folder and files (test certificates only)
+            var readable = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+            for (Path f : List.of(passwd, secured.caFile(), secured.certFile(), secured.keyFile())) {
+                Files.setPosixFilePermissions(f, readable);
+            }
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        throw new IllegalStateException("the MQTT tests need the Mosquitto broker: install it with "
-                + "'apt-get install mosquitto' (CI installs it in .ci/run)");
+        return start(dir, "listener " + secured.tlsPort() + " 127.0.0.1\n"
+                + "allow_anonymous false\n"
+                + "password_file " + passwd + "\n"
+                + "cafile " + secured.caFile() + "\n"
+                + "certfile " + secured.certFile() + "\n"
+                + "keyfile " + secured.keyFile() + "\n"
+                + "require_certificate true\n");
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /** True when mosquitto and mosquitto_passwd are installed; prints {@link #SKIP_NOTE} once when not. */
+    static boolean installed() {
+        boolean yes = find("mosquitto") != null && find("mosquitto_passwd") != null;
+        if (!yes && NOTED.compareAndSet(false, true)) {
+            System.err.println(SKIP_NOTE);
         }
+        return yes;
+    }
+
+    private static String find(String name) {
+        for (String dir : List.of("/usr/sbin/", "/usr/bin/", "/usr/local/sbin/", "/usr/local/bin/")) {
+            if (Files.isExecutable(Path.of(dir + name))) {
+                return dir + name;
+            }
+        }
+        return null;
+    }
+
+    /** A Mosquitto program, or a failure saying how to install it. */
+    private static String tool(String name) {
+        String p = find(name);
+        if (p == null) {
+            throw new IllegalStateException(name + " is not installed: apt-get install mosquitto (CI installs it in .ci/run)");
+        }
+        return p;
     }
 
     private void launch() throws IOException {
-        process = new ProcessBuilder(executable(), "-c", config.toString())
+        process = new ProcessBuilder(tool("mosquitto"), "-c", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile()))
                 .start();
@@ -94,14 +141,12 @@ public final class MosquittoBroker implements AutoCloseable {
         throw new IllegalStateException("mosquitto did not open port " + port + " within 10 s");
     }
 
+    @Override
     public int port() {
         return port;
     }
 
-    public String uri() {
-        return "tcp://127.0.0.1:" + port;
-    }
-
+    @Override
     public void stop() {
         if (process == null) {
             return;
@@ -117,7 +162,7 @@ public final class MosquittoBroker implements AutoCloseable {
         process = null;
     }
 
-    /** Stops and starts again on the same port (sessions and subscriptions are gone: no persistence). */
+    @Override
     public void restart() {
         stop();
         try {
@@ -125,10 +170,5 @@ public final class MosquittoBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 }

@@ -20,11 +20,20 @@ public final class TestClient implements AutoCloseable {
     private final ConcurrentLinkedQueue<Message> received = new ConcurrentLinkedQueue<>();
 
     public TestClient(String uri, String clientId) {
+        this(uri, clientId, null, null);
+    }
+
+    /** A client that logs in with {@code user} and {@code password} (null = anonymous). */
+    public TestClient(String uri, String clientId, String user, String password) {
         try {
             client = new MqttClient(uri, clientId, new MemoryPersistence());
             MqttConnectOptions o = new MqttConnectOptions();
             o.setCleanSession(true);
             o.setMaxInflight(1000);
+            if (user != null) {
+                o.setUserName(user);
+                o.setPassword(password.toCharArray());
+            }
             client.connect(o);
         } catch (MqttException e) {
             throw new IllegalStateException("test client cannot connect to " + uri + ": " + e.getMessage(), e);
