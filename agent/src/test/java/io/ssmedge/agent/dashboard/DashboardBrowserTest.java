@@ -173,12 +173,20 @@ class DashboardBrowserTest {
         return browser.findElement(By.id(id)).getText().strip();
     }
 
+    /**
+     * JavaScript's toFixed rounds the exact binary value of the double (1724.415 is stored as 1724.41499…, so
+     * "1724.41"); Java's %.2f rounds its shortest decimal form ("1724.42"). BigDecimal(double) is the exact value.
+     */
+    static String toFixed(double v, int digits) {
+        return new java.math.BigDecimal(v).setScale(digits, java.math.RoundingMode.HALF_UP).toPlainString();
+    }
+
     static String pct(JsonNode v) {
-        return v == null || v.isNull() ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * v.asDouble());
+        return v == null || v.isNull() ? "–" : toFixed(100 * v.asDouble(), 1) + " %";
     }
 
     static String ms(JsonNode v) {
-        return String.format(Locale.ROOT, "%.2f", v.asDouble());
+        return toFixed(v.asDouble(), 2);
     }
 
     static String count(JsonNode v) {
