@@ -282,6 +282,21 @@ public final class SafetensorsFile {
         return t;
     }
 
+    /**
+     * A checkpoint reader's step: the finite float32 values of tensor {@code name} with the given shape, removed
+     * from {@code unused} (the names still to be read, so that leftovers can be reported).
+     *
+     * @throws ModelFormatException naming the tensor when it is missing, has another shape or holds NaN/Inf
+     */
+    public float[] take(java.util.Set<String> unused, String name, int... shape) {
+        if (!has(name)) {
+            throw ModelFormatException.missing(source(), name, "expected shape " + java.util.Arrays.toString(shape));
+        }
+        float[] v = requireFinite(name, shape);
+        unused.remove(name);
+        return v;
+    }
+
     /** {@link #require} returning finite float32 values; NaN or Inf is reported with its index. */
     public float[] requireFinite(String name, int... shape) {
         float[] v = require(name, shape).toFloats();

@@ -1,6 +1,5 @@
 package io.ssmedge.inference;
 
-import io.ssmedge.model.BlockStates;
 import io.ssmedge.model.PrunedCopy;
 import io.ssmedge.model.SsmModel;
 import io.ssmedge.model.StreamBlock;
@@ -70,9 +69,14 @@ public final class WindowedStream {
      * @return true when a window ended here and {@code out} holds its prediction
      */
     public boolean offer(float[] sample, float[] out) {
-        long t = samples++;
         int d = model.inputSize();
         int k = model.outputSize();
+        if (sample == null || sample.length < d || out == null || out.length < k) {
+            throw new IllegalArgumentException("offer: expected a sample of at least " + d + " values (d_input) and an "
+                    + "output of at least " + k + " (d_output), got " + (sample == null ? "none" : sample.length)
+                    + " and " + (out == null ? "none" : out.length));
+        }
+        long t = samples++;
         if (!spec.continuous() && t % spec.stride() == 0) {
             int slot = (int) ((t / spec.stride()) % slots);
             block.reset(slot);
@@ -119,16 +123,18 @@ public final class WindowedStream {
     }
 
     /**
-     * The same stream continued on a model made by {@code model().retain(keptUnits)}: open windows and
-     * their states are carried over by index selection, so no window is lost or restarted.
+     * The same stream continued on a pruned copy of this stream's model ({@code model().retain(keptUnits)} or the
+     * pruner's result for a plan with these kept units): open windows and their states are carried over by index
+     * selection, so no window is lost or restarted. The entry point for moving streams to a pruned model.
      *
-     * @throws IllegalArgumentException when {@code target} is not that pruned copy ({@link PrunedCopy#check})
+     * @throws IllegalArgumentException when {@code target} is not that pruned copy ({@link PrunedCopy#check});
+     *                                  nothing is carried
      */
     public WindowedStream carryTo(SsmModel target, int[][] keptUnits) {
         PrunedCopy.check(model, keptUnits, target);
         WindowedStream next = new WindowedStream(target, spec);
         for (int s = 0; s < slots; s++) {
-            BlockStates.carry(block, s, keptUnits, next.block, s);
+            model.carry(block, s, keptUnits, target, next.block, s);
             next.open[s] = open[s];
         }
         next.samples = samples;

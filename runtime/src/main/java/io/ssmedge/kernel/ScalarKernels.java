@@ -12,6 +12,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        KernelArgs.mulAdd(m, k, n, a, lda, b, ldb, c, ldc);
         for (int i = 0; i < m; i++) {
             int ci = i * ldc;
             int ai = i * lda;
@@ -41,11 +42,13 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y) {
+        KernelArgs.rows("layerNorm", m, n, x, y, scale, bias);
         Rows.layerNorm(m, x, n, scale, bias, eps, y);
     }
 
     @Override
     public void scaleShift(int m, float[] x, int n, float[] a, float[] b, float[] y) {
+        KernelArgs.rows("scaleShift", m, n, x, y, a, b);
         if (b == null) {
             Rows.scale(m, x, n, a, y);
         } else {
@@ -55,6 +58,7 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void rotate(int m, int n, int stride, float[] lamRe, float[] lamIm, float[] x) {
+        KernelArgs.rotate(m, n, stride, lamRe, lamIm, x);
         for (int s = 0; s < m; s++) {
             rotateTail(0, n, s * stride, lamRe, lamIm, x);
         }
@@ -74,6 +78,7 @@ final class ScalarKernels implements Kernels {
     public void sisoUnits(int m, int stride, int from, int to, float[] lamRe, float[] lamIm, float[] bRe, float[] bIm,
                           float[] cRe, float[] cImNeg, float d, float[] xRe, float[] xIm, float[] zT, float[] yT,
                           int zo) {
+        KernelArgs.sisoUnits(m, stride, from, to, lamRe, lamIm, bRe, bIm, cRe, cImNeg, xRe, xIm, zT, yT, zo);
         for (int s = 0; s < m; s++) {
             yT[zo + s] = d * zT[zo + s];
         }

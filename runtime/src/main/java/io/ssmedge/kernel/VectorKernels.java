@@ -29,6 +29,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        KernelArgs.mulAdd(m, k, n, a, lda, b, ldb, c, ldc);
         int j = 0;
         for (; j + 2 * L <= n; j += 2 * L) {
             strip2(j, m, k, a, lda, b, ldb, c, ldc);
@@ -327,6 +328,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y) {
+        KernelArgs.rows("layerNorm", m, n, x, y, scale, bias);
         int vn = n - n % L;
         for (int i = 0; i < m; i++) {
             int o = i * n;
@@ -365,6 +367,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void scaleShift(int m, float[] x, int n, float[] a, float[] b, float[] y) {
+        KernelArgs.rows("scaleShift", m, n, x, y, a, b);
         int vn = n - n % L;
         for (int i = 0; i < m; i++) {
             int o = i * n;
@@ -383,6 +386,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void rotate(int m, int n, int stride, float[] lamRe, float[] lamIm, float[] x) {
+        KernelArgs.rotate(m, n, stride, lamRe, lamIm, x);
         int vn = n - n % L;
         for (int s = 0; s < m; s++) {
             int o = s * stride;
@@ -402,6 +406,7 @@ final class VectorKernels implements Kernels {
     public void sisoUnits(int m, int stride, int from, int to, float[] lamRe, float[] lamIm, float[] bRe, float[] bIm,
                           float[] cRe, float[] cImNeg, float d, float[] xRe, float[] xIm, float[] zT, float[] yT,
                           int zo) {
+        KernelArgs.sisoUnits(m, stride, from, to, lamRe, lamIm, bRe, bIm, cRe, cImNeg, xRe, xIm, zT, yT, zo);
         int vm = m - m % L;
         // the streams in vectors of L; y for those lanes stays in registers over the channel's units
         for (int s = 0; s < vm; s += L) {

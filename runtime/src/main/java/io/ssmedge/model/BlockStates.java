@@ -8,35 +8,40 @@ import java.util.Arrays;
 /**
  * What every model's {@link StreamBlock} holds: the recurrent states of S streams per layer, the
  * pooling sums and step counts, and the matrix kernel. The arrays are written by the owning model's
- * {@code stepBlock} only; callers use the {@link StreamBlock} methods.
+ * {@code stepBlock} only (the architecture's block class hands them to its layers); callers use the
+ * {@link StreamBlock} methods.
  */
 public abstract class BlockStates implements StreamBlock {
-    public final Kernels kernels;
-    public final int capacity;     // S
-    public final int width;        // H
+    private final SsmModel owner;
+    protected final Kernels kernels;
+    protected final int capacity;     // S
+    protected final int width;        // H
     /**
      * True: unit j of stream s at [j·S + s] (unit-major); false: at [s·U + j] (stream-major). A model may
      * keep Re and Im in one array (U counting both, xIm then empty), see its block class.
      */
-    public final boolean unitMajor;
-    public final float[][] xRe;    // [layer] (S, U_l) or (U_l, S): Re of the complex states
-    public final float[][] xIm;    // [layer] same layout: Im (empty when xRe holds both)
-    public final float[] pool;     // (S, H) feature sums since each stream's reset (mode pool)
-    public final int[] steps;      // (S) steps since each stream's reset
+    protected final boolean unitMajor;
+    protected final float[][] xRe;    // [layer] (S, U_l) or (U_l, S): Re of the complex states
+    protected final float[][] xIm;    // [layer] same layout: Im (empty when xRe holds both)
+    private final float[] pool;       // (S, H) feature sums since each stream's reset (mode pool)
+    private final long[] steps;       // (S) steps since each stream's reset
     // scratch, overwritten every step
-    public final float[] h;        // (S, H) features flowing through the layers
-    public final float[] feat;     // (S, H) head input (mode pool)
-    public final float[] logits;   // (S, d_output)
+    protected final float[] h;        // (S, H) features flowing through the layers
+    private final float[] feat;       // (S, H) head input (mode pool)
+    private final float[] logits;     // (S, d_output)
 
     /**
      * @param unitsPerLayer floats per stream of each layer's xRe (and of xIm when {@code separateIm})
      * @param separateIm    false: xRe holds Re and Im together and every xIm is empty
      */
-    protected BlockStates(int streams, int width, int outputs, int[] unitsPerLayer, boolean unitMajor, boolean separateIm,
+    protected BlockStates(SsmModel owner, int streams, int[] unitsPerLayer, boolean unitMajor, boolean separateIm,
                           Kernels kernels) {
         if (streams < 1) {
             throw new IllegalArgumentException("a block needs at least one stream, got " + streams);
         }
+        this.owner = owner;
+        int width = owner.width();
+        int outputs = owner.outputSize();
         this.kernels = kernels;
         this.capacity = streams;
         this.width = width;
@@ -48,20 +53,23 @@ public abstract class BlockStates implements StreamBlock {
             xIm[l] = new float[separateIm ? streams * unitsPerLayer[l] : 0];
         }
         pool = new float[streams * width];
-        steps = new int[streams];
+        steps = new long[streams];
         h = new float[streams * width];
         feat = new float[streams * width];
         logits = new float[streams * outputs];
     }
 
+    final boolean ownedBy(SsmModel m) {
+        return owner == m;
+    }
+
     /** h = u @ encW + encB for streams 0..active-1 (the encoder dense; u is (active, d_input)). */
-    public final void encode(int active, float[] u, int dInput, float[] encW, float[] encB) {
-        checkActive(active);
+    final void encode(int active, float[] u, int dInput, float[] encW, float[] encB) {
         Rows.affine(kernels, active, u, dInput, encW, encB, width, h);
     }
 
     /** After the layers: counts the step and writes the head's log-probabilities (active, d_output). */
-    public final void finish(int active, ClassifierHead head, float[] logp) {
+    final void finish(int active, ClassifierHead head, float[] logp) {
         advance(active);
         head.readoutBlock(kernels, active, h, pool, steps, feat, logits, logp);
     }
@@ -74,7 +82,7 @@ public abstract class BlockStates implements StreamBlock {
     }
 
     /** Counts one step for streams 0..active-1. */
-    public final void advance(int active) {
+    private void advance(int active) {
         for (int s = 0; s < active; s++) {
             steps[s]++;
         }
@@ -113,17 +121,17 @@ public abstract class BlockStates implements StreamBlock {
             Arrays.fill(xIm[l], 0f);
         }
         Arrays.fill(pool, 0f);
-        Arrays.fill(steps, 0);
+        Arrays.fill(steps, 0L);
     }
 
     @Override
-    public final int steps(int stream) {
+    public final long steps(int stream) {
         return steps[stream];
     }
 
     @Override
     public final long recurrentBytes() {
-        long n = pool.length + steps.length;
+        long n = pool.length + 2L * steps.length;
         for (int l = 0; l < xRe.length; l++) {
             n += xRe[l].length + xIm[l].length;
         }
@@ -160,9 +168,7 @@ public abstract class BlockStates implements StreamBlock {
      * {@code to} belongs to the same model): recurrent state, pooling sum and step count. This is how a
      * stream moves to a model made by {@link SsmModel#retain} without a warm-up gap.
      */
-    public static void carry(StreamBlock from, int s, int[][] kept, StreamBlock to, int t) {
-        BlockStates a = (BlockStates) from;
-        BlockStates b = (BlockStates) to;
+    static void carry(BlockStates a, int s, int[][] kept, BlockStates b, int t) {
         if (kept.length != a.xRe.length || kept.length != b.xRe.length) {
             throw new IllegalArgumentException("plan has " + kept.length + " layers, the blocks have " + a.xRe.length
                     + " and " + b.xRe.length);

@@ -8,11 +8,20 @@ import io.ssmedge.kernel.Rows;
 /**
  * The part after the layers: pool or last, then the decoder dense and log-softmax.
  * <pre>
- *   pool: feat = (Σ_{k ≤ t} h_k) / t      last: feat = h_t
+ *   pool: feat = (Σ_{k ≤ t} h_k) / t            for t ≤ N (the reference: mean over the window)
+ *         S_t = S_{t-1}·(1 − 1/N) + h_t,  feat = S_t / N   for t > N (exponential mean, time constant N)
+ *   last: feat = h_t
  *   logp = log_softmax(feat @ W + b)
  * </pre>
+ * N = {@link #POOL_HORIZON}. Windows are far shorter than N, so windowed results are the reference's; a
+ * continuous stream (never reset) keeps a bounded sum instead of one that grows until float32 stops absorbing
+ * new samples (after about 1.7·10⁷ steps), and step counts are longs.
  */
 public final class ClassifierHead {
+    /** N: steps after which the pool mean becomes an exponential mean (2²⁰, about 12 days at 1 sample/s). */
+    public static final int POOL_HORIZON = 1 << 20;
+    private static final float DECAY = 1f - 1f / POOL_HORIZON;
+
     private final HeadMode mode;
     private final int width;      // H
     private final int classes;    // d_output
@@ -39,18 +48,31 @@ public final class ClassifierHead {
      * @param logits (d_output) scratch
      * @param logp   (d_output) result
      */
-    public void readout(float[] h, float[] pool, int steps, float[] feat, float[] logits, float[] logp) {
+    public void readout(float[] h, float[] pool, long steps, float[] feat, float[] logits, float[] logp) {
         float[] f = h;
         if (mode == HeadMode.POOL) {
-            float inv = 1f / steps;
-            for (int k = 0; k < width; k++) {
-                pool[k] += h[k];
-                feat[k] = pool[k] * inv;
-            }
+            pool(h, pool, 0, steps, feat);
             f = feat;
         }
         Dense.affine(f, width, kernel, bias, classes, logits);
         Norms.logSoftmax(logits, classes, logp);
+    }
+
+    /** The pool rule of the class comment for one stream's row at offset o; t = steps since reset. */
+    private void pool(float[] h, float[] pool, int o, long t, float[] feat) {
+        if (t <= POOL_HORIZON) {
+            float inv = 1f / t;
+            for (int k = o; k < o + width; k++) {
+                pool[k] += h[k];
+                feat[k] = pool[k] * inv;
+            }
+        } else {
+            float inv = 1f / POOL_HORIZON;
+            for (int k = o; k < o + width; k++) {
+                pool[k] = pool[k] * DECAY + h[k];
+                feat[k] = pool[k] * inv;
+            }
+        }
     }
 
     /**
@@ -63,17 +85,12 @@ public final class ClassifierHead {
      * @param logits (m, d_output) scratch
      * @param logp   (m, d_output) result
      */
-    public void readoutBlock(Kernels kernels, int m, float[] h, float[] pool, int[] steps, float[] feat, float[] logits,
+    public void readoutBlock(Kernels kernels, int m, float[] h, float[] pool, long[] steps, float[] feat, float[] logits,
                              float[] logp) {
         float[] f = h;
         if (mode == HeadMode.POOL) {
             for (int s = 0; s < m; s++) {
-                float inv = 1f / steps[s];
-                int o = s * width;
-                for (int k = 0; k < width; k++) {
-                    pool[o + k] += h[o + k];
-                    feat[o + k] = pool[o + k] * inv;
-                }
+                pool(h, pool, s * width, steps[s], feat);
             }
             f = feat;
         }

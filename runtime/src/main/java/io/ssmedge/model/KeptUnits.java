@@ -21,4 +21,15 @@ public final class KeptUnits {
             }
         }
     }
+
+    /** Every layer cut down to its kept units ({@code mask}: zeroed instead of removed), after {@link #check}. */
+    public static <P extends PrunableLayer<P>> java.util.List<P> apply(java.util.List<P> layers, int[][] kept,
+                                                                      int[] unitsPerLayer, boolean mask) {
+        check(kept, unitsPerLayer);
+        java.util.List<P> out = new java.util.ArrayList<>();
+        for (int l = 0; l < layers.size(); l++) {
+            out.add(mask ? layers.get(l).mask(kept[l]) : layers.get(l).select(kept[l]));
+        }
+        return java.util.List.copyOf(out);
+    }
 }

@@ -24,16 +24,20 @@ import java.util.List;
  * @param stateBytesTotal  bytes of one stream state object including its scratch buffers
  * @param maxPole          max |λ̄| over all states
  * @param normalizedInputs true when raw sensor values are normalized by the model's input_mean/input_std
+ * @param unstableStates   states with |λ̄| ≥ 1 (see {@link UnstableState}); empty for a stable model
+ * @param window           samples per window the growth of unstable states is reported over (the training window)
  */
 public record ModelInfo(String architecture, String summary, int inputs, List<String> channels, List<String> classes,
                         int layers, int width, int[] unitsPerLayer, long parameters, long weightBytes, long stateBytes,
-                        long stateBytesTotal, double maxPole, boolean normalizedInputs) {
+                        long stateBytesTotal, double maxPole, boolean normalizedInputs,
+                        List<UnstableState> unstableStates, int window) {
 
     public static ModelInfo of(SsmModel m) {
         StreamState s = m.newState();
         return new ModelInfo(m.architecture(), m.summary(), m.inputSize(), m.channels(), m.classes(), m.layers(), m.width(),
                 m.unitsPerLayer(), m.parameterCount(), m.weightBytes(), s.recurrentBytes(), s.totalBytes(),
-                m.maxPoleMagnitude(), !m.normalization().isIdentity());
+                m.maxPoleMagnitude(), !m.normalization().isIdentity(), m.unstableStates(),
+                m.trainingWindow() > 0 ? m.trainingWindow() : 1000);
     }
 
     public int totalUnits() {
@@ -64,6 +68,15 @@ public record ModelInfo(String architecture, String summary, int inputs, List<St
         o.put("max_pole_magnitude", maxPole);
         o.put("stability_margin", stabilityMargin());
         o.put("input_normalization", normalizedInputs);
+        ArrayNode un = o.putArray("unstable_states");
+        for (UnstableState st : unstableStates) {
+            ObjectNode e = un.addObject();
+            e.put("layer", st.layer());
+            e.put("state", st.unit());
+            e.put("pole_magnitude", st.magnitude());
+            e.put("growth_per_window", st.growth(window));
+            e.put("window", window);
+        }
         return o;
     }
 }

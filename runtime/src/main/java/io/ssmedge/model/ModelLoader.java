@@ -80,14 +80,28 @@ public final class ModelLoader {
         return in;
     }
 
-    /** Builds a model from an already-read config and checkpoint. */
+    /**
+     * Builds a model from an already-read config and checkpoint. A model with unstable states (|λ̄| ≥ 1, see
+     * {@link UnstableState}) loads with a warning that names them and their growth over one training window.
+     */
     public static SsmModel build(ConfigReader cfg, SafetensorsFile weights) {
         String arch = cfg.optString("architecture", List.of("s5", "s4d"), "s5");
+        SsmModel m;
         if ("s4d".equals(arch)) {
             S4DConfig c = S4DConfig.from(cfg);
-            return new S4DModel(c, S4DCheckpoint.read(weights, c));
+            m = new S4DModel(c, S4DCheckpoint.read(weights, c));
+        } else {
+            S5Config c = S5Config.from(cfg);
+            m = new S5Model(c, S5Checkpoint.read(weights, c));
         }
-        S5Config c = S5Config.from(cfg);
-        return new S5Model(c, S5Checkpoint.read(weights, c));
+        List<UnstableState> unstable = m.unstableStates();
+        if (!unstable.isEmpty()) {
+            int window = m.trainingWindow() > 0 ? m.trainingWindow() : 1000;
+            System.getLogger(ModelLoader.class.getName()).log(System.Logger.Level.WARNING,
+                    "{0}: {1} unstable state(s) (|λ̄| ≥ 1; trained without clip_eigs?): {2}. Windows are evaluated as "
+                            + "usual; continuous mode needs model.stabilize: clip", weights.source(), unstable.size(),
+                    UnstableState.describe(unstable, window));
+        }
+        return m;
     }
 }

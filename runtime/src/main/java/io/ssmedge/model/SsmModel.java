@@ -67,6 +67,21 @@ public interface SsmModel {
     /** Bytes of the float32 arrays this model holds for inference. */
     long weightBytes();
 
+    /**
+     * States whose discrete pole has |λ̄| ≥ 1 (empty for a stable model). Such a model works on windows but not
+     * in continuous mode; see {@link #stabilized()}.
+     */
+    List<UnstableState> unstableStates();
+
+    /**
+     * This model with every unstable pole moved just inside the unit circle (|λ̄| = {@value #STABILIZED_POLE}, the
+     * other states untouched); the model itself when it has none.
+     */
+    SsmModel stabilized();
+
+    /** |λ̄| of a pole after {@link #stabilized()}: a time constant of 1000 samples. */
+    double STABILIZED_POLE = 0.999;
+
     /** Largest |λ̄| over all states of all layers (stability needs < 1). */
     double maxPoleMagnitude();
 
@@ -120,10 +135,13 @@ public interface SsmModel {
     SsmModel masked(int[][] keptUnits);
 
     /**
-     * Copies a stream's state from this model into the state of a model made by {@link #retain} with the
-     * same {@code keptUnits}, so a stream continues on the pruned model without a warm-up gap.
+     * Copies stream {@code fromStream} of a block of this model into stream {@code toStream} of a block of
+     * {@code target}, a pruned copy of this model made with {@code keptUnits} (by {@link #retain} or the pruner):
+     * recurrent state of the kept units, pooling sum and step count, so the stream continues on the pruned model
+     * without a warm-up gap. Refuses (IllegalArgumentException) a target that is not such a copy. Used by
+     * {@link io.ssmedge.inference.WindowedStream#carryTo}, the entry point for whole streams.
      */
-    void carryState(StreamState from, int[][] keptUnits, SsmModel target, StreamState to);
+    void carry(StreamBlock from, int fromStream, int[][] keptUnits, SsmModel target, StreamBlock to, int toStream);
 
     /** Saves checkpoint (model.safetensors) and config.json into {@code dir}, in the layout they were read from. */
     void save(Path dir);

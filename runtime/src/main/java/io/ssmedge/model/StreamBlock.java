@@ -18,7 +18,7 @@ public interface StreamBlock {
     void resetAll();
 
     /** Steps stream s has taken since its last reset. */
-    int steps(int stream);
+    long steps(int stream);
 
     /** Bytes of the recurrent states and pooling accumulators of all S streams. */
     long recurrentBytes();

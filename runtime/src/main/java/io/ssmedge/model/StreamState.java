@@ -7,7 +7,7 @@ package io.ssmedge.model;
  */
 public interface StreamState {
     /** Steps taken since the last reset. */
-    int steps();
+    long steps();
 
     /** Bytes of the recurrent state and pooling accumulator (what a stream must keep between samples). */
     long recurrentBytes();

@@ -25,8 +25,15 @@ public final class LayerHinfNorm {
     private LayerHinfNorm() {
     }
 
-    /** @param norm ‖G‖∞;  @param omega the frequency (rad/sample) where it is reached */
+    /**
+     * @param norm  ‖G‖∞ (+∞ when a measured unit is unstable, |λ̄| ≥ 1: its response does not decay, so the
+     *              system has no finite H∞ norm)
+     * @param omega the frequency (rad/sample) where it is reached (NaN when unstable)
+     */
     public record Result(double norm, double omega) {
+        public boolean unstable() {
+            return Double.isInfinite(norm);
+        }
     }
 
     public static Result of(LayerSystem s) {
@@ -47,6 +54,11 @@ public final class LayerHinfNorm {
         }
         if (idx.length == 0) {
             return new Result(0, 0);
+        }
+        for (int i : idx) {
+            if (!(s.poleMagnitude(i) < 1.0)) {
+                return new Result(Double.POSITIVE_INFINITY, Double.NaN);
+            }
         }
         Evaluator ev = new Evaluator(s, idx);
         List<Double> candidates = new ArrayList<>();

@@ -69,6 +69,16 @@ public final class Pruner {
                 default: // RANDOM: scores filled below
                     scores[l] = new double[units[l]];
             }
+            if (method == PruningMethod.LAST || method == PruningMethod.UNIFORM_HINF
+                    || method == PruningMethod.GLOBAL_HINF) {
+                // an unstable unit (|λ̄| ≥ 1) has no finite H∞ norm: removing it changes the output without bound,
+                // so the H∞ methods keep it whatever the ratio (hᵢ's 1e-8 guard would rank it like a slow stable one)
+                for (int i = 0; i < units[l]; i++) {
+                    if (!(s.poleMagnitude(i) < 1.0)) {
+                        scores[l][i] = Double.POSITIVE_INFINITY;
+                    }
+                }
+            }
         }
         int total = Arrays.stream(units).sum();
         int keep = keepCount(total, ratio);

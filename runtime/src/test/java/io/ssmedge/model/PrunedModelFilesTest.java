@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Contract of physical pruning on both architectures: equal to masking, saves and reloads, carries state. */
 class PrunedModelFilesTest {
@@ -68,22 +69,53 @@ class PrunedModelFilesTest {
         SsmModel pruned = Pruner.apply(full, plan);
         SsmModel masked = full.masked(plan.kept());
         float[][] x = Run.randomWindow(new SplittableRandom(9), 60, full.inputSize());
-        // run the masked model for 30 steps, carry into the pruned one, finish the window there:
+        // run the masked model for 30 samples, carry the stream into the pruned one, finish the window there:
         // the result must equal the masked model run over the whole window
-        StreamState sm = masked.newState();
+        io.ssmedge.inference.WindowSpec spec = io.ssmedge.inference.WindowSpec.fixed(60, 60);
+        io.ssmedge.inference.WindowedStream onMasked = new io.ssmedge.inference.WindowedStream(masked, spec);
         float[] lp = new float[full.outputSize()];
         for (int t = 0; t < 30; t++) {
-            masked.step(sm, x[t], lp);
+            assertThat(onMasked.offer(x[t], lp)).isFalse();
         }
-        StreamState sp = pruned.newState();
-        masked.carryState(sm, plan.kept(), pruned, sp);
-        assertThat(sp.steps()).isEqualTo(30);
+        io.ssmedge.inference.WindowedStream onPruned = onMasked.carryTo(pruned, plan.kept());
+        assertThat(onPruned.samples()).isEqualTo(30);
+        boolean done = false;
         for (int t = 30; t < 60; t++) {
-            pruned.step(sp, x[t], lp);
+            done = onPruned.offer(x[t], lp);
         }
-        float[] whole = Run.window(masked, x);
+        assertThat(done).isTrue();
+        io.ssmedge.inference.WindowedStream whole = new io.ssmedge.inference.WindowedStream(masked, spec);
+        float[] want = new float[full.outputSize()];
+        for (int t = 0; t < 60; t++) {
+            whole.offer(x[t], want);
+        }
         for (int k = 0; k < lp.length; k++) {
-            assertThat(lp[k]).isCloseTo(whole[k], org.assertj.core.data.Offset.offset(1e-6f));
+            assertThat(lp[k]).isCloseTo(want[k], org.assertj.core.data.Offset.offset(1e-6f));
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.S5, Fixtures.S4D})
+    void carryRefusesATargetThatIsNotAPrunedCopy(String fixture) {
+        SsmModel full = ModelLoader.load(Fixtures.dir(fixture));
+        PruningPlan plan = Pruner.plan(full, PruningMethod.LAST, 40);
+        SsmModel pruned = Pruner.apply(full, plan);
+        io.ssmedge.inference.WindowedStream stream = new io.ssmedge.inference.WindowedStream(full,
+                io.ssmedge.inference.WindowSpec.fixed(60, 20));
+        // the right plan works
+        assertThat(stream.carryTo(pruned, plan.kept()).model()).isSameAs(pruned);
+        // the same number of units per layer, but other units: not a copy of those units
+        int[][] other = new int[plan.kept().length][];
+        for (int l = 0; l < other.length; l++) {
+            int n = plan.kept()[l].length;
+            int units = full.unitsPerLayer()[l];
+            other[l] = java.util.stream.IntStream.range(units - n, units).toArray();
+        }
+        if (!java.util.Arrays.deepEquals(other, plan.kept())) {
+            assertThatThrownBy(() -> stream.carryTo(pruned, other)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not a pruned copy");
+        }
+        // the unpruned model is not a copy with those units
+        assertThatThrownBy(() -> stream.carryTo(full, plan.kept())).isInstanceOf(IllegalArgumentException.class);
     }
 }

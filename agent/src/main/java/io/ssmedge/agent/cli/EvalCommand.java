@@ -55,10 +55,27 @@ public final class EvalCommand implements Callable<Integer> {
                     .metadata("model", model.spec()).write(logp);
         }
         PrintWriter out = spec.commandLine().getOut();
+        EvalResult clipped = null;
+        if (!m.unstableStates().isEmpty()) { // what model.stabilize: clip would cost on these windows
+            clipped = Evaluator.evaluate(m.stabilized(), w, threads != null ? threads : BatchEvaluator.defaultThreads(),
+                    io.ssmedge.inference.Progress.NONE);
+        }
         if (json) {
-            out.println(new ObjectMapper().writeValueAsString(toJson(r)));
+            ObjectNode o = toJson(r);
+            if (clipped != null) {
+                o.put("unstable_states", m.unstableStates().size());
+                o.put("accuracy_stabilized", clipped.accuracy());
+            }
+            out.println(new ObjectMapper().writeValueAsString(o));
         } else {
             print(out, r, m.classes(), w);
+            if (clipped != null) {
+                out.println();
+                out.printf("Unstable states  %d (|λ̄| ≥ 1): %s%n", m.unstableStates().size(),
+                        io.ssmedge.model.UnstableState.describe(m.unstableStates(), w.length()));
+                out.printf("With model.stabilize: clip (needed for continuous mode) the accuracy would be %.2f %% "
+                        + "(%+.2f points)%n", 100 * clipped.accuracy(), 100 * (clipped.accuracy() - r.accuracy()));
+            }
         }
         out.flush();
         return 0;

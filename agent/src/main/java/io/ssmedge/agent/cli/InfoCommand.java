@@ -49,6 +49,10 @@ public final class InfoCommand implements Callable<Integer> {
                 i.stateBytes(), i.stateBytesTotal());
         out.printf("Stability     max |λ̄| = %.6f, margin %.6f: %s%n", i.maxPole(), i.stabilityMargin(),
                 i.maxPole() < 1 ? "stable (every state decays)" : "UNSTABLE");
+        for (io.ssmedge.model.UnstableState u : i.unstableStates()) {
+            out.printf("  unstable    %s (does not decay: fine on windows, refused in continuous mode unless "
+                    + "model.stabilize: clip)%n", u.describe(i.window()));
+        }
         if (m.trainingWindow() > 0) {
             out.printf("Trained on    windows of %d samples%s%n", m.trainingWindow(),
                     m.evaluationStride() > 0 ? ", tested with stride " + m.evaluationStride() : "");

@@ -32,6 +32,7 @@ import io.ssmedge.agent.stream.WorkerPool;
 import io.ssmedge.inference.WindowSpec;
 import io.ssmedge.model.ModelLoader;
 import io.ssmedge.model.SsmModel;
+import io.ssmedge.model.UnstableState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,11 +82,12 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config) {
         this.config = config;
-        ModelVersion original = loadModel(config.model());
+        ModelVersion loaded = loadModel(config.model());
+        this.window = windowSpec(config.model().window(), loaded.model());
+        ModelVersion original = stable(loaded, config.model(), window);
         SsmModel model = original.model();
         this.identity = ModelIdentity.of(config.model());
         this.metrics = new AgentMetrics(original.version(), identity.stage());
-        this.window = windowSpec(config.model().window(), model);
         this.deployments = new DeploymentManager(original, window, config.topics().labels() != null);
         this.overall = new LiveScore(model.outputSize());
         SSLSocketFactory ssl = TlsSocketFactory.create(config.mqtt().tls());
@@ -152,8 +154,8 @@ public final class Agent implements AutoCloseable {
     /** What {@code run --check} reports: the model and windowing the config leads to (loads the model). */
     public static String describe(AgentConfig config) {
         ModelVersion v = loadModel(config.model());
-        SsmModel m = v.model();
-        WindowSpec w = windowSpec(config.model().window(), m);
+        WindowSpec w = windowSpec(config.model().window(), v.model());
+        SsmModel m = checkStability(v.model(), config.model(), w);
         ModelIdentity id = ModelIdentity.of(config.model());
         return String.format(Locale.ROOT, "model     %s (%s, version %s): %s%n"
                         + "windows   %s%n"
@@ -169,6 +171,45 @@ public final class Agent implements AutoCloseable {
                 config.topics().sensors(), config.topics().predictions(),
                 config.workers().threads(), config.workers().queueCapacity(), config.workers().overflow().key(),
                 config.http().enabled() ? "http://" + config.http().bind() + ":" + config.http().port() + "/" : "off");
+    }
+
+    /**
+     * {@link #checkStability} for the loaded version; a model whose poles were clipped gets the version
+     * "FINGERPRINT+clip" (it no longer computes what the loaded bytes say).
+     */
+    static ModelVersion stable(ModelVersion loaded, ModelConfig cfg, WindowSpec w) {
+        SsmModel m = checkStability(loaded.model(), cfg, w);
+        return m == loaded.model() ? loaded : new ModelVersion(m, loaded.version() + "+clip", loaded.ratio(),
+                loaded.method(), loaded.keptPerLayer());
+    }
+
+    /**
+     * A model with unstable states (|λ̄| ≥ 1) works on fixed windows (each window starts from a zero state) but a
+     * continuous stream would grow without bound: refused there unless model.stabilize is clip, which moves those
+     * poles just inside the unit circle (for any windowing).
+     */
+    static SsmModel checkStability(SsmModel m, ModelConfig cfg, WindowSpec w) {
+        List<UnstableState> unstable = m.unstableStates();
+        if (unstable.isEmpty()) {
+            return m;
+        }
+        int len = w.continuous() ? (m.trainingWindow() > 0 ? m.trainingWindow() : 1000) : w.length();
+        String states = UnstableState.describe(unstable, len);
+        if (cfg.clipUnstable()) {
+            log.warn("model.stabilize: clip: {} unstable state(s) moved to |λ̄| = {} ({}). The accuracy change is not "
+                    + "measured here (no calibration data in the config): compare with "
+                    + "'ssm-edge eval MODEL --data FILE', which reports it", unstable.size(), SsmModel.STABILIZED_POLE,
+                    states);
+            return m.stabilized();
+        }
+        if (w.continuous()) {
+            throw new ConfigException("model.path: " + cfg.path() + " has " + unstable.size() + " unstable state(s) ("
+                    + states + "); in continuous mode (model.window.continuous) they would grow without bound. Set "
+                    + "model.stabilize: clip to move them just inside the unit circle, or use fixed windows");
+        }
+        log.warn("model {} has {} unstable state(s) ({}); fine with fixed windows, which start from a zero state",
+                cfg.path(), unstable.size(), states);
+        return m;
     }
 
     /** The configured model, fingerprinted from the bytes it was loaded from. */

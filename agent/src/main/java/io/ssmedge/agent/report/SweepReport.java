@@ -184,6 +184,11 @@ public final class SweepReport {
         return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%,.0f" : "%.1f", v);
     }
 
+    /** An H∞ norm for the table; "unstable" (no finite norm) when a state has |λ̄| ≥ 1. */
+    private static String hinf(LayerHinfNorm.Result r) {
+        return r.unstable() ? "unstable (|λ̄| ≥ 1)" : String.format(Locale.ROOT, "%.4g", r.norm());
+    }
+
     private static String num(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
     }
@@ -249,10 +254,10 @@ public final class SweepReport {
         for (int l = 0; l < systems.size(); l++) {
             LayerSystem s = systems.get(l);
             int[] removed = removedUnits(plan, l);
-            double full = LayerHinfNorm.of(s, null, 128).norm();
-            double cut = LayerHinfNorm.of(s, removed, 128).norm();
-            h.append(String.format(Locale.ROOT, "<tr><td class=\"l\">%d</td><td>%d</td><td>%d</td><td>%.2f</td><td>%.4g</td><td>%.4g</td></tr>%n",
-                    l, s.units(), plan.kept()[l].length, 100 * plan.keptEnergy()[l], full, cut));
+            LayerHinfNorm.Result full = LayerHinfNorm.of(s, null, 128);
+            LayerHinfNorm.Result cut = LayerHinfNorm.of(s, removed, 128);
+            h.append(String.format(Locale.ROOT, "<tr><td class=\"l\">%d</td><td>%d</td><td>%d</td><td>%.2f</td><td>%s</td><td>%s</td></tr>%n",
+                    l, s.units(), plan.kept()[l].length, 100 * plan.keptEnergy()[l], hinf(full), hinf(cut)));
         }
         h.append("</table><p class=\"muted\">The H∞ norm is the largest gain of a layer's state part over all frequencies. ")
                 .append("Removing states changes a layer's output by at most the H∞ norm of the removed part (times the input size).</p>\n");

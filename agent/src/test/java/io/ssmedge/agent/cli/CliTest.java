@@ -43,7 +43,7 @@ class CliTest {
         Outcome o = run("info", "embedded:s5-skab");
         assertThat(o.code()).isZero();
         assertThat(o.out()).contains("16 16 16 16 per layer = 64 complex states").contains("53,128 bytes")
-                .contains("644 bytes of state").contains("stable");
+                .contains("648 bytes of state").contains("stable");
         JsonNode j = new ObjectMapper().readTree(run("info", Fixtures.dir(Fixtures.S4D).toString(), "--json").out());
         assertThat(j.get("architecture").asText()).isEqualTo("s4d");
         assertThat(j.get("total_states").asInt()).isEqualTo(2048);
@@ -64,6 +64,21 @@ class CliTest {
         float[] ref = Fixtures.expected(Fixtures.S5).get("logp_ratio0").floats();
         assertThat(lp).hasSize(1471 * 2);
         assertThat(lp[0]).isCloseTo(ref[0], org.assertj.core.data.Offset.offset(2e-4f));
+    }
+
+    @Test
+    void infoAndEvalNameUnstableStatesAndWhatClippingThemCosts() throws Exception {
+        Path dir = io.ssmedge.testing.UnstableModels.write(tmp.resolve("unstable"), 1, new int[]{2, 5}, 1.003);
+        Outcome info = run("info", dir.toString());
+        assertThat(info.code()).as(info.err()).isZero();
+        assertThat(info.out()).contains("UNSTABLE").contains("unstable    layer 1 state 2: |λ̄| = 1.00300")
+                .contains("unstable    layer 1 state 5:").contains("model.stabilize: clip");
+        JsonNode j = new ObjectMapper().readTree(run("eval", dir.toString(), "--data", data(), "--json").out());
+        assertThat(j.get("unstable_states").asInt()).isEqualTo(2);
+        assertThat(j.get("accuracy").asDouble()).isBetween(0.0, 1.0);
+        assertThat(j.get("accuracy_stabilized").asDouble()).isBetween(0.0, 1.0);
+        Outcome text = run("eval", dir.toString(), "--data", data());
+        assertThat(text.out()).contains("Unstable states  2").contains("With model.stabilize: clip");
     }
 
     @Test

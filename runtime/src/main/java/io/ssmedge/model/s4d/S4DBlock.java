@@ -10,7 +10,6 @@ import io.ssmedge.model.BlockStates;
  * work in proportion. Features are stream-major (S, H) as in every dense layer. Allocated once.
  */
 final class S4DBlock extends BlockStates {
-    final S4DModel owner;
 
     // scratch, overwritten every step
     final float[] z;        // (S, H) prenorm input
@@ -21,8 +20,7 @@ final class S4DBlock extends BlockStates {
     final float[] g;        // (S, H) GLU gate half
 
     S4DBlock(S4DModel m, int streams, int[] unitsPerLayer, Kernels kernels) {
-        super(streams, m.width(), m.outputSize(), unitsPerLayer, true, true, kernels);
-        owner = m;
+        super(m, streams, unitsPerLayer, true, true, kernels);
         int n = streams * m.width();
         z = new float[n];
         zT = new float[n];
@@ -51,6 +49,27 @@ final class S4DBlock extends BlockStates {
     @Override
     protected int imIndex(int layer, int stream, int unit) {
         return unit * capacity + stream;
+    }
+
+    // the shared arrays, for the layers of this package
+
+    Kernels kernels() {
+        return kernels;
+    }
+
+    /** (S, H) features flowing through the layers. */
+    float[] h() {
+        return h;
+    }
+
+    /** (U_l, S) Re of layer l's units. */
+    float[] xRe(int layer) {
+        return xRe[layer];
+    }
+
+    /** (U_l, S) Im of layer l's units. */
+    float[] xIm(int layer) {
+        return xIm[layer];
     }
 
     @Override

@@ -30,12 +30,12 @@ public final class S4DCheckpoint {
         int h = cfg.dModel();
         int n2 = cfg.statesPerChannel();
         Set<String> unused = new LinkedHashSet<>(f.names());
-        float[] encW = take(f, unused, "encoder.weight", h, cfg.dInput());
-        float[] encB = take(f, unused, "encoder.bias", h);
+        float[] encW = f.take(unused, "encoder.weight", h, cfg.dInput());
+        float[] encB = f.take(unused, "encoder.bias", h);
         List<S4DLayerParams> layers = new ArrayList<>();
         for (int l = 0; l < cfg.nLayers(); l++) {
             String k = layer(l) + "kernel.";
-            float[] logDt = take(f, unused, k + "log_dt", h);
+            float[] logDt = f.take(unused, k + "log_dt", h);
             int[] offset = new int[h + 1];
             float[] lar;
             float[] ai;
@@ -59,29 +59,29 @@ public final class S4DCheckpoint {
                 }
                 unused.remove(raggedName);
                 int u = offset[h];
-                lar = take(f, unused, k + "log_A_real", u);
-                ai = take(f, unused, k + "A_imag", u);
-                c = take(f, unused, k + "C", u, 2);
+                lar = f.take(unused, k + "log_A_real", u);
+                ai = f.take(unused, k + "A_imag", u);
+                c = f.take(unused, k + "C", u, 2);
             } else {
                 for (int ch = 0; ch <= h; ch++) {
                     offset[ch] = ch * n2;
                 }
-                lar = take(f, unused, k + "log_A_real", h, n2);
-                ai = take(f, unused, k + "A_imag", h, n2);
-                c = take(f, unused, k + "C", h, n2, 2);
+                lar = f.take(unused, k + "log_A_real", h, n2);
+                ai = f.take(unused, k + "A_imag", h, n2);
+                c = f.take(unused, k + "C", h, n2, 2);
             }
             if (cfg.unitsPerLayer() != null && cfg.unitsPerLayer()[l] != offset[h]) {
                 throw ModelFormatException.shape(src, k + "log_A_real", new int[]{cfg.unitsPerLayer()[l]}, new int[]{offset[h]});
             }
-            float[] d = take(f, unused, layer(l) + "D", h);
-            float[] gw = take(f, unused, layer(l) + "output_linear.0.weight", 2 * h, h, 1);
-            float[] gb = take(f, unused, layer(l) + "output_linear.0.bias", 2 * h);
-            float[] nw = take(f, unused, "norms." + l + ".weight", h);
-            float[] nb = take(f, unused, "norms." + l + ".bias", h);
+            float[] d = f.take(unused, layer(l) + "D", h);
+            float[] gw = f.take(unused, layer(l) + "output_linear.0.weight", 2 * h, h, 1);
+            float[] gb = f.take(unused, layer(l) + "output_linear.0.bias", 2 * h);
+            float[] nw = f.take(unused, "norms." + l + ".weight", h);
+            float[] nb = f.take(unused, "norms." + l + ".bias", h);
             layers.add(new S4DLayerParams(logDt, lar, ai, c, offset, d, gw, gb, nw, nb));
         }
-        float[] decW = take(f, unused, "decoder.weight", cfg.dOutput(), h);
-        float[] decB = take(f, unused, "decoder.bias", cfg.dOutput());
+        float[] decW = f.take(unused, "decoder.weight", cfg.dOutput(), h);
+        float[] decB = f.take(unused, "decoder.bias", cfg.dOutput());
         if (!unused.isEmpty()) {
             throw new ModelFormatException(src + ": tensors not used by an S4D model with n_layers=" + cfg.nLayers()
                     + ": " + unused + " (does config.json belong to this checkpoint?)");
@@ -89,14 +89,6 @@ public final class S4DCheckpoint {
         return new S4DParams(encW, encB, List.copyOf(layers), decW, decB);
     }
 
-    private static float[] take(SafetensorsFile f, Set<String> unused, String name, int... shape) {
-        if (!f.has(name)) {
-            throw ModelFormatException.missing(f.source(), name, "expected shape " + Arrays.toString(shape));
-        }
-        float[] v = f.requireFinite(name, shape);
-        unused.remove(name);
-        return v;
-    }
 
     public static SafetensorsWriter write(S4DParams p, S4DConfig cfg) {
         SafetensorsWriter w = new SafetensorsWriter();

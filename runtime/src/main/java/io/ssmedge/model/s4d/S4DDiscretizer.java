@@ -1,5 +1,7 @@
 package io.ssmedge.model.s4d;
 
+import io.ssmedge.model.DiscreteLayer;
+
 /**
  * Zero-order hold per (channel h, state n) unit, in float64, with B fixed to 1:
  * <pre>
@@ -11,16 +13,8 @@ public final class S4DDiscretizer {
     private S4DDiscretizer() {
     }
 
-    /**
-     * @param lambdaRe (U) Re λ̄
-     * @param lambdaIm (U) Im λ̄
-     * @param bRe      (U) Re B̄
-     * @param bIm      (U) Im B̄
-     */
-    public record Discrete(double[] lambdaRe, double[] lambdaIm, double[] bRe, double[] bIm) {
-    }
 
-    public static Discrete discretize(S4DLayerParams p) {
+    public static DiscreteLayer discretize(S4DLayerParams p) {
         int u = p.units();
         double[] lr = new double[u];
         double[] li = new double[u];
@@ -40,6 +34,6 @@ public final class S4DDiscretizer {
             br[j] = (nr * aRe + li[j] * aIm) / den;
             bi[j] = (li[j] * aRe - nr * aIm) / den;
         }
-        return new Discrete(lr, li, br, bi);
+        return new DiscreteLayer(lr, li, br, bi);
     }
 }

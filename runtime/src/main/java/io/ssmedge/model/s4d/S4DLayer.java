@@ -1,5 +1,6 @@
 package io.ssmedge.model.s4d;
 
+import io.ssmedge.model.DiscreteLayer;
 import io.ssmedge.model.AbstractSsmModel;
 
 import io.ssmedge.kernel.Activations;
@@ -33,7 +34,7 @@ final class S4DLayer {
     final boolean geluTanh;
     final float eps;
 
-    S4DLayer(S4DLayerParams p, S4DDiscretizer.Discrete disc, S4DConfig cfg) {
+    S4DLayer(S4DLayerParams p, DiscreteLayer disc, S4DConfig cfg) {
         width = p.width();
         units = p.units();
         offset = p.offset().clone();
@@ -84,8 +85,8 @@ final class S4DLayer {
         final int w = width;
         float[] z = s.z;
         float[] y = s.y;
-        float[] xRe = s.xRe;
-        float[] xIm = s.xIm;
+        float[] xRe = s.xRe();
+        float[] xIm = s.xIm();
         if (prenorm) {
             Norms.layerNorm(h, w, normW, normB, eps, z);
         } else {
@@ -122,30 +123,30 @@ final class S4DLayer {
     /** {@link #step} for m streams at once; GELU and σ from {@link FastMath}. */
     void stepBlock(S4DBlock b, int layer, int m) {
         final int w = width;
-        float[] h = b.h;
+        float[] h = b.h();
         float[] z = h;
         if (prenorm) {
-            b.kernels.layerNorm(m, h, w, normW, normB, eps, b.z);
+            b.kernels().layerNorm(m, h, w, normW, normB, eps, b.z);
             z = b.z;
         }
-        ssmBlock(b.kernels, m, b.capacity, z, b.zT, b.xRe[layer], b.xIm[layer], b.yT);
+        ssmBlock(b.kernels(), m, b.capacity(), z, b.zT, b.xRe(layer), b.xIm(layer), b.yT);
         float[] y = b.y;
-        Rows.transposeBack(b.yT, b.capacity, m, w, y);
+        Rows.transposeBack(b.yT, b.capacity(), m, w, y);
         if (geluTanh) {
             FastMath.geluTanh(y, m * w, y);
         } else {
             FastMath.geluErf(y, m * w, y);
         }
         // h += a · σ(g),  a = y @ valueW + valueB,  g = y @ gateW + gateB
-        Rows.affine(b.kernels, m, y, w, valueW, valueB, w, b.a);
-        Rows.affine(b.kernels, m, y, w, gateW, gateB, w, b.g);
+        Rows.affine(b.kernels(), m, y, w, valueW, valueB, w, b.a);
+        Rows.affine(b.kernels(), m, y, w, gateW, gateB, w, b.g);
         FastMath.gate(b.a, b.g, m * w, b.a);
         float[] a = b.a;
         for (int i = 0, e = m * w; i < e; i++) {
             h[i] += a[i];
         }
         if (!prenorm) {
-            b.kernels.layerNorm(m, h, w, normW, normB, eps, h);
+            b.kernels().layerNorm(m, h, w, normW, normB, eps, h);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ssmedge.model.s4d;
 
+import io.ssmedge.model.PrunableLayer;
 import java.util.Arrays;
 
 /**
@@ -19,7 +20,7 @@ import java.util.Arrays;
  * @param normBias   (H)
  */
 public record S4DLayerParams(float[] logDt, float[] logAReal, float[] aImag, float[] c, int[] offset, float[] d,
-                             float[] gluWeight, float[] gluBias, float[] normWeight, float[] normBias) {
+                             float[] gluWeight, float[] gluBias, float[] normWeight, float[] normBias) implements PrunableLayer<S4DLayerParams> {
 
     public int width() {
         return d.length;
@@ -59,6 +60,7 @@ public record S4DLayerParams(float[] logDt, float[] logAReal, float[] aImag, flo
     }
 
     /** Keeps the listed units (sorted, distinct flat indices): the kept ones stay with their channel. */
+    @Override
     public S4DLayerParams select(int[] kept) {
         int k = kept.length;
         float[] lar = new float[k];
@@ -81,6 +83,7 @@ public record S4DLayerParams(float[] logDt, float[] logAReal, float[] aImag, flo
     }
 
     /** Same size, C of units not in {@code kept} set to zero (the reference's masking). */
+    @Override
     public S4DLayerParams mask(int[] kept) {
         boolean[] keep = new boolean[units()];
         for (int u : kept) {

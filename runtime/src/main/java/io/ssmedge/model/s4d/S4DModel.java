@@ -1,7 +1,7 @@
 package io.ssmedge.model.s4d;
 
+import io.ssmedge.model.DiscreteLayer;
 import io.ssmedge.format.ModelFormatException;
-import io.ssmedge.kernel.Dense;
 import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Rows;
 import io.ssmedge.model.AbstractSsmModel;
@@ -11,7 +11,6 @@ import io.ssmedge.model.LayerSystem;
 import io.ssmedge.model.ModelFiles;
 import io.ssmedge.model.SsmModel;
 import io.ssmedge.model.StreamBlock;
-import io.ssmedge.model.StreamState;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,30 +21,28 @@ import java.util.List;
  * n_layers S4D blocks → mean (or last) → decoder → log-softmax. Each block runs H independent
  * single-input single-output diagonal systems; units are (channel, state) pairs, stored ragged.
  */
-public final class S4DModel extends AbstractSsmModel {
+public final class S4DModel extends AbstractSsmModel<S4DState, S4DBlock> {
     private final S4DConfig config;
     private final S4DParams params;
     private final S4DLayer[] layers;
-    private final List<S4DDiscretizer.Discrete> discrete;
     private final int[] unitOffset;  // (n_layers) layer l's units in the per-stream arrays
     private final int totalUnits;
-    private final float[] encW;      // (d_input, H) transposed PyTorch weight
-    private final float[] encB;      // (H)
-    private final ClassifierHead head;
 
     public S4DModel(S4DConfig config, S4DParams params) {
-        super(config.spec());
+        super(config.spec(), S4DState.class, S4DBlock.class,
+                transpose(params.encoderWeight(), config.dModel(), config.dInput()), params.encoderBias(),
+                new ClassifierHead(config.mode(), config.dModel(), config.dOutput(),
+                        transpose(params.decoderWeight(), config.dOutput(), config.dModel()), params.decoderBias()));
         this.config = config;
         this.params = params;
         int n = params.layers().size();
         int h = config.dModel();
         layers = new S4DLayer[n];
         unitOffset = new int[n];
-        List<S4DDiscretizer.Discrete> disc = new ArrayList<>();
         int off = 0;
         for (int l = 0; l < n; l++) {
             S4DLayerParams lp = params.layers().get(l);
-            S4DDiscretizer.Discrete dl = S4DDiscretizer.discretize(lp);
+            DiscreteLayer dl = S4DDiscretizer.discretize(lp);
             for (int j = 0; j < lp.units(); j++) {
                 double mag = Math.hypot(dl.lambdaRe()[j], dl.lambdaIm()[j]);
                 if (!(mag < 1.0)) {
@@ -53,17 +50,11 @@ public final class S4DModel extends AbstractSsmModel {
                             "unit " + j + " is unstable after discretization: expected |λ̄| < 1, got " + mag);
                 }
             }
-            disc.add(dl);
             layers[l] = new S4DLayer(lp, dl, config);
             unitOffset[l] = off;
             off += lp.units();
         }
-        discrete = List.copyOf(disc);
         totalUnits = off;
-        encW = transpose(params.encoderWeight(), h, config.dInput());
-        encB = params.encoderBias();
-        head = new ClassifierHead(config.mode(), h, config.dOutput(),
-                transpose(params.decoderWeight(), config.dOutput(), h), params.decoderBias());
     }
 
     /** (rows, cols) → (cols, rows). */
@@ -134,17 +125,6 @@ public final class S4DModel extends AbstractSsmModel {
         return b;
     }
 
-    @Override
-    public double maxPoleMagnitude() {
-        double m = 0;
-        for (S4DDiscretizer.Discrete d : discrete) {
-            for (int j = 0; j < d.lambdaRe().length; j++) {
-                m = Math.max(m, Math.hypot(d.lambdaRe()[j], d.lambdaIm()[j]));
-            }
-        }
-        return m;
-    }
-
     /** Unit u of a layer: B̄ has one non-zero, at column channel(u); C̃ one non-zero, at row channel(u). */
     @Override
     public List<LayerSystem> layerSystems() {
@@ -152,7 +132,7 @@ public final class S4DModel extends AbstractSsmModel {
         int h = width();
         for (int l = 0; l < layers.length; l++) {
             S4DLayerParams lp = params.layers().get(l);
-            S4DDiscretizer.Discrete dl = discrete.get(l);
+            DiscreteLayer dl = S4DDiscretizer.discretize(lp);
             int u = lp.units();
             int[] chan = lp.channelOfUnit();
             double[] bRe = new double[u * h];
@@ -179,28 +159,11 @@ public final class S4DModel extends AbstractSsmModel {
         return new S4DState(this, totalUnits);
     }
 
-    private S4DState own(StreamState s) {
-        if (!(s instanceof S4DState) || ((S4DState) s).owner != this) {
-            throw new IllegalArgumentException("stream state belongs to another model");
-        }
-        return (S4DState) s;
-    }
-
     @Override
-    public void reset(StreamState state) {
-        own(state).clear();
-    }
-
-    @Override
-    public void step(StreamState state, float[] u, float[] logp) {
-        S4DState s = own(state);
-        float[] h = s.h;
-        Dense.affine(u, config.dInput(), encW, encB, width(), h);
+    protected void stepLayers(S4DState s, float[] h) {
         for (int l = 0; l < layers.length; l++) {
             layers[l].step(h, s, unitOffset[l]);
         }
-        s.steps++;
-        head.readout(h, s.pool, s.steps, s.feat, s.logits, logp);
     }
 
     /** A block whose dense layers use the given matrix kernel (to compare kernels). */
@@ -208,22 +171,11 @@ public final class S4DModel extends AbstractSsmModel {
         return new S4DBlock(this, streams, params.unitsPerLayer(), kernels);
     }
 
-    private S4DBlock own(StreamBlock b) {
-        if (!(b instanceof S4DBlock) || ((S4DBlock) b).owner != this) {
-            throw new IllegalArgumentException("stream block belongs to another model");
-        }
-        return (S4DBlock) b;
-    }
-
-    /** {@link #step} for the first {@code active} streams of a block, see {@link SsmModel#stepBlock}. */
     @Override
-    public void stepBlock(StreamBlock block, int active, float[] u, float[] logp) {
-        S4DBlock b = own(block);
-        b.encode(active, u, config.dInput(), encW, encB);
+    protected void stepLayers(S4DBlock b, int active) {
         for (int l = 0; l < layers.length; l++) {
             layers[l].stepBlock(b, l, active);
         }
-        b.finish(active, head, logp);
     }
 
     /**
@@ -235,53 +187,18 @@ public final class S4DModel extends AbstractSsmModel {
         S4DBlock b = own(block);
         b.checkActive(active);
         for (int l = 0; l < layers.length; l++) {
-            layers[l].ssmBlock(b.kernels, active, b.capacity, b.h, b.zT, b.xRe[l], b.xIm[l], b.yT);
+            layers[l].ssmBlock(b.kernels(), active, b.capacity(), b.h(), b.zT, b.xRe(l), b.xIm(l), b.yT);
         }
     }
 
     @Override
     public S4DModel retain(int[][] keptUnits) {
-        KeptUnits.check(keptUnits, unitsPerLayer());
-        List<S4DLayerParams> ls = new ArrayList<>();
-        for (int l = 0; l < layers.length; l++) {
-            ls.add(params.layers().get(l).select(keptUnits[l]));
-        }
-        return new S4DModel(config, new S4DParams(params.encoderWeight(), params.encoderBias(), List.copyOf(ls),
-                params.decoderWeight(), params.decoderBias()));
+        return new S4DModel(config, params.withLayers(KeptUnits.apply(params.layers(), keptUnits, unitsPerLayer(), false)));
     }
 
     @Override
     public S4DModel masked(int[][] keptUnits) {
-        KeptUnits.check(keptUnits, unitsPerLayer());
-        List<S4DLayerParams> ls = new ArrayList<>();
-        for (int l = 0; l < layers.length; l++) {
-            ls.add(params.layers().get(l).mask(keptUnits[l]));
-        }
-        return new S4DModel(config, new S4DParams(params.encoderWeight(), params.encoderBias(), List.copyOf(ls),
-                params.decoderWeight(), params.decoderBias()));
-    }
-
-    @Override
-    public void carryState(StreamState from, int[][] keptUnits, SsmModel target, StreamState to) {
-        S4DState src = own(from);
-        if (!(target instanceof S4DModel) || !(to instanceof S4DState) || ((S4DState) to).owner != target) {
-            throw new IllegalArgumentException("target state must belong to the target S4D model");
-        }
-        S4DModel t = (S4DModel) target;
-        S4DState dst = (S4DState) to;
-        KeptUnits.check(keptUnits, unitsPerLayer());
-        for (int l = 0; l < layers.length; l++) {
-            if (t.layers[l].units != keptUnits[l].length) {
-                throw new IllegalArgumentException("layer " + l + ": target has " + t.layers[l].units + " units, plan keeps "
-                        + keptUnits[l].length);
-            }
-            for (int j = 0; j < keptUnits[l].length; j++) {
-                dst.xRe[t.unitOffset[l] + j] = src.xRe[unitOffset[l] + keptUnits[l][j]];
-                dst.xIm[t.unitOffset[l] + j] = src.xIm[unitOffset[l] + keptUnits[l][j]];
-            }
-        }
-        System.arraycopy(src.pool, 0, dst.pool, 0, src.pool.length);
-        dst.steps = src.steps;
+        return new S4DModel(config, params.withLayers(KeptUnits.apply(params.layers(), keptUnits, unitsPerLayer(), true)));
     }
 
     @Override

@@ -14,6 +14,11 @@ import java.util.List;
 public record S4DParams(float[] encoderWeight, float[] encoderBias, List<S4DLayerParams> layers,
                         float[] decoderWeight, float[] decoderBias) {
 
+    /** The same model with other layers (pruned, or with moved poles). */
+    public S4DParams withLayers(List<S4DLayerParams> newLayers) {
+        return new S4DParams(encoderWeight, encoderBias, newLayers, decoderWeight, decoderBias);
+    }
+
     public long parameterCount() {
         long n = encoderWeight.length + encoderBias.length + decoderWeight.length + decoderBias.length;
         for (S4DLayerParams l : layers) {

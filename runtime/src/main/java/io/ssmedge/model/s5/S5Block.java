@@ -11,7 +11,7 @@ import io.ssmedge.model.BlockStates;
  * Every buffer is allocated here, once.
  */
 final class S5Block extends BlockStates {
-    final S5Model owner;
+    private final S5Model model;
 
     // scratch, overwritten every step
     final float[] z;        // (S, H) normalized SSM input (prenorm)
@@ -22,8 +22,8 @@ final class S5Block extends BlockStates {
 
     /** @param spans floats per stream of each layer's state ([Re | Im | zero padding], see S5Layer#span) */
     S5Block(S5Model m, int streams, int[] spans, Kernels kernels) {
-        super(streams, m.width(), m.outputSize(), spans, false, false, kernels);
-        owner = m;
+        super(m, streams, spans, false, false, kernels);
+        model = m;
         int n = streams * m.width();
         z = new float[n];
         y = new float[n];
@@ -34,7 +34,7 @@ final class S5Block extends BlockStates {
 
     @Override
     public int units(int layer) {
-        return owner.layerStates(layer);
+        return model.layerStates(layer);
     }
 
     /** Row s of xRe[l] is [Re(P) | Im(P) | padding]. */
@@ -55,6 +55,22 @@ final class S5Block extends BlockStates {
 
     private int span(int layer) {
         return xRe[layer].length / capacity;
+    }
+
+    // the shared arrays, for the layers of this package
+
+    Kernels kernels() {
+        return kernels;
+    }
+
+    /** (S, H) features flowing through the layers. */
+    float[] h() {
+        return h;
+    }
+
+    /** (S, span_l) states of layer l. */
+    float[] x(int layer) {
+        return xRe[layer];
     }
 
     @Override

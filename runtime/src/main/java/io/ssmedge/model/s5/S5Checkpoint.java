@@ -34,8 +34,8 @@ public final class S5Checkpoint {
         String src = f.source();
         int h = cfg.dModel();
         Set<String> unused = new LinkedHashSet<>(f.names());
-        float[] encK = take(f, unused, ENC + "kernel", cfg.dInput(), h);
-        float[] encB = take(f, unused, ENC + "bias", h);
+        float[] encK = f.take(unused, ENC + "kernel", cfg.dInput(), h);
+        float[] encB = f.take(unused, ENC + "bias", h);
         List<S5LayerParams> layers = new ArrayList<>();
         for (int l = 0; l < cfg.nLayers(); l++) {
             String p = layer(l) + "seq/";
@@ -51,20 +51,20 @@ public final class S5Checkpoint {
             if (cfg.statesPerLayer() != null && cfg.statesPerLayer()[l] != n) {
                 throw ModelFormatException.shape(src, p + "Lambda_re", new int[]{cfg.statesPerLayer()[l]}, lre.shape());
             }
-            float[] lr = take(f, unused, p + "Lambda_re", n);
-            float[] li = take(f, unused, p + "Lambda_im", n);
-            float[] b = take(f, unused, p + "B", n, h, 2);
-            float[] c = take(f, unused, p + "C", h, n, 2);
-            float[] d = take(f, unused, p + "D", h);
-            float[] ls = take(f, unused, p + "log_step", n, 1);
+            float[] lr = f.take(unused, p + "Lambda_re", n);
+            float[] li = f.take(unused, p + "Lambda_im", n);
+            float[] b = f.take(unused, p + "B", n, h, 2);
+            float[] c = f.take(unused, p + "C", h, n, 2);
+            float[] d = f.take(unused, p + "D", h);
+            float[] ls = f.take(unused, p + "log_step", n, 1);
             String nm = layer(l) + "norm/";
-            float[] scale = take(f, unused, nm + "scale", h);
-            float[] bias = take(f, unused, nm + "bias", h);
+            float[] scale = f.take(unused, nm + "scale", h);
+            float[] bias = f.take(unused, nm + "bias", h);
             float[] mean = null;
             float[] var = null;
             if (cfg.batchnorm()) {
-                mean = take(f, unused, stats(l) + "norm/mean", h);
-                var = take(f, unused, stats(l) + "norm/var", h);
+                mean = f.take(unused, stats(l) + "norm/mean", h);
+                var = f.take(unused, stats(l) + "norm/var", h);
                 for (int k = 0; k < h; k++) {
                     if (var[k] < 0) {
                         throw ModelFormatException.tensor(src, stats(l) + "norm/var", "element " + k + " is " + var[k]
@@ -77,17 +77,17 @@ public final class S5Checkpoint {
             float[] o2k = null;
             float[] o2b = null;
             if (cfg.activation().hasOut1()) {
-                o1k = take(f, unused, layer(l) + "out1/kernel", h, h);
-                o1b = take(f, unused, layer(l) + "out1/bias", h);
+                o1k = f.take(unused, layer(l) + "out1/kernel", h, h);
+                o1b = f.take(unused, layer(l) + "out1/bias", h);
             }
             if (cfg.activation().hasOut2()) {
-                o2k = take(f, unused, layer(l) + "out2/kernel", h, h);
-                o2b = take(f, unused, layer(l) + "out2/bias", h);
+                o2k = f.take(unused, layer(l) + "out2/kernel", h, h);
+                o2b = f.take(unused, layer(l) + "out2/bias", h);
             }
             layers.add(new S5LayerParams(lr, li, b, c, d, ls, scale, bias, mean, var, o1k, o1b, o2k, o2b));
         }
-        float[] decK = take(f, unused, DEC + "kernel", h, cfg.dOutput());
-        float[] decB = take(f, unused, DEC + "bias", cfg.dOutput());
+        float[] decK = f.take(unused, DEC + "kernel", h, cfg.dOutput());
+        float[] decB = f.take(unused, DEC + "bias", cfg.dOutput());
         if (!unused.isEmpty()) {
             throw new ModelFormatException(src + ": tensors not used by an S5 model with n_layers=" + cfg.nLayers()
                     + ", activation=" + cfg.activation().key() + ", batchnorm=" + cfg.batchnorm() + ": " + unused
@@ -96,14 +96,6 @@ public final class S5Checkpoint {
         return new S5Params(encK, encB, List.copyOf(layers), decK, decB);
     }
 
-    private static float[] take(SafetensorsFile f, Set<String> unused, String name, int... shape) {
-        if (!f.has(name)) {
-            throw ModelFormatException.missing(f.source(), name, "expected shape " + java.util.Arrays.toString(shape));
-        }
-        float[] v = f.requireFinite(name, shape);
-        unused.remove(name);
-        return v;
-    }
 
     /** Writes the parameters in the same layout. */
     public static SafetensorsWriter write(S5Params p, S5Config cfg) {

@@ -1,5 +1,7 @@
 package io.ssmedge.model.s5;
 
+import io.ssmedge.model.DiscreteLayer;
+
 /**
  * Turns a layer's continuous-time parameters into the discrete system the recurrence runs, in float64.
  *
@@ -18,18 +20,8 @@ public final class S5Discretizer {
     private S5Discretizer() {
     }
 
-    /**
-     * Discrete layer in float64.
-     *
-     * @param lambdaRe (P) Re λ̄
-     * @param lambdaIm (P) Im λ̄
-     * @param bRe      (P, H) Re B̄
-     * @param bIm      (P, H) Im B̄
-     */
-    public record Discrete(double[] lambdaRe, double[] lambdaIm, double[] bRe, double[] bIm) {
-    }
 
-    public static Discrete discretize(S5LayerParams p, S5Config cfg) {
+    public static DiscreteLayer discretize(S5LayerParams p, S5Config cfg) {
         int n = p.states();
         int h = p.width();
         double[] lr = new double[n];
@@ -80,6 +72,6 @@ public final class S5Discretizer {
                 bi[i * h + k] = fRe * bIm + fIm * bRe;
             }
         }
-        return new Discrete(lr, li, br, bi);
+        return new DiscreteLayer(lr, li, br, bi);
     }
 }

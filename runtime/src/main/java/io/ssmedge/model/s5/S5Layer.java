@@ -1,5 +1,6 @@
 package io.ssmedge.model.s5;
 
+import io.ssmedge.model.DiscreteLayer;
 import io.ssmedge.model.AbstractSsmModel;
 
 import io.ssmedge.kernel.Activations;
@@ -37,7 +38,7 @@ final class S5Layer {
     final float[] out2B;   // (H) or null
     final boolean prenorm;
 
-    S5Layer(S5LayerParams p, S5Discretizer.Discrete disc, S5Config cfg) {
+    S5Layer(S5LayerParams p, DiscreteLayer disc, S5Config cfg) {
         int n = p.states();
         int h = p.width();
         states = n;
@@ -119,8 +120,8 @@ final class S5Layer {
         float[] y = s.y;
         float[] buRe = s.buRe;
         float[] buIm = s.buIm;
-        float[] xRe = s.xRe;
-        float[] xIm = s.xIm;
+        float[] xRe = s.xRe();
+        float[] xIm = s.xIm();
         System.arraycopy(h, 0, s.skip, 0, w);
         if (prenorm) {
             norm(h, z);
@@ -212,20 +213,20 @@ final class S5Layer {
 
     /** {@link #step} for m streams at once: the same equations with (m, H) feature blocks. */
     void stepBlock(S5Block b, int layer, int m) {
-        float[] h = b.h;
+        float[] h = b.h();
         float[] z = h; // post-norm: the SSM reads h itself, and h is also the skip branch
         if (prenorm) {
-            normRows(b.kernels, m, h, b.z);
+            normRows(b.kernels(), m, h, b.z);
             z = b.z;
         }
-        ssmBlock(b.kernels, m, z, b.xRe[layer], b.y);
+        ssmBlock(b.kernels(), m, z, b.x(layer), b.y);
         activateBlock(b, m);
         float[] y = b.y;
         for (int i = 0, e = m * width; i < e; i++) {
             h[i] += y[i];
         }
         if (!prenorm) {
-            normRows(b.kernels, m, h, h);
+            normRows(b.kernels(), m, h, h);
         }
     }
 
@@ -263,16 +264,16 @@ final class S5Layer {
                 System.arraycopy(g, 0, y, 0, e);
                 break;
             case HALF_GLU1: // y = g·σ(out2(g))
-                Rows.affine(b.kernels, m, g, w, out2W, out2B, w, t);
+                Rows.affine(b.kernels(), m, g, w, out2W, out2B, w, t);
                 FastMath.gate(g, t, e, y);
                 break;
             case HALF_GLU2: // y = y·σ(out2(g))
-                Rows.affine(b.kernels, m, g, w, out2W, out2B, w, t);
+                Rows.affine(b.kernels(), m, g, w, out2W, out2B, w, t);
                 FastMath.gate(y, t, e, y);
                 break;
             default: // FULL_GLU: y = out1(g)·σ(out2(g))
-                Rows.affine(b.kernels, m, g, w, out1W, out1B, w, b.a);
-                Rows.affine(b.kernels, m, g, w, out2W, out2B, w, t);
+                Rows.affine(b.kernels(), m, g, w, out1W, out1B, w, b.a);
+                Rows.affine(b.kernels(), m, g, w, out2W, out2B, w, t);
                 FastMath.gate(b.a, t, e, y);
         }
     }

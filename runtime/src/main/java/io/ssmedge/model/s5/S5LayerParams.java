@@ -1,5 +1,6 @@
 package io.ssmedge.model.s5;
 
+import io.ssmedge.model.PrunableLayer;
 /**
  * One S5 layer's trained parameters exactly as stored in the checkpoint (float32, continuous time).
  * P is this layer's number of stored complex states, H the model width. Optional parts are null.
@@ -21,7 +22,13 @@ package io.ssmedge.model.s5;
  */
 public record S5LayerParams(float[] lambdaRe, float[] lambdaIm, float[] b, float[] c, float[] d, float[] logStep,
                             float[] normScale, float[] normBias, float[] bnMean, float[] bnVar,
-                            float[] out1Kernel, float[] out1Bias, float[] out2Kernel, float[] out2Bias) {
+                            float[] out1Kernel, float[] out1Bias, float[] out2Kernel, float[] out2Bias) implements PrunableLayer<S5LayerParams> {
+
+    /** The same layer with other real parts of Λ (e.g. poles moved inside the unit circle). */
+    public S5LayerParams withLambdaRe(float[] re) {
+        return new S5LayerParams(re, lambdaIm, b, c, d, logStep, normScale, normBias, bnMean, bnVar, out1Kernel,
+                out1Bias, out2Kernel, out2Bias);
+    }
 
     /** P: stored complex states. */
     public int states() {
@@ -46,6 +53,7 @@ public record S5LayerParams(float[] lambdaRe, float[] lambdaIm, float[] b, float
     }
 
     /** The same layer with only the given states (sorted, distinct indices): modal truncation. */
+    @Override
     public S5LayerParams select(int[] kept) {
         int p = states();
         int h = width();
@@ -71,6 +79,7 @@ public record S5LayerParams(float[] lambdaRe, float[] lambdaIm, float[] b, float
     }
 
     /** The same layer, same size, with B̃ rows and C̃ columns of states not in {@code kept} set to zero. */
+    @Override
     public S5LayerParams mask(int[] kept) {
         int p = states();
         int h = width();

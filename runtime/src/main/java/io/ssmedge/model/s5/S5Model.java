@@ -1,7 +1,6 @@
 package io.ssmedge.model.s5;
 
-import io.ssmedge.format.ModelFormatException;
-import io.ssmedge.kernel.Dense;
+import io.ssmedge.model.DiscreteLayer;
 import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Rows;
 import io.ssmedge.model.AbstractSsmModel;
@@ -11,7 +10,7 @@ import io.ssmedge.model.LayerSystem;
 import io.ssmedge.model.ModelFiles;
 import io.ssmedge.model.SsmModel;
 import io.ssmedge.model.StreamBlock;
-import io.ssmedge.model.StreamState;
+import io.ssmedge.model.UnstableState;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,61 +20,40 @@ import java.util.List;
  * An S5 classifier (Smith et al., 2023): encoder dense → n_layers S5 layers → pool/last → decoder →
  * log-softmax. Immutable; built from a checkpoint by discretizing every layer once, in float64.
  */
-public final class S5Model extends AbstractSsmModel {
+public final class S5Model extends AbstractSsmModel<S5State, S5Block> {
     private final S5Config config;
     private final S5Params params;
     private final S5Layer[] layers;
-    private final List<S5Discretizer.Discrete> discrete;
     private final int[] stateOffset; // (n_layers) offset of layer l's states in the per-stream arrays
     private final int totalStates;
     private final int maxStates;
-    private final float[] encW;      // (d_input, H)
-    private final float[] encB;      // (H)
-    private final float[] decW;      // (H, d_output)
-    private final float[] decB;      // (d_output)
-    private final ClassifierHead head;
+    private final List<UnstableState> unstable; // states with |λ̄| ≥ 1 (possible without clip_eigs)
 
-    /**
-     * Builds the model and checks stability: every |λ̄| must be below 1.
-     *
-     * @throws ModelFormatException naming the layer tensor and state when a pole is unstable
-     */
+    /** Builds the model; states with |λ̄| ≥ 1 are listed by {@link #unstableStates()}. */
     public S5Model(S5Config config, S5Params params) {
-        super(config.spec());
+        super(config.spec(), S5State.class, S5Block.class, params.encoderKernel(), params.encoderBias(),
+                new ClassifierHead(config.mode(), config.dModel(), config.dOutput(), params.decoderKernel(),
+                        params.decoderBias()));
         this.config = config;
         this.params = params;
         int n = params.layers().size();
         layers = new S5Layer[n];
         stateOffset = new int[n];
-        List<S5Discretizer.Discrete> disc = new ArrayList<>();
+        List<UnstableState> unstableStates = new ArrayList<>();
         int off = 0;
         int max = 0;
         for (int l = 0; l < n; l++) {
             S5LayerParams lp = params.layers().get(l);
-            S5Discretizer.Discrete dl = S5Discretizer.discretize(lp, config);
-            for (int i = 0; i < lp.states(); i++) {
-                double mag = Math.hypot(dl.lambdaRe()[i], dl.lambdaIm()[i]);
-                if (!(mag < 1.0)) {
-                    throw ModelFormatException.tensor(config.source(), S5Checkpoint.layer(l) + "seq/Lambda_re",
-                            "state " + i + " is unstable after discretization: expected |λ̄| < 1, got " + mag
-                                    + " (Re Λ = " + lp.lambdaRe()[i] + ", Δ = " + Math.exp(lp.logStep()[i])
-                                    + (config.clipEigs() ? ")" : "; clip_eigs is off)"));
-                }
-            }
-            disc.add(dl);
+            DiscreteLayer dl = S5Discretizer.discretize(lp, config);
+            unstableStates.addAll(UnstableState.find(l, dl.lambdaRe(), dl.lambdaIm()));
             layers[l] = new S5Layer(lp, dl, config);
             stateOffset[l] = off;
             off += lp.states();
             max = Math.max(max, lp.states());
         }
-        discrete = List.copyOf(disc);
+        unstable = List.copyOf(unstableStates);
         totalStates = off;
         maxStates = max;
-        encW = params.encoderKernel();
-        encB = params.encoderBias();
-        decW = params.decoderKernel();
-        decB = params.decoderBias();
-        head = new ClassifierHead(config.mode(), config.dModel(), config.dOutput(), decW, decB);
     }
 
     public S5Config config() {
@@ -129,7 +107,7 @@ public final class S5Model extends AbstractSsmModel {
         int h = width();
         for (int l = 0; l < layers.length; l++) {
             S5LayerParams lp = params.layers().get(l);
-            S5Discretizer.Discrete dl = discrete.get(l);
+            DiscreteLayer dl = S5Discretizer.discretize(lp, config);
             int n = lp.states();
             double[] cRe = new double[h * n];
             double[] cIm = new double[h * n];
@@ -152,29 +130,11 @@ public final class S5Model extends AbstractSsmModel {
         return new S5State(this, totalStates, maxStates);
     }
 
-    private S5State own(StreamState s) {
-        if (!(s instanceof S5State) || ((S5State) s).owner != this) {
-            throw new IllegalArgumentException("stream state belongs to another model");
-        }
-        return (S5State) s;
-    }
-
     @Override
-    public void reset(StreamState state) {
-        own(state).clear();
-    }
-
-    @Override
-    public void step(StreamState state, float[] u, float[] logp) {
-        S5State s = own(state);
-        final int w = width();
-        float[] h = s.h;
-        Dense.affine(u, config.dInput(), encW, encB, w, h);
+    protected void stepLayers(S5State s, float[] h) {
         for (int l = 0; l < layers.length; l++) {
             layers[l].step(h, s, stateOffset[l]);
         }
-        s.steps++;
-        head.readout(h, s.pool, s.steps, s.feat, s.logits, logp);
     }
 
     @Override
@@ -186,27 +146,16 @@ public final class S5Model extends AbstractSsmModel {
         return new S5Block(this, streams, spans, kernels);
     }
 
-    private S5Block own(StreamBlock b) {
-        if (!(b instanceof S5Block) || ((S5Block) b).owner != this) {
-            throw new IllegalArgumentException("stream block belongs to another model");
-        }
-        return (S5Block) b;
-    }
-
     /** Stored complex states of layer l. */
     int layerStates(int l) {
         return layers[l].states;
     }
 
-    /** {@link #step} for the first {@code active} streams of a block, see {@link SsmModel#stepBlock}. */
     @Override
-    public void stepBlock(StreamBlock block, int active, float[] u, float[] logp) {
-        S5Block b = own(block);
-        b.encode(active, u, config.dInput(), encW, encB);
+    protected void stepLayers(S5Block b, int active) {
         for (int l = 0; l < layers.length; l++) {
             layers[l].stepBlock(b, l, active);
         }
-        b.finish(active, head, logp);
     }
 
     /**
@@ -218,51 +167,56 @@ public final class S5Model extends AbstractSsmModel {
         S5Block b = own(block);
         b.checkActive(active);
         for (int l = 0; l < layers.length; l++) {
-            layers[l].ssmBlock(b.kernels, active, b.h, b.xRe[l], b.y);
+            layers[l].ssmBlock(b.kernels(), active, b.h(), b.x(l), b.y);
         }
     }
 
     @Override
     public S5Model retain(int[][] keptUnits) {
-        KeptUnits.check(keptUnits, unitsPerLayer());
-        List<S5LayerParams> ls = new ArrayList<>();
-        for (int l = 0; l < layers.length; l++) {
-            ls.add(params.layers().get(l).select(keptUnits[l]));
-        }
-        return new S5Model(config, new S5Params(encW, encB, List.copyOf(ls), decW, decB));
+        return new S5Model(config, params.withLayers(KeptUnits.apply(params.layers(), keptUnits, unitsPerLayer(), false)));
     }
 
     @Override
     public S5Model masked(int[][] keptUnits) {
-        KeptUnits.check(keptUnits, unitsPerLayer());
-        List<S5LayerParams> ls = new ArrayList<>();
-        for (int l = 0; l < layers.length; l++) {
-            ls.add(params.layers().get(l).mask(keptUnits[l]));
-        }
-        return new S5Model(config, new S5Params(encW, encB, List.copyOf(ls), decW, decB));
+        return new S5Model(config, params.withLayers(KeptUnits.apply(params.layers(), keptUnits, unitsPerLayer(), true)));
     }
 
     @Override
-    public void carryState(StreamState from, int[][] keptUnits, SsmModel target, StreamState to) {
-        S5State src = own(from);
-        if (!(target instanceof S5Model) || !(to instanceof S5State) || ((S5State) to).owner != target) {
-            throw new IllegalArgumentException("target state must belong to the target S5 model");
+    public List<UnstableState> unstableStates() {
+        return unstable;
+    }
+
+    /**
+     * Moves each unstable pole onto |λ̄| = {@link #STABILIZED_POLE} by changing Re Λ only (Im Λ, Δ, B̃, C̃ stay):
+     * <pre>
+     *   ZOH:      |λ̄| = e^{Re Λ·Δ}                          ⇒ Re Λ = ln r / Δ
+     *   bilinear: |λ̄|² = ((1 + a)² + b²) / ((1 − a)² + b²),  a = Δ·Re Λ/2, b = Δ·Im Λ/2
+     *             ⇒ (1 − r²)a² + 2(1 + r²)a + (1 − r²)(1 + b²) = 0, the root nearer 0
+     * </pre>
+     */
+    @Override
+    public S5Model stabilized() {
+        if (unstable.isEmpty()) {
+            return this;
         }
-        S5Model t = (S5Model) target;
-        S5State dst = (S5State) to;
-        KeptUnits.check(keptUnits, unitsPerLayer());
-        for (int l = 0; l < layers.length; l++) {
-            if (t.layers[l].states != keptUnits[l].length) {
-                throw new IllegalArgumentException("layer " + l + ": target has " + t.layers[l].states + " states, plan keeps "
-                        + keptUnits[l].length);
+        List<S5LayerParams> ls = new ArrayList<>(params.layers());
+        double r = STABILIZED_POLE;
+        for (UnstableState u : unstable) {
+            S5LayerParams lp = ls.get(u.layer());
+            float[] re = lp.lambdaRe().clone();
+            double delta = config.stepRescale() * Math.exp(lp.logStep()[u.unit()]);
+            if (config.discretization() == Discretization.ZOH) {
+                re[u.unit()] = (float) (Math.log(r) / delta);
+            } else {
+                double b = delta * lp.lambdaIm()[u.unit()] / 2;
+                double q = 1 - r * r;
+                double disc = (1 + r * r) * (1 + r * r) - q * q * (1 + b * b);
+                double a = (-(1 + r * r) + Math.sqrt(Math.max(0, disc))) / q;
+                re[u.unit()] = (float) (2 * a / delta);
             }
-            for (int j = 0; j < keptUnits[l].length; j++) {
-                dst.xRe[t.stateOffset[l] + j] = src.xRe[stateOffset[l] + keptUnits[l][j]];
-                dst.xIm[t.stateOffset[l] + j] = src.xIm[stateOffset[l] + keptUnits[l][j]];
-            }
+            ls.set(u.layer(), lp.withLambdaRe(re));
         }
-        System.arraycopy(src.pool, 0, dst.pool, 0, src.pool.length);
-        dst.steps = src.steps;
+        return new S5Model(config, params.withLayers(List.copyOf(ls)));
     }
 
     @Override

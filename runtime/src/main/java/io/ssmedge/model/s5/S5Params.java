@@ -14,6 +14,11 @@ import java.util.List;
 public record S5Params(float[] encoderKernel, float[] encoderBias, List<S5LayerParams> layers,
                        float[] decoderKernel, float[] decoderBias) {
 
+    /** The same model with other layers (pruned, or with moved poles). */
+    public S5Params withLayers(List<S5LayerParams> newLayers) {
+        return new S5Params(encoderKernel, encoderBias, newLayers, decoderKernel, decoderBias);
+    }
+
     public long parameterCount() {
         long n = encoderKernel.length + encoderBias.length + decoderKernel.length + decoderBias.length;
         for (S5LayerParams l : layers) {

@@ -1,18 +1,11 @@
 package io.ssmedge.model.s5;
 
-import io.ssmedge.model.StreamState;
+import io.ssmedge.model.ModelState;
 
-/** Per-stream state of an {@link S5Model}; every buffer is allocated here, once. */
-public final class S5State implements StreamState {
-    final S5Model owner;
-    final float[] xRe;    // (ΣP_l) Re of every layer's complex states, layer l at offset stateOffset[l]
-    final float[] xIm;    // (ΣP_l) Im of the same
-    final float[] pool;   // (H) sum of features since reset (mode pool)
-    int steps;
-
+/** Per-stream state of an {@link S5Model}: the shared {@link ModelState} plus the S5 layer's scratch, allocated once. */
+public final class S5State extends ModelState {
     // scratch, overwritten every step
     final float[] u;      // (d_input) normalized input copy
-    final float[] h;      // (H) features flowing through the layers
     final float[] skip;   // (H)
     final float[] z;      // (H) SSM input
     final float[] y;      // (H) SSM output
@@ -21,17 +14,11 @@ public final class S5State implements StreamState {
     final float[] a;      // (H) full_glu value branch
     final float[] buRe;   // (max P) Re B̄z
     final float[] buIm;   // (max P) Im B̄z
-    final float[] feat;   // (H) head input
-    final float[] logits; // (d_output)
 
     S5State(S5Model m, int totalStates, int maxStates) {
-        owner = m;
+        super(m, totalStates);
         int w = m.width();
-        xRe = new float[totalStates];
-        xIm = new float[totalStates];
-        pool = new float[w];
         u = new float[m.inputSize()];
-        h = new float[w];
         skip = new float[w];
         z = new float[w];
         y = new float[w];
@@ -40,30 +27,21 @@ public final class S5State implements StreamState {
         a = new float[w];
         buRe = new float[Math.max(maxStates, 1)];
         buIm = new float[Math.max(maxStates, 1)];
-        feat = new float[w];
-        logits = new float[m.outputSize()];
+    }
+
+    /** (ΣP_l) Re of every layer's complex states. */
+    float[] xRe() {
+        return xRe;
+    }
+
+    /** (ΣP_l) Im of the same. */
+    float[] xIm() {
+        return xIm;
     }
 
     @Override
-    public int steps() {
-        return steps;
-    }
-
-    @Override
-    public long recurrentBytes() {
-        return 4L * (xRe.length + xIm.length + pool.length) + 4;
-    }
-
-    @Override
-    public long totalBytes() {
-        return recurrentBytes() + 4L * (u.length + h.length + skip.length + z.length + y.length + g.length + t.length
-                + a.length + buRe.length + buIm.length + feat.length + logits.length);
-    }
-
-    void clear() {
-        java.util.Arrays.fill(xRe, 0f);
-        java.util.Arrays.fill(xIm, 0f);
-        java.util.Arrays.fill(pool, 0f);
-        steps = 0;
+    protected long scratchFloats() {
+        return u.length + skip.length + z.length + y.length + g.length + t.length + a.length + buRe.length
+                + buIm.length;
     }
 }
