@@ -31,8 +31,16 @@ public final class PruningSweep {
      * @param threads     evaluation threads
      * @param randomSeeds seeds averaged for the random baseline (seeds 0, 1, …)
      * @param timeSteps   steps per timing round for LAST step latency (0: do not time)
+     * @param timingPasses how many times every LAST model is timed; the passes go over all ratios in turn, so a
+     *                     moment of load on a shared machine touches one measurement of many ratios instead of all
+     *                     measurements of one ratio (the median over passes is reported, with the lowest and highest)
      */
-    public record Options(List<PruningMethod> methods, double[] ratios, int threads, int randomSeeds, int timeSteps) {
+    public record Options(List<PruningMethod> methods, double[] ratios, int threads, int randomSeeds, int timeSteps,
+                          int timingPasses) {
+        public Options(List<PruningMethod> methods, double[] ratios, int threads, int randomSeeds, int timeSteps) {
+            this(methods, ratios, threads, randomSeeds, timeSteps, 7);
+        }
+
         public static double[] range(double from, double to, double step) {
             int n = (int) Math.floor((to - from) / step + 1e-9) + 1;
             double[] r = new double[n];
@@ -52,10 +60,12 @@ public final class PruningSweep {
      * @param missRate        (mean over seeds for random)
      * @param weightBytes     bytes of weights of the physically pruned model
      * @param stateBytes      bytes of state per stream of the pruned model
-     * @param stepNanos       median ns per single-stream step (LAST only; NaN otherwise)
+     * @param stepNanos       median over the timing passes of ns per single-stream step (LAST only; NaN otherwise)
+     * @param stepNanosLow    fastest timing pass (NaN when not timed)
+     * @param stepNanosHigh   slowest timing pass (NaN when not timed)
      */
     public record Point(double ratio, PruningPlan plan, double accuracy, double falseAlarmRate, double missRate,
-                        long weightBytes, long stateBytes, double stepNanos) {
+                        long weightBytes, long stateBytes, double stepNanos, double stepNanosLow, double stepNanosHigh) {
         public int[] keptPerLayer() {
             return plan.keptPerLayer();
         }
@@ -85,16 +95,14 @@ public final class PruningSweep {
             return Double.NaN;
         }
 
-        /** Largest ratio whose LAST accuracy is at most {@code maxDropPoints} below the baseline (0 if none). */
+        /** Largest ratio whose accuracy is at most {@code maxDropPoints} below the baseline (0 if none). */
         public double largestRatioWithin(PruningMethod m, double maxDropPoints) {
-            double base = baselineAccuracy();
-            double best = 0;
-            for (Point p : points.get(m)) {
-                if (100 * (base - p.accuracy()) <= maxDropPoints + 1e-9) {
-                    best = Math.max(best, p.ratio());
-                }
-            }
-            return best;
+            return choose(m, SweepLimits.accuracyOnly(maxDropPoints)).ratio();
+        }
+
+        /** The largest ratio of {@code m} that keeps every limit, and the first limit the next larger ratio breaks. */
+        public SweepLimits.Choice choose(PruningMethod m, SweepLimits limits) {
+            return limits.choose(points.get(m), at(m, ratios[0]));
         }
 
         public Point at(PruningMethod m, double ratio) {
@@ -134,6 +142,8 @@ public final class PruningSweep {
                 ArrayNode wb = m.putArray("weight_bytes");
                 ArrayNode sb = m.putArray("state_bytes_per_stream");
                 ArrayNode ns = m.putArray("step_ns");
+                ArrayNode nsLow = m.putArray("step_ns_low");
+                ArrayNode nsHigh = m.putArray("step_ns_high");
                 for (Point p : e.getValue()) {
                     acc.add(p.accuracy());
                     ArrayNode k = kpl.addArray();
@@ -143,6 +153,8 @@ public final class PruningSweep {
                     wb.add(p.weightBytes());
                     sb.add(p.stateBytes());
                     addRate(ns, p.stepNanos());
+                    addRate(nsLow, p.stepNanosLow());
+                    addRate(nsHigh, p.stepNanosHigh());
                 }
             }
             return o;
@@ -159,7 +171,7 @@ public final class PruningSweep {
         /** One row per method and ratio, for spreadsheets. */
         public String toCsv() {
             StringBuilder sb = new StringBuilder(
-                    "method,ratio_percent,accuracy,false_alarm_rate,miss_rate,states_kept,states_kept_per_layer,weight_bytes,state_bytes_per_stream,step_ns\n");
+                    "method,ratio_percent,accuracy,false_alarm_rate,miss_rate,states_kept,states_kept_per_layer,weight_bytes,state_bytes_per_stream,step_ns,step_ns_low,step_ns_high\n");
             for (Map.Entry<PruningMethod, List<Point>> e : points.entrySet()) {
                 for (Point p : e.getValue()) {
                     sb.append(e.getKey().key()).append(',').append(fmt(p.ratio())).append(',').append(fmt(p.accuracy()))
@@ -167,7 +179,9 @@ public final class PruningSweep {
                             .append(p.plan().totalKept()).append(',')
                             .append(String.join(" ", Arrays.stream(p.keptPerLayer()).mapToObj(Integer::toString).toList()))
                             .append(',').append(p.weightBytes()).append(',').append(p.stateBytes()).append(',')
-                            .append(Double.isFinite(p.stepNanos()) ? fmt(p.stepNanos()) : "").append('\n');
+                            .append(Double.isFinite(p.stepNanos()) ? fmt(p.stepNanos()) : "").append(',')
+                            .append(Double.isFinite(p.stepNanosLow()) ? fmt(p.stepNanosLow()) : "").append(',')
+                            .append(Double.isFinite(p.stepNanosHigh()) ? fmt(p.stepNanosHigh()) : "").append('\n');
                 }
             }
             return sb.toString();
@@ -192,6 +206,7 @@ public final class PruningSweep {
         WindowSet w = windows.normalizedWith(model.normalization());
         Map<String, EvalResult> cache = new HashMap<>();
         Map<PruningMethod, List<Point>> points = new EnumMap<>(PruningMethod.class);
+        List<SsmModel> timed = new ArrayList<>(); // the LAST models, one per ratio, timed after the evaluation
         for (PruningMethod m : o.methods()) {
             List<Point> ps = new ArrayList<>();
             for (double ratio : o.ratios()) {
@@ -215,13 +230,40 @@ public final class PruningSweep {
                     }
                     progress.update(++done, total);
                 }
-                double ns = m == PruningMethod.LAST && o.timeSteps() > 0 ? StepTimer.nanosPerStep(firstModel, o.timeSteps(), 5)
-                        : Double.NaN;
+                if (m == PruningMethod.LAST) {
+                    timed.add(firstModel);
+                }
                 ps.add(new Point(ratio, first, acc / n, far / n, miss / n, firstModel.weightBytes(),
-                        firstModel.newState().recurrentBytes(), ns));
+                        firstModel.newState().recurrentBytes(), Double.NaN, Double.NaN, Double.NaN));
             }
             points.put(m, List.copyOf(ps));
         }
+        if (o.timeSteps() > 0 && points.containsKey(PruningMethod.LAST)) {
+            points.put(PruningMethod.LAST, withTimes(points.get(PruningMethod.LAST), timed, o));
+        }
         return new Result(model.architecture(), model.unitsPerLayer(), w.count(), o.ratios().clone(), points);
+    }
+
+    /**
+     * Times every model {@code timingPasses} times, one pass over all ratios after the other, and keeps per ratio
+     * the median pass with the fastest and slowest pass as its spread.
+     */
+    private static List<Point> withTimes(List<Point> ps, List<SsmModel> models, Options o) {
+        int passes = Math.max(1, o.timingPasses());
+        double[][] t = new double[ps.size()][passes]; // (ratio, pass) ns per step
+        for (int k = 0; k < passes; k++) {
+            for (int i = 0; i < ps.size(); i++) {
+                t[i][k] = StepTimer.nanosPerStep(models.get(i), o.timeSteps(), 1); // the passes are the repeats
+            }
+        }
+        List<Point> out = new ArrayList<>();
+        for (int i = 0; i < ps.size(); i++) {
+            double[] s = t[i].clone();
+            Arrays.sort(s);
+            Point p = ps.get(i);
+            out.add(new Point(p.ratio(), p.plan(), p.accuracy(), p.falseAlarmRate(), p.missRate(), p.weightBytes(),
+                    p.stateBytes(), s[passes / 2], s[0], s[passes - 1]));
+        }
+        return List.copyOf(out);
     }
 }

@@ -18,8 +18,9 @@ import java.io.UncheckedIOException;
                 "anomaly detectors: embedded:s5-skab, embedded:s4d-skab.",
                 "Start with: ssm-edge demo"},
         subcommands = {DemoCommand.class, InfoCommand.class, EvalCommand.class, PruneCommand.class, SweepCommand.class,
-                TrainCommand.class, RunCommand.class, SimulateCommand.class, LoadgenCommand.class, RolloutCommand.class,
-                KeysCommand.class, ConfigCommand.class, CommandCommand.class, CommandLine.HelpCommand.class})
+                ReportCommand.class, TrainCommand.class, RunCommand.class, SimulateCommand.class, LoadgenCommand.class,
+                RolloutCommand.class, KeysCommand.class, ConfigCommand.class, CommandCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,12 +1,14 @@
 package io.ssmedge.agent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmedge.agent.report.PlantCosts;
 import io.ssmedge.agent.report.SweepReport;
 import io.ssmedge.data.WindowSet;
 import io.ssmedge.inference.BatchEvaluator;
 import io.ssmedge.model.SsmModel;
 import io.ssmedge.pruning.PruningMethod;
 import io.ssmedge.pruning.PruningSweep;
+import io.ssmedge.pruning.SweepLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,6 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = {"Compares pruning methods at many pruning ratios and writes a report.",
                 "On labeled data: accuracy, false alarms, misses, speed and memory against the share of states removed.",
+                "The chosen ratio keeps every limit: --max-drop, --max-false-alarm-rate and --max-miss-rate.",
                 "Example: ssm-edge sweep embedded:s5-skab --data ../shared/datasets/skab/valve1 --report report.html"})
 public final class SweepCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
@@ -41,6 +44,37 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--max-drop", defaultValue = "1.0", paramLabel = "POINTS",
             description = "accuracy points you accept to lose; the report names the largest ratio within it (default ${DEFAULT-VALUE})")
     double maxDrop;
+
+    @Option(names = "--max-false-alarm-rate", paramLabel = "PERCENT",
+            description = {"largest false-alarm rate you accept, in % of normal windows",
+                    "(default: the unpruned model's rate + the --max-drop points)"})
+    Double maxFalseAlarm;
+
+    @Option(names = "--max-miss-rate", paramLabel = "PERCENT",
+            description = {"largest miss rate you accept, in % of fault windows",
+                    "(default: the unpruned model's rate + the --max-drop points)"})
+    Double maxMiss;
+
+    @Option(names = "--streams", defaultValue = "1", paramLabel = "N",
+            description = "for counts per day and costs: sensor streams the model serves (default ${DEFAULT-VALUE})")
+    int streams;
+
+    @Option(names = "--sample-rate", defaultValue = "1", paramLabel = "HZ",
+            description = "for counts per day and costs: samples per second per stream (default ${DEFAULT-VALUE})")
+    double sampleRate;
+
+    @Option(names = "--cost-false-alarm", paramLabel = "AMOUNT", description = "cost of one false alarm (a needless call-out)")
+    Double costFalseAlarm;
+
+    @Option(names = "--cost-miss", paramLabel = "AMOUNT", description = "cost of one missed fault window")
+    Double costMiss;
+
+    @Option(names = "--cost-per-core-hour", paramLabel = "AMOUNT", description = "cost of one CPU core for an hour")
+    Double costCoreHour;
+
+    @Option(names = "--currency", defaultValue = "JPY", paramLabel = "NAME",
+            description = "currency shown with the amounts (default ${DEFAULT-VALUE})")
+    String currency;
 
     @Option(names = "--seeds", defaultValue = "3", description = "random baseline: mean over this many seeds (default ${DEFAULT-VALUE})")
     int seeds;
@@ -82,6 +116,41 @@ public final class SweepCommand implements Callable<Integer> {
         }
     }
 
+    /** The limits; a rate limit not given is the unpruned model's rate plus the accuracy budget. */
+    SweepLimits limits(PruningSweep.Result r) {
+        PruningSweep.Point base = r.at(PruningMethod.LAST, r.ratios()[0]);
+        double far = maxFalseAlarm != null ? percent("--max-false-alarm-rate", maxFalseAlarm)
+                : Math.min(1, base.falseAlarmRate() + maxDrop / 100);
+        double miss = maxMiss != null ? percent("--max-miss-rate", maxMiss) : Math.min(1, base.missRate() + maxDrop / 100);
+        return new SweepLimits(maxDrop, far, miss);
+    }
+
+    private static double percent(String option, double v) {
+        if (!(v >= 0 && v <= 100)) {
+            throw new IllegalArgumentException(option + ": expected a percentage from 0 to 100, got " + v);
+        }
+        return v / 100;
+    }
+
+    /** Counts per day always (1 stream at 1 sample/s unless told); money when a price is given. */
+    PlantCosts costs(SsmModel m, WindowSet w) {
+        long faults = 0;
+        for (int i = 0; i < w.count(); i++) {
+            if (w.labeled() && w.labels()[i] != 0) {
+                faults++;
+            }
+        }
+        int len = w.length();
+        int stride = data.stride != null ? data.stride : m.evaluationStride() > 0 ? m.evaluationStride() : len;
+        int steps = (len + stride - 1) / stride; // overlapping windows each step every sample
+        return new PlantCosts(streams, sampleRate, stride, steps, w.count() == 0 ? 0 : (double) faults / w.count(), currency,
+                nan(costFalseAlarm), nan(costMiss), nan(costCoreHour));
+    }
+
+    private static double nan(Double v) {
+        return v == null ? Double.NaN : v;
+    }
+
     @Override
     public Integer call() throws Exception {
         double[] rs = parseRatios(ratios);
@@ -113,7 +182,7 @@ public final class SweepCommand implements Callable<Integer> {
         try (ProgressBar bar = new ProgressBar("sweeping " + ms.size() + " methods × " + rs.length + " ratios")) {
             r = PruningSweep.run(m, w, new PruningSweep.Options(ms, rs, th, seeds, noTiming ? 0 : 10_000), bar);
         }
-        SweepReport rep = new SweepReport(r, m, model.spec(), data.describe(), maxDrop);
+        SweepReport rep = new SweepReport(r, m, model.spec(), data.describe(), limits(r), costs(m, w));
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-8s", "pruned");
         for (PruningMethod pm : r.points().keySet()) {
@@ -138,7 +207,10 @@ public final class SweepCommand implements Callable<Integer> {
         }
         if (json != null) {
             Files.createDirectories(json.toAbsolutePath().getParent());
-            Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.toJson()) + "\n");
+            com.fasterxml.jackson.databind.node.ObjectNode j = r.toJson();
+            j.put("model", model.spec());
+            j.set("judgement", rep.judgementJson());
+            Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n");
             out.println("JSON:   " + json.toAbsolutePath());
         }
         if (csv != null) {

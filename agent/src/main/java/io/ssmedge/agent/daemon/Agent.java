@@ -11,6 +11,8 @@ import io.ssmedge.agent.command.CommandName;
 import io.ssmedge.agent.command.CommandResult;
 import io.ssmedge.agent.config.Durability;
 import io.ssmedge.agent.journal.StreamJournal;
+import io.ssmedge.agent.dashboard.RecentRejections;
+import io.ssmedge.agent.dashboard.StatusHistory;
 import io.ssmedge.agent.deploy.DeploymentManager;
 import io.ssmedge.agent.rollout.RolloutDriver;
 import io.ssmedge.agent.deploy.ModelVersion;
@@ -82,6 +84,8 @@ public final class Agent implements AutoCloseable {
     private final MqttConnection subscriber;
     private final MessageRouter router;
     private final MetricsReporter reporter;
+    private final RecentRejections rejections;
+    private final StatusHistory history;
     private final HttpServer http;
     private final RolloutDriver rollout;
     private final Instant started = Instant.now();
@@ -125,11 +129,11 @@ public final class Agent implements AutoCloseable {
         publisher = MqttConnections.create(persist ? out.withPersistence(config.dataDir().resolve("mqtt-out")) : out);
         PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
                 metrics);
-        ErrorReporter errors = new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics);
+        rejections = new RecentRejections(new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics), 50);
         WorkerContext ctx = new WorkerContext(deployments,
                 new SensorPayloadParser(config.payload().format(), config.payload().maxBytes(), model.channels()),
                 new LabelPayloadParser(config.payload().format(), config.payload().maxBytes(), model.classes()),
-                config.labels(), overall, metrics, predictions, errors, config.workers().maxStreams(), new AtomicInteger(),
+                config.labels(), overall, metrics, predictions, rejections, config.workers().maxStreams(), new AtomicInteger(),
                 durability, journal, config.input());
         pool = new WorkerPool(ctx, config.workers());
         if (journal != null) {
@@ -155,9 +159,20 @@ public final class Agent implements AutoCloseable {
             rollout.register(commands);
             RolloutMetrics.register(rollout, metrics.registry());
         }
+        history = new StatusHistory(360, 10).start(this::historyPoint); // the dashboard's last hour
         reporter = new MetricsReporter(metrics, config.metrics().reportIntervalSeconds(), this::memoryLine);
         AgentGauges.register(this, metrics.registry());
         http = config.http().enabled() ? HttpServer.start(config.http(), new AgentReport(this)) : null;
+    }
+
+    /** One point of the dashboard's curves: the last reporting interval's latency and rate, live accuracy so far. */
+    private StatusHistory.Point historyPoint() {
+        io.ssmedge.agent.metrics.LatencySnapshot e2e = metrics.endToEnd.recent();
+        LiveScore.Snapshot live = overall.snapshot();
+        boolean any = e2e.count() > 0;
+        return new StatusHistory.Point(System.currentTimeMillis(), any ? e2e.p50() / 1000.0 : Double.NaN,
+                any ? e2e.p99() / 1000.0 : Double.NaN, rates().samplesPerSecond(), live.accuracy(), live.falseAlarmRate(),
+                live.missRate(), live.matched());
     }
 
     /**
@@ -356,6 +371,7 @@ public final class Agent implements AutoCloseable {
             if (rollout != null) {
                 rollout.close();
             }
+            history.close();
             if (http != null) {
                 http.close();
             }
@@ -416,8 +432,8 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Adds a top-level object to /api/status (e.g. {@code "control"}), computed on each request; must be cheap and
-     * thread-safe.
+     * Adds a top-level object to /api/status (e.g. {@code "control"}, {@code "drift"}), computed on each request on
+     * the HTTP thread: the supplier must be cheap and thread-safe. A key the report already writes is not replaced.
      */
     public void addStatusSection(String key, Supplier<? extends JsonNode> section) {
         statusSections.put(key, section);
@@ -446,6 +462,16 @@ public final class Agent implements AutoCloseable {
 
     public List<StreamSession> streams() {
         return pool.sessions();
+    }
+
+    /** The dashboard's last hour of curves. */
+    public StatusHistory history() {
+        return history;
+    }
+
+    /** The last rejected messages (as reported on the error topic), newest first. */
+    public RecentRejections rejections() {
+        return rejections;
     }
 
     public MetricsReporter.Rates rates() {

@@ -66,6 +66,16 @@ final class AgentReport implements StatusPages {
 
     @Override
     public byte[] statusJson() {
+        return statusJson(java.util.Map.of());
+    }
+
+    @Override
+    public byte[] historyJson(long sinceMillis) {
+        return agent.history().json(sinceMillis);
+    }
+
+    @Override
+    public byte[] statusJson(java.util.Map<String, String> query) {
         ObjectNode o = JSON.createObjectNode();
         o.put("ready", ready());
         o.put("readiness", readiness());
@@ -81,6 +91,7 @@ final class AgentReport implements StatusPages {
         agent.model().channels().forEach(model.putArray("channels")::add);
         agent.model().classes().forEach(model.putArray("classes")::add);
         model.put("weight_bytes", info.weightBytes());
+        java.util.Arrays.stream(agent.model().unitsPerLayer()).forEach(model.putArray("states_per_layer")::add);
         ObjectNode w = o.putObject("window");
         w.put("length", agent.window().continuous() ? 0 : agent.window().length());
         w.put("stride", agent.window().stride());
@@ -128,8 +139,31 @@ final class AgentReport implements StatusPages {
         putDeployment(o.putObject("deployment"), agent.deployments());
         o.set("rollout", agent.rollout() == null ? JSON.createObjectNode().put("state", "off") : agent.rollout().status());
 
+        // the dashboard asks for a page of the (sorted) streams, optionally those whose name contains a text
+        String filter = query.getOrDefault("stream_filter", "").toLowerCase(java.util.Locale.ROOT);
+        int limit = Integer.MAX_VALUE;
+        try {
+            limit = Math.max(0, Integer.parseInt(query.getOrDefault("streams_limit", Integer.toString(Integer.MAX_VALUE))));
+        } catch (NumberFormatException e) {
+            // an unreadable limit lists every stream
+        }
+        if (!filter.isEmpty()) {
+            streams.removeIf(s -> !s.id().toLowerCase(java.util.Locale.ROOT).contains(filter));
+        }
+        o.put("streams_total", agent.streams().size());
+        o.put("streams_matching", streams.size());
+        o.put("history_period_seconds", agent.history().periodSeconds());
+        ArrayNode rejections = o.putArray("rejections_recent");
+        for (io.ssmedge.agent.dashboard.RecentRejections.Rejection rj : agent.rejections().recent()) {
+            ObjectNode ro = rejections.addObject();
+            ro.put("time", java.time.Instant.ofEpochMilli(rj.timeMillis()).toString());
+            ro.put("stream", rj.stream());
+            ro.put("kind", rj.kind());
+            ro.put("reason", rj.reason());
+            ro.put("message", rj.message());
+        }
         ArrayNode list = o.putArray("streams");
-        for (StreamSession s : streams) {
+        for (StreamSession s : streams.subList(0, Math.min(limit, streams.size()))) {
             ObjectNode so = list.addObject();
             so.put("stream", s.id());
             so.put("samples", s.samples());
@@ -142,7 +176,11 @@ final class AgentReport implements StatusPages {
             }
             putScore(so.putObject("live_accuracy"), s.score().snapshot());
         }
-        agent.statusSections().forEach((k, v) -> o.set(k, v.get()));
+        agent.statusSections().forEach((key, section) -> {
+            if (!o.has(key)) {
+                o.set(key, section.get());
+            }
+        });
         try {
             return JSON.writeValueAsBytes(o);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -26,7 +26,8 @@ import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * Answers GET /healthz, /readyz, /metrics and /api/status, and POST /api/commands/{name} (pause, resume, rollback,
+ * Answers GET / (the dashboard and its files under /assets/), /healthz, /readyz, /metrics, /api/status and
+ * /api/history, and POST /api/commands/{name} (pause, resume, rollback,
  * retry-stage, rerun-gates, reload-model, reset-stream?stream=ID). With a token configured, everything beyond the
  * two health checks needs {@code Authorization: Bearer TOKEN}. Shared by all connections (stateless).
  */
@@ -42,10 +43,12 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final RateLimitedLog failures = new RateLimitedLog(60);
     private final StatusPages pages;
     private final byte[] token; // null = no token needed
+    private final io.ssmedge.agent.dashboard.DashboardAssets dashboard;
 
     HttpApiHandler(StatusPages pages, String token) {
         this.pages = pages;
         this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.dashboard = io.ssmedge.agent.dashboard.DashboardAssets.load();
     }
 
     @Override
@@ -79,6 +82,16 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             default:
                 break;
         }
+        // the dashboard's page and files hold no data (it asks for the token and then reads /api/*), so they need none
+        io.ssmedge.agent.dashboard.DashboardAssets.Asset asset = dashboard.get(path);
+        if (asset != null) {
+            FullHttpResponse r = response(HttpResponseStatus.OK, asset.contentType(), asset.body());
+            r.headers().set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' "
+                    + "'unsafe-inline'; frame-ancestors 'none'"); // nothing from elsewhere, even by mistake
+            r.headers().set("X-Content-Type-Options", "nosniff");
+            write(ctx, req, r);
+            return;
+        }
         if (!authorized(req)) {
             unauthorized(ctx, req);
             return;
@@ -89,14 +102,34 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 write(ctx, req, response(HttpResponseStatus.OK, m.contentType(), m.body()));
                 return;
             case "/api/status":
-                write(ctx, req, response(HttpResponseStatus.OK, JSON, pages.statusJson()));
+                write(ctx, req, response(HttpResponseStatus.OK, JSON, query.parameters().isEmpty() ? pages.statusJson()
+                        : pages.statusJson(firstValues(query))));
                 return;
-            case "/":
-                send(ctx, req, HttpResponseStatus.OK, TEXT, "ssm-edge agent: /healthz /readyz /metrics /api/status\n");
+            case "/api/history":
+                write(ctx, req, response(HttpResponseStatus.OK, JSON, pages.historyJson(since(query))));
                 return;
             default:
                 send(ctx, req, HttpResponseStatus.NOT_FOUND, TEXT, "no page " + path
-                        + "; pages: /healthz /readyz /metrics /api/status\n");
+                        + "; pages: / (dashboard) /healthz /readyz /metrics /api/status /api/history\n");
+        }
+    }
+
+    private static java.util.Map<String, String> firstValues(QueryStringDecoder query) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        query.parameters().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                m.put(k, v.get(0));
+            }
+        });
+        return m;
+    }
+
+    /** {@code since} in ms since 1970; anything unreadable counts as 0 (everything). */
+    private static long since(QueryStringDecoder query) {
+        try {
+            return Long.parseLong(firstValues(query).getOrDefault("since", "0"));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
@@ -118,12 +151,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     + "\n");
             return;
         }
-        java.util.Map<String, String> args = new java.util.LinkedHashMap<>();
-        query.parameters().forEach((k, v) -> {
-            if (!v.isEmpty()) {
-                args.put(k, v.get(0));
-            }
-        });
+        java.util.Map<String, String> args = firstValues(query);
         CommandResult r = pages.commands().dispatch(new Command(name.get(), args, "http"));
         String body = "{\"command\":" + jsonString(name.get().wire()) + ",\"accepted\":" + r.accepted()
                 + ",\"message\":" + jsonString(r.message()) + "}\n";

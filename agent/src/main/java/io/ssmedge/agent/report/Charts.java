@@ -76,9 +76,16 @@ final class Charts {
 
     static XYChart accuracy(PruningSweep.Result r, double maxDrop) {
         XYChart c = perMethod(r, "Accuracy after pruning", "accuracy (%)", p -> 100 * p.accuracy());
-        double budget = 100 * r.baselineAccuracy() - maxDrop;
-        XYSeries s = c.addSeries("budget: unpruned − " + maxDrop + " points", new double[]{r.ratios()[0], r.ratios()[r.ratios().length - 1]},
-                new double[]{budget, budget});
+        return limitLine(c, r, "budget: unpruned − " + maxDrop + " points", 100 * r.baselineAccuracy() - maxDrop);
+    }
+
+    /** A dotted horizontal line at a limit (nothing when the limit is NaN). */
+    static XYChart limitLine(XYChart c, PruningSweep.Result r, String label, double y) {
+        if (Double.isNaN(y)) {
+            return c;
+        }
+        XYSeries s = c.addSeries(label, new double[]{r.ratios()[0], r.ratios()[r.ratios().length - 1]},
+                new double[]{y, y});
         s.setMarker(SeriesMarkers.NONE);
         s.setLineColor(Color.GRAY);
         s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{2f, 4f}, 0f));
@@ -89,7 +96,17 @@ final class Charts {
     static XYChart latency(PruningSweep.Result r) {
         XYChart c = xy("Time per sensor sample (one stream, LAST-pruned model)", "states pruned (%)", "µs per sample");
         List<PruningSweep.Point> ps = r.points().get(PruningMethod.LAST);
-        c.addSeries("step time", r.ratios(), ps.stream().mapToDouble(p -> p.stepNanos() / 1000).toArray());
+        c.addSeries("median of the runs", r.ratios(), ps.stream().mapToDouble(p -> p.stepNanos() / 1000).toArray())
+                .setLineWidth(3f);
+        Color spread = new Color(0x7F8C8D);
+        for (boolean slow : new boolean[]{false, true}) {
+            XYSeries s = c.addSeries(slow ? "slowest run" : "fastest run", r.ratios(),
+                    ps.stream().mapToDouble(p -> (slow ? p.stepNanosHigh() : p.stepNanosLow()) / 1000).toArray());
+            s.setLineColor(spread);
+            s.setMarkerColor(spread);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineStyle(SeriesLines.DOT_DOT);
+        }
         return c;
     }
 

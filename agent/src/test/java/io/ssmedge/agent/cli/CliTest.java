@@ -153,7 +153,8 @@ class CliTest {
                 "--seeds", "2", "--report", dir.resolve("r.html").toString(), "--json", dir.resolve("s.json").toString(),
                 "--csv", dir.resolve("s.csv").toString(), "--max-drop", "2");
         assertThat(o.code()).as(o.err()).isZero();
-        assertThat(o.out()).contains("Pruning ").contains("cuts step latency by");
+        assertThat(o.out()).contains("Pruning ").contains("cuts step latency by").contains("median of repeated runs")
+                .contains("missed faults").contains("Business figures that changed most: ");
         JsonNode j = new ObjectMapper().readTree(Files.readString(dir.resolve("s.json")));
         assertThat(j.get("ratios").toString()).isEqualTo("[0,30,60]");
         assertThat(j.get("total_states").asInt()).isEqualTo(64);
@@ -162,10 +163,42 @@ class CliTest {
         assertThat(last.get("accuracy").get(1).asDouble())
                 .isCloseTo(Fixtures.reference(Fixtures.S5).get("LAST").get(6).asDouble(), org.assertj.core.data.Offset.offset(1.0 / 1471));
         assertThat(j.get("methods").has("global-hinf")).isTrue();
+        for (int i = 0; i < 3; i++) { // repeated timing: the median lies within the spread
+            assertThat(last.get("step_ns_low").get(i).asDouble()).isPositive()
+                    .isLessThanOrEqualTo(last.get("step_ns").get(i).asDouble());
+            assertThat(last.get("step_ns_high").get(i).asDouble()).isGreaterThanOrEqualTo(last.get("step_ns").get(i).asDouble());
+        }
+        JsonNode judge = j.get("judgement");
+        assertThat(judge.get("limits").get("max_accuracy_drop_points").asDouble()).isEqualTo(2.0);
+        assertThat(judge.get("summary").get(0).asText()).startsWith(o.out().lines()
+                .filter(l -> l.contains("Pruning ")).findFirst().orElseThrow().substring(0, 10));
         assertThat(j.get("methods").get("random").get("accuracy").size()).isEqualTo(3);
         String html = Files.readString(dir.resolve("r.html"));
         assertThat(html).contains("<img alt=\"Accuracy after pruning\" src=\"data:image/png;base64,")
                 .doesNotContain("<script").doesNotContain("http://").doesNotContain("https://");
         assertThat(Files.readAllLines(dir.resolve("s.csv"))).hasSize(1 + 3 * 3);
+    }
+
+    @Test
+    void sweepJudgesByTheMissRateAndPricesTheMonth() throws Exception {
+        Path json = tmp.resolve("s.json");
+        // a miss-rate cap of 0 % means "no worse than the unpruned model"
+        Outcome o = run("sweep", "embedded:s5-skab", "--data", data(), "--ratios", "0:60:30", "--methods", "last",
+                "--no-timing", "--max-drop", "5", "--max-miss-rate", "0", "--max-false-alarm-rate", "100",
+                "--json", json.toString(), "--streams", "40", "--cost-false-alarm", "1000", "--cost-miss", "5000",
+                "--currency", "JPY");
+        assertThat(o.code()).as(o.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(Files.readString(json));
+        JsonNode last = j.get("methods").get("last");
+        double chosen = j.get("judgement").get("chosen_ratio").asDouble();
+        double baseMiss = last.get("miss_rate").get(0).asDouble();
+        for (int i = 0; i < 3; i++) { // every ratio above the chosen one that keeps the miss rate breaks another limit
+            double r = j.get("ratios").get(i).asDouble();
+            if (r == chosen) {
+                assertThat(last.get("miss_rate").get(i).asDouble()).isLessThanOrEqualTo(baseMiss);
+            }
+        }
+        assertThat(j.get("judgement").get("limits").get("max_miss_rate").asDouble()).isEqualTo(baseMiss);
+        assertThat(o.out()).contains("Per month (40 streams").contains("JPY ");
     }
 }

@@ -120,6 +120,39 @@ class HttpServerTest {
     }
 
     @Test
+    void dashboardPageNeedsNoTokenButItsDataDoes(@TempDir Path dir) throws Exception {
+        Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        server = HttpServer.start(new HttpConfig(true, "127.0.0.1", 0, tokenFile, 4096), pages);
+        HttpResponse<String> page = get("/", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.headers().firstValue("content-security-policy")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("default-src 'self'"));
+        // everything the page loads comes from the agent itself
+        assertThat(page.body()).contains("/assets/app.js").contains("/assets/uPlot.iife.min.js")
+                .doesNotContain("http:").doesNotContain("https:").doesNotContain("//cdn");
+        for (String asset : new String[]{"/assets/app.js", "/assets/app.css", "/assets/uPlot.iife.min.js",
+            "/assets/uPlot.min.css"}) {
+            HttpResponse<String> r = get(asset, null);
+            assertThat(r.statusCode()).as(asset).isEqualTo(200);
+            assertThat(r.body()).as(asset).isNotEmpty();
+        }
+        assertThat(get("/assets/app.js", null).body()).doesNotContain("http://").doesNotContain("https://");
+        assertThat(get("/assets/nothing.js", null).statusCode()).isEqualTo(401); // unknown: same rules as any page
+        assertThat(get("/api/history", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> h = get("/api/history?since=0", "Bearer " + TOKEN);
+        assertThat(h.statusCode()).isEqualTo(200);
+        assertThat(h.body()).contains("\"points\":[]");
+        HttpResponse<byte[]> gz = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/assets/uPlot.iife.min.js")).header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gz.headers().firstValue("content-encoding")).hasValue("gzip"); // what a browser gets
+        String plain = get("/assets/uPlot.iife.min.js", null).body();
+        assertThat(new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body())).readAllBytes(),
+                StandardCharsets.UTF_8)).isEqualTo(plain);
+        assertThat(gz.body().length).isLessThan(plain.length() / 2);
+    }
+
+    @Test
     void clearErrors(@TempDir Path dir) throws Exception {
         Path shortToken = Files.writeString(dir.resolve("t"), "abc");
         assertThatThrownBy(() -> HttpServer.start(new HttpConfig(true, "127.0.0.1", 0, shortToken, 4096), pages))
