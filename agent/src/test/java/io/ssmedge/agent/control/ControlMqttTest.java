@@ -157,7 +157,7 @@ class ControlMqttTest {
         long before = gw1.samples();
         for (int i = 0; i < 300; i++) {
             client.publish("plant/pump1/sensors", String.format(Locale.ROOT,
-                    "{\"ts\": %d, \"values\": [0.02, 0.04, 1.33, 0.05, 79.3, 26.0, 233.1, 32.0]}", 1_000_000L + i * 1000L)
+                    "{\"ts\": %d, \"values\": [0.02, 0.04, 1.33, 0.05, 79.3, 26.0, 233.1, 32.0]}", 1_700_000_000_000L + i * 1000L)
                     .getBytes(StandardCharsets.UTF_8), 1);
         }
         // the gateway's own configuration of the same version overrides the group's
