@@ -153,8 +153,8 @@ public final class Agent implements AutoCloseable {
                 subs, router, null).withManualAcks(durability != Durability.NONE));
         String rolloutTopic = "ssm-edge/" + clientId + "/rollout";
         rollout = config.rollout().enabled() ? new RolloutDriver(config.rollout(), deployments, window, Clock.systemUTC(),
-                (kind, json) -> publisher.publish(rolloutTopic + "/events", json, 1, false),
-                (kind, json) -> publisher.publish(rolloutTopic, json, 1, true)) : null;
+                (kind, json) -> publishRollout(rolloutTopic + "/events", json, false),
+                (kind, json) -> publishRollout(rolloutTopic, json, true)) : null;
         if (rollout != null) {
             rollout.register(commands);
             RolloutMetrics.register(rollout, metrics.registry());
@@ -320,8 +320,23 @@ public final class Agent implements AutoCloseable {
      * After every connect of the predictions connection: announce "online"; the first time, start reading sensors
      * (a prediction made before the predictions connection was ever up could not even be buffered).
      */
+    /**
+     * Rollout events and state to MQTT. Before the first connection Paho cannot even buffer them: they are then only
+     * in the rollout's journal (data_dir), and the retained state is published as soon as the connection is up.
+     */
+    private void publishRollout(String topic, byte[] json, boolean retained) {
+        if (!publisher.isConnected() && !reading.get()) {
+            log.debug("rollout {} not published yet (not connected; it is in the rollout journal)", topic);
+            return;
+        }
+        publisher.publish(topic, json, 1, retained);
+    }
+
     private void publisherConnected() {
         publishStatus(ONLINE);
+        if (rollout != null) {
+            rollout.publishState();
+        }
         if (!stopping.get() && reading.compareAndSet(false, true)) {
             subscriber.start();
         }

@@ -141,7 +141,8 @@ public final class RolloutDriver implements AutoCloseable {
         return engine;
     }
 
-    private void publishState() {
+    /** Publishes the current state (retained); also called when the agent's MQTT connection comes (back) up. */
+    public void publishState() {
         try {
             publishState.accept("state", status().toString().getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
