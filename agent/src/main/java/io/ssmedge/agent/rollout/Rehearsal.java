@@ -157,7 +157,8 @@ public final class Rehearsal {
     }
 
     /** The simulated deployment: which model serves, which shadows, on what share of streams. */
-    private static final class SimPort implements DeploymentPort {
+    /** The deployment seen by the rehearsal: which stage serves and which shadows (also used by the crash test). */
+    static final class SimPort implements DeploymentPort {
         StageModel serving;
         StageModel shadow;
         double share;

@@ -37,39 +37,6 @@ class CrashRecoveryTest {
         }
     }
 
-    static final class Port implements DeploymentPort {
-        StageModel serving;
-        StageModel shadow;
-
-        @Override
-        public void startShadow(StageModel c, double share) {
-            shadow = c;
-        }
-
-        @Override
-        public void stopShadow() {
-            shadow = null;
-        }
-
-        @Override
-        public void promote() {
-            StageModel s = serving;
-            serving = shadow;
-            shadow = s;
-        }
-
-        @Override
-        public void rollback() {
-            promote();
-        }
-
-        @Override
-        public void replaceServing(StageModel t) {
-            serving = t;
-            shadow = null;
-        }
-    }
-
     static final class FixedClock extends Clock {
         long now = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
 
@@ -108,7 +75,7 @@ class CrashRecoveryTest {
                     throw new Crash(point);
                 }
             };
-            Port port = new Port();
+            Rehearsal.SimPort port = new Rehearsal.SimPort();
             RolloutEngine engine = new RolloutEngine(cfg, Synthetic.MODEL, spec, port, clock, null,
                     RolloutEngine.Options.offline(hook));
             restarts++;
@@ -137,7 +104,7 @@ class CrashRecoveryTest {
         }
         assertThat(crashes).isGreaterThanOrEqualTo(20);
         // a last clean restart completes the rollout
-        Port port = new Port();
+        Rehearsal.SimPort port = new Rehearsal.SimPort();
         RolloutEngine engine = new RolloutEngine(cfg, Synthetic.MODEL, spec, port, clock, null,
                 RolloutEngine.Options.offline(CrashHook.NONE));
         StageModel s = engine.start();
@@ -159,7 +126,7 @@ class CrashRecoveryTest {
     }
 
     /** The served model is the stored, hash-verified one the state names; the journal is complete and agrees. */
-    private void checkConsistent(RolloutEngine engine, Port port) throws IOException {
+    private void checkConsistent(RolloutEngine engine, Rehearsal.SimPort port) throws IOException {
         Path root = dir.resolve("rollout");
         RolloutState st = new ObjectMapper().readValue(root.resolve("state.json").toFile(), RolloutState.class);
         StageModel serving = port.serving;
