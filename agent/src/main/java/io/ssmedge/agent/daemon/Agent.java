@@ -1,6 +1,7 @@
 package io.ssmedge.agent.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.ssmedge.agent.config.AgentConfig;
 import io.ssmedge.agent.config.ConfigException;
 import io.ssmedge.agent.config.ModelConfig;
@@ -158,6 +159,9 @@ public final class Agent implements AutoCloseable {
         if (rollout != null) {
             rollout.register(commands);
             RolloutMetrics.register(rollout, metrics.registry());
+            addStatusSection("rollout", rollout::status);
+        } else {
+            addStatusSection("rollout", () -> JsonNodeFactory.instance.objectNode().put("state", "off"));
         }
         history = new StatusHistory(360, 10).start(this::historyPoint); // the dashboard's last hour
         reporter = new MetricsReporter(metrics, config.metrics().reportIntervalSeconds(), this::memoryLine);

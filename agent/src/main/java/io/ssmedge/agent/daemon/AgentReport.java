@@ -137,11 +137,6 @@ final class AgentReport implements StatusPages {
         mem.put("state_bytes_total", streams.stream().mapToLong(StreamSession::stateBytes).sum());
         putScore(o.putObject("live_accuracy"), agent.overall().snapshot());
         putDeployment(o.putObject("deployment"), agent.deployments());
-        if (agent.rollout() != null) {
-            o.set("rollout", agent.rollout().status());
-        } else if (!agent.statusSections().containsKey("rollout")) { // (a test may stand in for the rollout)
-            o.set("rollout", JSON.createObjectNode().put("state", "off"));
-        }
 
         // the dashboard asks for a page of the (sorted) streams, optionally those whose name contains a text
         String filter = query.getOrDefault("stream_filter", "").toLowerCase(java.util.Locale.ROOT);
