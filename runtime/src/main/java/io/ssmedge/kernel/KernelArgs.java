@@ -53,6 +53,16 @@ final class KernelArgs {
         }
     }
 
+    /** Element-wise kernels: every array holds at least n floats. */
+    static void elements(String kernel, int n, float[] x, float[] y, float[] z) {
+        nonNegative(kernel, n);
+        need(kernel, "x", x, n, "(n " + n + ")");
+        need(kernel, "y", y, n, "(n " + n + ")");
+        if (z != null) {
+            need(kernel, "z", z, n, "(n " + n + ")");
+        }
+    }
+
     static void rotate(int m, int n, int stride, float[] lamRe, float[] lamIm, float[] x) {
         nonNegative("rotate", m, n);
         if (stride < 2 * n) {

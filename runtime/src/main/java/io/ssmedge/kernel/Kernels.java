@@ -52,6 +52,18 @@ public interface Kernels {
     void sisoUnits(int m, int stride, int from, int to, float[] lamRe, float[] lamIm, float[] bRe, float[] bIm,
                    float[] cRe, float[] cImNeg, float d, float[] xRe, float[] xIm, float[] zT, float[] yT, int zo);
 
+    /** y[i] = gelu_tanh(x[i]) for i &lt; n, the formula of {@link FastMath#geluTanh}; {@code y} may be {@code x}. */
+    void geluTanh(int n, float[] x, float[] y);
+
+    /** y[i] = gelu_erf(x[i]) for i &lt; n, the formula of {@link FastMath#geluErf}; {@code y} may be {@code x}. */
+    void geluErf(int n, float[] x, float[] y);
+
+    /** y[i] = a[i]·σ(g[i]) for i &lt; n (the GLU gate, σ of {@link FastMath#sigmoid}); {@code y} may alias a or g. */
+    void gate(int n, float[] a, float[] g, float[] y);
+
+    /** h[i] += a[i]·σ(g[i]) for i &lt; n: the GLU gate and the residual add in one pass. */
+    void gateAdd(int n, float[] a, float[] g, float[] h);
+
     /** "scalar" or "vector-&lt;bits&gt;". */
     String name();
 

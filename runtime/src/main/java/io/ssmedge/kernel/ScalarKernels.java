@@ -104,6 +104,37 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void geluTanh(int n, float[] x, float[] y) {
+        KernelArgs.elements("geluTanh", n, x, y, null);
+        FastMath.geluTanh(x, n, y);
+    }
+
+    @Override
+    public void geluErf(int n, float[] x, float[] y) {
+        KernelArgs.elements("geluErf", n, x, y, null);
+        FastMath.geluErf(x, n, y);
+    }
+
+    @Override
+    public void gate(int n, float[] a, float[] g, float[] y) {
+        KernelArgs.elements("gate", n, a, g, y);
+        FastMath.gate(a, g, n, y);
+    }
+
+    @Override
+    public void gateAdd(int n, float[] a, float[] g, float[] h) {
+        KernelArgs.elements("gateAdd", n, a, g, h);
+        gateAddTail(0, n, a, g, h);
+    }
+
+    /** h[i] += a[i]·σ(g[i]) for i in [from, n) (shared with the vector kernel's tail). */
+    static void gateAddTail(int from, int n, float[] a, float[] g, float[] h) {
+        for (int i = from; i < n; i++) {
+            h[i] += a[i] * FastMath.sigmoid(g[i]);
+        }
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

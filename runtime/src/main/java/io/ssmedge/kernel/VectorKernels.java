@@ -402,6 +402,102 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    // ---- nonlinearities: the rational approximations of FastMath, one vector at a time ----
+
+    /** tanh(x) as {@link FastMath#tanh}: x clamped to ±7.905, then x·p(x²)/q(x²). */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector c = x.max(-FastMath.TANH_CLAMP).min(FastMath.TANH_CLAMP);
+        FloatVector x2 = c.mul(c);
+        FloatVector p = x2.fma(FastMath.TANH_A13, FastMath.TANH_A11);
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A9));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A7));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A5));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A3));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A1));
+        p = p.mul(c);
+        FloatVector q = x2.fma(FastMath.TANH_B6, FastMath.TANH_B4);
+        q = q.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_B2));
+        q = q.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_B0));
+        return p.div(q);
+    }
+
+    /** erf(x) as {@link FastMath#erf}: x clamped to ±4, then x·p(x²)/q(x²). */
+    static FloatVector erf(FloatVector x) {
+        FloatVector c = x.max(-4f).min(4f);
+        FloatVector x2 = c.mul(c);
+        FloatVector p = x2.fma(FastMath.ERF_A13, FastMath.ERF_A11);
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_A9));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_A7));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_A5));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_A3));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_A1));
+        p = p.mul(c);
+        FloatVector q = x2.fma(FastMath.ERF_B8, FastMath.ERF_B6);
+        q = q.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_B4));
+        q = q.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_B2));
+        q = q.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_B0));
+        return p.div(q);
+    }
+
+    /** gelu_tanh(x) = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+    static FloatVector geluTanh(FloatVector x) {
+        FloatVector inner = x.mul(x).fma(0.044715f, 1f).mul(x).mul(FastMath.SQRT_2_OVER_PI);
+        return tanh(inner).add(1f).mul(x.mul(0.5f)); // (1 + tanh)·½x, rounded as FastMath does (no fma near tanh = −1)
+    }
+
+    /** σ(x) = ½ + ½·tanh(x/2). */
+    static FloatVector sigmoid(FloatVector x) {
+        return tanh(x.mul(0.5f)).fma(0.5f, 0.5f);
+    }
+
+    @Override
+    public void geluTanh(int n, float[] x, float[] y) {
+        KernelArgs.elements("geluTanh", n, x, y, null);
+        int vn = n - n % L;
+        for (int i = 0; i < vn; i += L) {
+            geluTanh(FloatVector.fromArray(SP, x, i)).intoArray(y, i);
+        }
+        for (int i = vn; i < n; i++) {
+            y[i] = FastMath.geluTanh(x[i]);
+        }
+    }
+
+    @Override
+    public void geluErf(int n, float[] x, float[] y) {
+        KernelArgs.elements("geluErf", n, x, y, null);
+        int vn = n - n % L;
+        for (int i = 0; i < vn; i += L) {
+            FloatVector v = FloatVector.fromArray(SP, x, i);
+            erf(v.mul(FastMath.INV_SQRT_2)).add(1f).mul(v.mul(0.5f)).intoArray(y, i);
+        }
+        for (int i = vn; i < n; i++) {
+            y[i] = FastMath.geluErf(x[i]);
+        }
+    }
+
+    @Override
+    public void gate(int n, float[] a, float[] g, float[] y) {
+        KernelArgs.elements("gate", n, a, g, y);
+        int vn = n - n % L;
+        for (int i = 0; i < vn; i += L) {
+            sigmoid(FloatVector.fromArray(SP, g, i)).mul(FloatVector.fromArray(SP, a, i)).intoArray(y, i);
+        }
+        for (int i = vn; i < n; i++) {
+            y[i] = a[i] * FastMath.sigmoid(g[i]);
+        }
+    }
+
+    @Override
+    public void gateAdd(int n, float[] a, float[] g, float[] h) {
+        KernelArgs.elements("gateAdd", n, a, g, h);
+        int vn = n - n % L;
+        for (int i = 0; i < vn; i += L) {
+            sigmoid(FloatVector.fromArray(SP, g, i)).fma(FloatVector.fromArray(SP, a, i), FloatVector.fromArray(SP, h, i))
+                    .intoArray(h, i);
+        }
+        ScalarKernels.gateAddTail(vn, n, a, g, h);
+    }
+
     @Override
     public void sisoUnits(int m, int stride, int from, int to, float[] lamRe, float[] lamIm, float[] bRe, float[] bIm,
                           float[] cRe, float[] cImNeg, float d, float[] xRe, float[] xIm, float[] zT, float[] yT,

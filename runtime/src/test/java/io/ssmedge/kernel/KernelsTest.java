@@ -146,6 +146,70 @@ class KernelsTest {
         }
     }
 
+    static Stream<Arguments> elementCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (String kernel : new String[]{"scalar", "vector"}) {
+            for (int n : new int[]{0, 1, 7, 16, 31, 64, 1000}) {
+                out.add(Arguments.of(kernel, n));
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * GELU (tanh and erf), the GLU gate and gate + residual against the scalar {@link FastMath} formulas of
+     * one element (the oracle; FastMathTest checks those against Math.*), on inputs over ±10 and the clamp ends.
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("elementCases")
+    void elementOperationsMatchFastMath(String name, int n) {
+        Kernels g = kernel(name);
+        assumeTrue(g != null, "jdk.incubator.vector is not loaded in this JVM");
+        SplittableRandom r = new SplittableRandom(n * 17L + 3);
+        float[] x = new float[n + 3];
+        float[] t = new float[n + 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (20 * r.nextDouble() - 10);
+            t[i] = (float) (20 * r.nextDouble() - 10);
+        }
+        if (n > 2) {
+            x[0] = 50f;
+            x[1] = -50f;
+            t[2] = -1e4f;
+        }
+        float[] y = new float[n + 3];
+        java.util.Arrays.fill(y, 9f);
+        g.geluTanh(n, x, y);
+        for (int i = 0; i < n; i++) {
+            float e = FastMath.geluTanh(x[i]);
+            // ½x·(1 + tanh): tanh's own error (< 1e-6, evaluated with or without fma) scaled by ½|x|
+            assertThat(y[i]).as("geluTanh(%s)", x[i]).isCloseTo(e, offset(1e-6f * (1 + Math.abs(e) + Math.abs(x[i]))));
+        }
+        assertThat(y[n]).as("element n is not written").isEqualTo(9f);
+        g.geluErf(n, x, y);
+        for (int i = 0; i < n; i++) {
+            float e = FastMath.geluErf(x[i]);
+            assertThat(y[i]).as("geluErf(%s)", x[i]).isCloseTo(e, offset(1e-6f * (1 + Math.abs(e) + Math.abs(x[i]))));
+        }
+        g.gate(n, x, t, y);
+        for (int i = 0; i < n; i++) {
+            float e = x[i] * FastMath.sigmoid(t[i]);
+            assertThat(y[i]).as("gate(%s, %s)", x[i], t[i]).isCloseTo(e, offset(1e-6f * (1 + Math.abs(e) + Math.abs(x[i]))));
+        }
+        float[] h = random(r, n + 3);
+        float[] h0 = h.clone();
+        g.gateAdd(n, x, t, h);
+        for (int i = 0; i < n; i++) {
+            float e = h0[i] + x[i] * FastMath.sigmoid(t[i]);
+            assertThat(h[i]).as("gateAdd(%s, %s)", x[i], t[i]).isCloseTo(e, offset(1e-6f * (1 + Math.abs(e) + Math.abs(x[i]))));
+        }
+        assertThat(h[n]).isEqualTo(h0[n]);
+        g.gate(n, x, t, x); // in place
+        for (int i = 0; i < n; i++) {
+            assertThat(x[i]).isCloseTo(y[i], offset(0f));
+        }
+    }
+
     static float[] random(SplittableRandom r, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {

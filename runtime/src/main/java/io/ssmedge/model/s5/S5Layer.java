@@ -220,11 +220,7 @@ final class S5Layer {
             z = b.z;
         }
         ssmBlock(b.kernels(), m, z, b.x(layer), b.y);
-        activateBlock(b, m);
-        float[] y = b.y;
-        for (int i = 0, e = m * width; i < e; i++) {
-            h[i] += y[i];
-        }
+        activateAddBlock(b, m);
         if (!prenorm) {
             normRows(b.kernels(), m, h, h);
         }
@@ -251,30 +247,34 @@ final class S5Layer {
         kernels.mulAdd(m, 2 * n, width, x, span, cT, width, y, width);
     }
 
-    /** y = act(y) on m rows, see {@link S5Activation}; tanh-GELU and σ from {@link FastMath}. */
-    private void activateBlock(S5Block b, int m) {
+    /** h += act(y) on m rows (activation and residual add), see {@link S5Activation}; tanh-GELU and σ as in {@link FastMath}. */
+    private void activateAddBlock(S5Block b, int m) {
         final int w = width;
         final int e = m * w;
+        final Kernels k = b.kernels();
+        float[] h = b.h();
         float[] y = b.y;
         float[] g = b.g;
         float[] t = b.t;
-        FastMath.geluTanh(y, e, g);
+        k.geluTanh(e, y, g);
         switch (activation) {
             case GELU:
-                System.arraycopy(g, 0, y, 0, e);
+                for (int i = 0; i < e; i++) {
+                    h[i] += g[i];
+                }
                 break;
-            case HALF_GLU1: // y = g·σ(out2(g))
-                Rows.affine(b.kernels(), m, g, w, out2W, out2B, w, t);
-                FastMath.gate(g, t, e, y);
+            case HALF_GLU1: // h += g·σ(out2(g))
+                Rows.affine(k, m, g, w, out2W, out2B, w, t);
+                k.gateAdd(e, g, t, h);
                 break;
-            case HALF_GLU2: // y = y·σ(out2(g))
-                Rows.affine(b.kernels(), m, g, w, out2W, out2B, w, t);
-                FastMath.gate(y, t, e, y);
+            case HALF_GLU2: // h += y·σ(out2(g))
+                Rows.affine(k, m, g, w, out2W, out2B, w, t);
+                k.gateAdd(e, y, t, h);
                 break;
-            default: // FULL_GLU: y = out1(g)·σ(out2(g))
-                Rows.affine(b.kernels(), m, g, w, out1W, out1B, w, b.a);
-                Rows.affine(b.kernels(), m, g, w, out2W, out2B, w, t);
-                FastMath.gate(b.a, t, e, y);
+            default: // FULL_GLU: h += out1(g)·σ(out2(g))
+                Rows.affine(k, m, g, w, out1W, out1B, w, b.a);
+                Rows.affine(k, m, g, w, out2W, out2B, w, t);
+                k.gateAdd(e, b.a, t, h);
         }
     }
 }
