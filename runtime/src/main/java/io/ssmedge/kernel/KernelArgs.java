@@ -53,6 +53,25 @@ final class KernelArgs {
         }
     }
 
+    /**
+     * Row-wise kernels over (m, n) blocks: every block holds at least m·n floats, the per-column vector
+     * (named {@code vectorName}) n, unless it is null and {@code vectorOptional}.
+     */
+    static void blocks(String kernel, int m, int n, String vectorName, float[] vector, boolean vectorOptional,
+                       String name1, float[] block1, String name2, float[] block2, String name3, float[] block3) {
+        nonNegative(kernel, m, n);
+        long floats = (long) m * n;
+        if (block1 == null || block1.length < floats || block2 == null || block2.length < floats || block3 == null
+                || block3.length < floats) { // the messages only on failure (no strings built per call)
+            need(kernel, name1, block1, floats, "(m " + m + ", n " + n + ")");
+            need(kernel, name2, block2, floats, "(m " + m + ", n " + n + ")");
+            need(kernel, name3, block3, floats, "(m " + m + ", n " + n + ")");
+        }
+        if (vector != null || !vectorOptional) {
+            need(kernel, vectorName, vector, n, "(n " + n + ")");
+        }
+    }
+
     /** Element-wise kernels: every array holds at least n floats. */
     static void elements(String kernel, int n, float[] x, float[] y, float[] z) {
         nonNegative(kernel, n);

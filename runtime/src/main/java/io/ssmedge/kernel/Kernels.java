@@ -28,6 +28,21 @@ public interface Kernels {
      */
     void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc);
 
+    /** c = a·b: {@link #mulAdd} with c overwritten instead of added to. */
+    void mul(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc);
+
+    /**
+     * On every row of (m, n): y ← y + d ⊙ z, then g = gelu_tanh(y) (the S5 feed-through D·u and the activation of
+     * the SSM output in one pass). {@code y} is modified, {@code g} written; g must not alias y or z.
+     */
+    void feedThroughGelu(int m, int n, float[] y, float[] d, float[] z, float[] g);
+
+    /**
+     * On every row of (m, n): h += a ⊙ σ(t + bias) (the GLU gate with its dense layer's bias, and the residual add);
+     * {@code bias} (n) may be null (no bias).
+     */
+    void gateAddBias(int m, int n, float[] a, float[] t, float[] bias, float[] h);
+
     /** LayerNorm of every row of x (m, n) into y, see {@link Norms#layerNorm}; {@code y} may be {@code x}. */
     void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y);
 

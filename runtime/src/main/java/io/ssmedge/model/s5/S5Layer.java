@@ -219,7 +219,13 @@ final class S5Layer {
             normRows(b.kernels(), m, h, b.z);
             z = b.z;
         }
-        ssmBlock(b.kernels(), m, z, b.x(layer), b.y);
+        // ssmBlock with D ⊙ z left for the activation pass: y = C̃x; y += D ⊙ z and g = gelu(y) in one pass
+        final Kernels k = b.kernels();
+        float[] x = b.x(layer);
+        k.rotate(m, states, span, lamRe, lamIm, x);
+        k.mulAdd(m, width, span, z, width, bT, span, x, span);
+        k.mul(m, 2 * states, width, x, span, cT, width, b.y, width);
+        k.feedThroughGelu(m, width, b.y, d, z, b.g);
         activateAddBlock(b, m);
         if (!prenorm) {
             normRows(b.kernels(), m, h, h);
@@ -247,34 +253,34 @@ final class S5Layer {
         kernels.mulAdd(m, 2 * n, width, x, span, cT, width, y, width);
     }
 
-    /** h += act(y) on m rows (activation and residual add), see {@link S5Activation}; tanh-GELU and σ as in {@link FastMath}. */
+    /**
+     * h += act(y) on m rows (activation and residual add) given g = gelu(y), see {@link S5Activation}; tanh-GELU
+     * and σ as in {@link FastMath}. The GLU's dense layers are products without bias, their bias added in the gate.
+     */
     private void activateAddBlock(S5Block b, int m) {
         final int w = width;
-        final int e = m * w;
         final Kernels k = b.kernels();
         float[] h = b.h();
-        float[] y = b.y;
         float[] g = b.g;
         float[] t = b.t;
-        k.geluTanh(e, y, g);
         switch (activation) {
             case GELU:
-                for (int i = 0; i < e; i++) {
+                for (int i = 0, e = m * w; i < e; i++) {
                     h[i] += g[i];
                 }
                 break;
             case HALF_GLU1: // h += g·σ(out2(g))
-                Rows.affine(k, m, g, w, out2W, out2B, w, t);
-                k.gateAdd(e, g, t, h);
+                k.mul(m, w, w, g, w, out2W, w, t, w);
+                k.gateAddBias(m, w, g, t, out2B, h);
                 break;
             case HALF_GLU2: // h += y·σ(out2(g))
-                Rows.affine(k, m, g, w, out2W, out2B, w, t);
-                k.gateAdd(e, y, t, h);
+                k.mul(m, w, w, g, w, out2W, w, t, w);
+                k.gateAddBias(m, w, b.y, t, out2B, h);
                 break;
             default: // FULL_GLU: h += out1(g)·σ(out2(g))
                 Rows.affine(k, m, g, w, out1W, out1B, w, b.a);
-                Rows.affine(k, m, g, w, out2W, out2B, w, t);
-                k.gateAdd(e, b.a, t, h);
+                k.mul(m, w, w, g, w, out2W, w, t, w);
+                k.gateAddBias(m, w, b.a, t, out2B, h);
         }
     }
 }
