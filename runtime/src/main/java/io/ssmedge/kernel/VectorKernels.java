@@ -54,12 +54,16 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /** L zeros: the source of a tile's accumulators when c is overwritten. */
+    private static final float[] ZEROS = new float[L];
+
     /**
-     * A tile's accumulator: c's values (c += a·b) or zero (c = a·b), without a branch: a vector chosen by a
-     * branch would merge two values at a phi, which can keep C2 from eliminating the vector boxes.
+     * A tile's accumulator: c's values (c += a·b) or zero (c = a·b), as one load whose array and offset are chosen
+     * (a vector chosen by a branch, or a blend with a computed mask, keeps C2 from removing the vector boxes on
+     * JDK 17: the step then allocates).
      */
     private static FloatVector load(boolean acc, float[] c, int o) {
-        return FloatVector.fromArray(SP, c, o).blend(0f, SP.maskAll(!acc));
+        return FloatVector.fromArray(SP, acc ? c : ZEROS, acc ? o : 0);
     }
 
     /**

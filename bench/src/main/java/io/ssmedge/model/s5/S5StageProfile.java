@@ -2,7 +2,6 @@ package io.ssmedge.model.s5;
 
 import io.ssmedge.bench.BenchModels;
 import io.ssmedge.kernel.Kernels;
-import io.ssmedge.kernel.Rows;
 import io.ssmedge.model.SsmModel;
 
 import java.util.LinkedHashMap;
@@ -34,17 +33,22 @@ public final class S5StageProfile {
         stages.put("whole step", () -> model.stepBlock(b, m, u, logp));
         stages.put("rotate", () -> k.rotate(m, l.states, l.span, l.lamRe, l.lamIm, b.x(0)));
         stages.put("B·u gemm", () -> k.mulAdd(m, w, l.span, b.h(), w, l.bT, l.span, b.x(0), l.span));
-        stages.put("D⊙z", () -> k.scaleShift(m, b.h(), w, l.d, null, b.y));
-        stages.put("C·x gemm", () -> k.mulAdd(m, 2 * l.states, w, b.x(0), l.span, l.cT, w, b.y, w));
-        stages.put("gelu", () -> k.geluTanh(m * w, b.y, b.g));
-        stages.put("out2 affine", () -> Rows.affine(k, m, b.g, w, l.out2W, l.out2B, w, b.t));
-        stages.put("gate+resid", () -> k.gateAdd(m * w, b.g, b.t, b.a));
+        stages.put("C·x gemm", () -> k.mul(m, 2 * l.states, w, b.x(0), l.span, l.cT, w, b.y, w));
+        stages.put("D⊙z+gelu", () -> k.feedThroughGelu(m, w, b.y, l.d, b.h(), b.g));
+        stages.put("out2 gemm", () -> k.mul(m, w, w, b.g, w, l.out2W, w, b.t, w));
+        stages.put("gate+resid", () -> k.gateAddBias(m, w, b.g, b.t, l.out2B, b.a));
         stages.put("layerNorm", () -> k.layerNorm(m, b.h(), w, l.normA, l.normB, 1e-6f, b.z));
         double whole = 0;
         double sum = 0;
         System.out.printf("%s, %d streams, %s, %d layers%n", name, m, k.name(), model.layers());
+        com.sun.management.ThreadMXBean tb0 = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         for (Map.Entry<String, Runnable> e : stages.entrySet()) {
             double ns = time(e.getValue());
+            long al = tb0.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100; i++) {
+                e.getValue().run();
+            }
+            System.out.printf("  (%s allocates %.0f B/call)%n", e.getKey(), (tb0.getCurrentThreadAllocatedBytes() - al) / 100.0);
             if (whole == 0) {
                 whole = ns;
                 System.out.printf("%-12s %10.0f ns/step = %8.1f ns/sample  (%.1f GFLOP/s)%n", e.getKey(), ns, ns / m,
@@ -56,6 +60,12 @@ public final class S5StageProfile {
             }
         }
         System.out.printf("%-12s %5.1f %%%n", "listed", 100 * sum / whole);
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long a0 = tb.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 1000; i++) {
+            model.stepBlock(b, m, u, logp);
+        }
+        System.out.printf("allocated per step: %.1f bytes%n", (tb.getCurrentThreadAllocatedBytes() - a0) / 1000.0);
         double ceiling = 2.0 * 12 * 16 * 2048 / time(S5StageProfile::fma512);
         System.out.printf("FMA ceiling %.1f GFLOP/s; whole step = %.1f %% of it%n", ceiling,
                 100 * BenchModels.flopsPerSample(model) * m / whole / ceiling);
