@@ -38,6 +38,11 @@ public final class S5StageProfile {
         stages.put("out2 gemm", () -> k.mul(m, w, w, b.g, w, l.out2W, w, b.t, w));
         stages.put("gate+resid", () -> k.gateAddBias(m, w, b.g, b.t, l.out2B, b.a));
         stages.put("layerNorm", () -> k.layerNorm(m, b.h(), w, l.normA, l.normB, 1e-6f, b.z));
+        float[] logits = BenchModels.inputs(m, model.outputSize(), 3);
+        float[] lp = new float[m * model.outputSize()];
+        float[] headW = BenchModels.inputs(w, model.outputSize(), 4);
+        stages.put("head gemm", () -> io.ssmedge.kernel.Rows.affine(k, m, b.h(), w, headW, null, model.outputSize(), logits));
+        stages.put("logSoftmax", () -> io.ssmedge.kernel.Rows.logSoftmax(m, logits, model.outputSize(), lp));
         double whole = 0;
         double sum = 0;
         System.out.printf("%s, %d streams, %s, %d layers%n", name, m, k.name(), model.layers());
@@ -53,6 +58,9 @@ public final class S5StageProfile {
                 whole = ns;
                 System.out.printf("%-12s %10.0f ns/step = %8.1f ns/sample  (%.1f GFLOP/s)%n", e.getKey(), ns, ns / m,
                         BenchModels.flopsPerSample(model) * m / ns);
+            } else if (e.getKey().startsWith("head") || e.getKey().startsWith("logSoftmax")) { // once per step
+                sum += ns;
+                System.out.printf("%-12s %10.0f ns/step       = %5.1f %% of the step%n", e.getKey(), ns, 100 * ns / whole);
             } else {
                 sum += ns * model.layers();
                 System.out.printf("%-12s %10.0f ns/layer  x%d = %5.1f %% of the step%n", e.getKey(), ns, model.layers(),
