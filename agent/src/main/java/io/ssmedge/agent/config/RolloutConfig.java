@@ -125,6 +125,11 @@ public record RolloutConfig(boolean enabled, List<Integer> ratios, PruningMethod
                 backoff, midpointRetry, drift);
     }
 
+    public RolloutConfig withDrift(Drift d) {
+        return new RolloutConfig(enabled, ratios, method, dataDir, calibration, limits, statistics, shadow, probation,
+                monitoring, backoff, midpointRetry, d);
+    }
+
     public RolloutConfig withMidpointRetry(boolean on) {
         return new RolloutConfig(enabled, ratios, method, dataDir, calibration, limits, statistics, shadow, probation,
                 monitoring, backoff, on, drift);
