@@ -151,9 +151,9 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
     }
 
     /**
-     * The same settings with every subsystem's folder filled in from the one {@code data_dir}: the rollout under
-     * {@code <data_dir>} (it keeps {@code rollout/} there), remote control in {@code <data_dir>/control}, the embedded
-     * broker in {@code <data_dir>/broker}. A folder a subsection names itself (the deprecated {@code rollout.data_dir},
+     * The same settings with every subsystem's folder filled in from the one {@code data_dir}: the rollout and remote
+     * control get {@code <data_dir>} as their base folder (the rollout keeps {@code rollout/} there, remote control
+     * {@code control/} and delivered {@code models/}), the embedded broker {@code <data_dir>/broker}. A folder a subsection names itself (the deprecated {@code rollout.data_dir},
      * {@code control.data_dir}, {@code broker.data_dir}) is kept. Without data_dir: the rollout in {@code data} (of
      * the working folder; a config file's {@code data} beside it), control in /var/lib/ssm-edge, the broker in memory,
      * as before data_dir was the one setting. Idempotent.
@@ -162,7 +162,7 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
         RolloutConfig r = rollout.dataDir() != null ? rollout
                 : rollout.withDataDir(dataDir != null ? dataDir : Path.of("data"));
         ControlConfig c = control.dataDir() != null ? control
-                : control.withDataDir(dataDir != null ? dataDir.resolve("control") : LEGACY_CONTROL_DIR);
+                : control.withDataDir(dataDir != null ? dataDir : LEGACY_CONTROL_DIR);
         BrokerConfig b = broker.dataDir() != null || dataDir == null ? broker : broker.withDataDir(dataDir.resolve("broker"));
         return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, b, c, r, dataDir, durability,
                 journal, input);
@@ -180,8 +180,8 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
                 default -> broker.dataDir();
             };
             if (own != null) {
-                log.warn("{}.data_dir is deprecated: set the top-level data_dir instead (the {} then uses {}); {}.data_dir "
-                        + "still overrides it", key, key, key.equals("rollout") ? "<data_dir>/rollout" : "<data_dir>/" + key, key);
+                log.warn("{}.data_dir is deprecated: set the top-level data_dir instead (the {} then uses <data_dir>/{}); "
+                        + "{}.data_dir still overrides it", key, key, key, key);
             }
         }
         Path data = Paths.under(base, dataDir);

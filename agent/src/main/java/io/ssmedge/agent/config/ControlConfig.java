@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  *                              signatures a document needs); later replaced by signed key rotations
  * @param groups                the groups this gateway belongs to (it also takes group configurations and commands)
  * @param maxCommandAgeSeconds  commands issued longer ago than this are refused
- * @param dataDir               where the trusted state, the applied configuration and delivered models are kept:
- *                              {@code <data_dir>/control} ({@link AgentConfig#withDataFolders}); null = not given
- *                              (the deprecated {@code control.data_dir} key overrides it)
+ * @param dataDir               the folder under which the trusted state and the configuration in force
+ *                              ({@code control/}) and delivered models ({@code models/}) are kept: the agent's
+ *                              data_dir ({@link AgentConfig#withDataFolders}); null = not given (the deprecated
+ *                              {@code control.data_dir} key overrides it)
  * @param maxDocumentBytes      larger configuration or command messages are refused unread
  */
 public record ControlConfig(boolean enabled, Path trustedKeys, List<String> groups, long maxCommandAgeSeconds,

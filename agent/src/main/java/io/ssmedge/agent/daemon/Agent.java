@@ -271,7 +271,7 @@ public final class Agent implements AutoCloseable {
             b.append("; rollout in ").append(c.rollout().dataDir().resolve("rollout"));
         }
         if (c.control().enabled()) {
-            b.append("; control in ").append(c.control().dataDir());
+            b.append("; control in ").append(c.control().dataDir().resolve("control"));
         }
         if (c.broker().embedded()) {
             b.append("; broker ").append(c.broker().dataDir() == null ? "in memory" : "in " + c.broker().dataDir());

@@ -27,7 +27,7 @@ class DataFolderTest {
         Path data = dir.resolve("state").toAbsolutePath().normalize();
         assertThat(c.dataDir()).isEqualTo(data); // relative to the config file
         assertThat(c.rollout().dataDir()).isEqualTo(data); // the engine keeps data_dir/rollout
-        assertThat(c.control().dataDir()).isEqualTo(data.resolve("control"));
+        assertThat(c.control().dataDir()).isEqualTo(data); // it keeps data_dir/control and data_dir/models
         assertThat(c.broker().dataDir()).isEqualTo(data.resolve("broker"));
         assertThat(c.withDataFolders()).isEqualTo(c); // idempotent
     }
@@ -52,7 +52,8 @@ class DataFolderTest {
         // built in code (the demo, tests): the same rules
         AgentConfig built = AgentConfig.defaults().withDurability(dir, Durability.PROCESSED).withDataFolders();
         assertThat(built.rollout().dataDir()).isEqualTo(dir);
-        assertThat(built.control().dataDir()).isEqualTo(dir.resolve("control"));
+        assertThat(built.control().dataDir()).isEqualTo(dir);
+        assertThat(built.broker().dataDir()).isEqualTo(dir.resolve("broker"));
     }
 
     @Test
