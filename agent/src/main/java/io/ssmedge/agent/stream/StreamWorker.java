@@ -35,9 +35,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A stream is created only for a valid message (junk on new topic ids takes no place), and removed after
  * input.stream_idle_seconds without a message or by the reset-stream command. With {@code durability: journal}
- * every accepted message's samples go to the worker's journal before its predictions are published, and the
- * message is confirmed to the broker after the journal sync that covers it; with {@code processed} it is confirmed
- * once handled. A stream rebuilt from the journal recognises samples the broker delivers again by their ts.
+ * every accepted message's samples and the predictions they complete go to the worker's journal in one record;
+ * after the journal sync that covers it the message is confirmed to the broker and the predictions are published
+ * (by the journal's {@link io.ssmedge.agent.journal.Outbox}: exactly once across crashes); with {@code processed}
+ * the message is confirmed once handled. A stream rebuilt from the journal recognises samples the broker delivers again by their ts.
  *
  * <p>The per-stream step ({@link WindowedStream#offer}) happens in {@link #step}; batched multi-stream stepping can
  * replace it there, since each batch taken from the queue already groups the worker's streams.
@@ -369,13 +370,14 @@ public final class StreamWorker implements Runnable {
         }
         s.touched(start);
         step(s, m, from, queueMicros, start);
-        if (journal != null) {
-            journal.append(s.id(), s.recent(), samples.count() - from); // before its predictions go out
-        }
         long inferenceMicros = (System.nanoTime() - start) / 1000;
         metrics.inference.record(inferenceMicros);
-        for (int i = 0; i < due.size(); i++) {
-            ctx.sink().publish(due.get(i));
+        if (journal != null) { // samples and their predictions in one record; published after its sync (Outbox)
+            journal.append(s.id(), s.recent(), samples.count() - from, due);
+        } else {
+            for (int i = 0; i < due.size(); i++) {
+                ctx.sink().publish(due.get(i));
+            }
         }
         due.clear();
     }
