@@ -153,8 +153,9 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
     /**
      * The same settings with every subsystem's folder filled in from the one {@code data_dir}: the rollout and remote
      * control get {@code <data_dir>} as their base folder (the rollout keeps {@code rollout/} there, remote control
-     * {@code control/} and delivered {@code models/}), the embedded broker {@code <data_dir>/broker}. A folder a subsection names itself (the deprecated {@code rollout.data_dir},
-     * {@code control.data_dir}, {@code broker.data_dir}) is kept. Without data_dir: the rollout in {@code data} (of
+     * {@code control/} and delivered {@code models/}), the embedded broker {@code <data_dir>/broker}. A folder a
+     * subsection names itself (the deprecated {@code rollout.data_dir}, {@code control.data_dir},
+     * {@code broker.data_dir}) is kept. Without data_dir: the rollout in {@code data} (of
      * the working folder; a config file's {@code data} beside it), control in /var/lib/ssm-edge, the broker in memory,
      * as before data_dir was the one setting. Idempotent.
      */
@@ -163,7 +164,8 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
                 : rollout.withDataDir(dataDir != null ? dataDir : Path.of("data"));
         ControlConfig c = control.dataDir() != null ? control
                 : control.withDataDir(dataDir != null ? dataDir : LEGACY_CONTROL_DIR);
-        BrokerConfig b = broker.dataDir() != null || dataDir == null ? broker : broker.withDataDir(dataDir.resolve("broker"));
+        BrokerConfig b = broker.dataDir() != null || dataDir == null ? broker
+                : broker.withDataDir(dataDir.resolve("broker"));
         return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, b, c, r, dataDir, durability,
                 journal, input);
     }

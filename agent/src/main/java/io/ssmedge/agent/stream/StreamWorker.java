@@ -246,9 +246,9 @@ public final class StreamWorker implements Runnable {
     /**
      * Moves one stream to a deployment. The new serving model keeps its windows when the stream already runs it,
      * else gets the serving model's windows carried when it is a pruned copy of it, else is re-warmed from the
-     * stream's recent samples ({@link #rewarmed}; the ring covers every open fixed window). The shadow model (stream in its share) keeps its windows or joins. Every model left over keeps
-     * running, unpublished unless the serving model lacks a window it completes, until the serving model has all
-     * its open windows.
+     * stream's recent samples ({@link #rewarmed}; the ring covers every open fixed window). The shadow model
+     * (stream in its share) keeps its windows or joins. Every model left over keeps running, unpublished unless the
+     * serving model lacks a window it completes, until the serving model has all its open windows.
      */
     static void moveTo(StreamSession s, Deployment d) {
         StreamSession.Running oldServing = s.serving();
