@@ -117,6 +117,15 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
     }
 
     @Override
+    protected void abandonAttempt() {
+        try {
+            client.disconnectForcibly(0, 1000);
+        } catch (MqttException | RuntimeException e) {
+            log.debug("{}: abandoning the connection attempt: {}", spec.name(), describe(e));
+        }
+    }
+
+    @Override
     protected void forceClose() throws MqttException {
         if (client.isConnected()) {
             client.disconnectForcibly(0, 1000);

@@ -48,11 +48,15 @@ class KillNineTest {
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // the agents' logs stay after a failure
     Path dir;
 
+    // Mosquitto only, for a reason in the embedded broker (Artemis 2.40): it sends an MQTT 3.1.1 consumer every queued
+    // message at once (3.1.1 has no receive maximum), and after each kill the session keeps the packet ids of the
+    // messages that were in flight. With 30 × 421 queued samples the 65,535 ids are used up after a few kills; then
+    // MQTTSessionState$OutboundStore.generateMqttId loops forever looking for a free id while holding the consumer's
+    // lock ("AMQ222109 Timed out waiting for write lock on consumer"; seen in a thread dump) and the broker serves the
+    // agent no more. See README "Losing no sample".
     @ParameterizedTest
-    @EnumSource(TestBroker.Kind.class)
+    @EnumSource(value = TestBroker.Kind.class, names = "MOSQUITTO")
     void killNineUnderBacklogLosesAndRepeatsNoPrediction(TestBroker.Kind kind) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("ssmedge.chaos.broker", kind.name())
-                .equalsIgnoreCase(kind.name()), "-Dssmedge.chaos.broker selects another broker");
         Files.createDirectories(dir.resolve("broker"));
         kind.assumeAvailable();
         // Mosquitto as in deploy/mosquitto/ssm-edge.conf: more QoS 2 messages in flight than the agent sends (with
