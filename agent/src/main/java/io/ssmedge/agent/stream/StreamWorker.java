@@ -3,6 +3,7 @@ package io.ssmedge.agent.stream;
 import io.ssmedge.agent.config.Durability;
 import io.ssmedge.agent.deploy.Deployment;
 import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.deploy.InputAccumulator;
 import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.journal.JournalWriter;
 import io.ssmedge.agent.journal.SampleRing;
@@ -59,6 +60,7 @@ public final class StreamWorker implements Runnable {
     private final Map<String, StreamSession> sessions = new ConcurrentHashMap<>();
     private final AgentMetrics metrics;
     private final DeploymentManager deployments;
+    private final InputAccumulator inputs; // raw-input statistics for the rollout's drift check
     private Deployment applied;
     private final int classes;
     // buffers reused for every message (this thread only)
@@ -84,6 +86,7 @@ public final class StreamWorker implements Runnable {
         this.metrics = ctx.metrics();
         this.deployments = ctx.deployments();
         this.applied = deployments.current();
+        this.inputs = deployments.newInputAccumulator();
         int d = applied.serving().model().inputSize(); // every version reads the same channels (checked by the manager)
         this.classes = applied.serving().model().outputSize();
         this.samples = new SampleBatch(d);
@@ -122,25 +125,57 @@ public final class StreamWorker implements Runnable {
     }
 
     /**
-     * Replays the ring's samples so the windows open at the stream's sample count N are as before. Fixed windows
-     * start at multiples of the stride; the open ones started after N − length, so replay begins at the first
-     * multiple of the stride at or after max(0, N − length + 1): no window ends during the replay (the first one
-     * ends at that start + length − 1 ≥ N) and a fresh stream starting there is aligned with the original. The
-     * ring holds the last `length` samples, which covers that start. Continuous windows cannot be rebuilt exactly
-     * (the state goes back to the stream's beginning); they are re-warmed on the ring's samples, aligned to the
-     * stride, and what ends during the replay is not published again.
+     * Replays the ring's samples so the windows open at the stream's sample count N are as before (see
+     * {@link #replayStart}); what ends during the replay is not published again.
      */
     private void rebuild(StreamSession.Running r, SampleRing ring) {
-        WindowSpec window = applied.window();
+        replay(r.windows(), r.version(), ring, replayStart(applied.window(), ring), raw, u, logp);
+    }
+
+    /**
+     * Where a replay of the ring starts so the windows open at the stream's sample count N come out as if the model
+     * had run all along. Fixed windows start at multiples of the stride; the open ones started after N − length, so
+     * replay begins at the first multiple of the stride at or after max(0, N − length + 1): no window ends during
+     * the replay (the first one ends at that start + length − 1 ≥ N) and a fresh stream starting there is aligned
+     * with the original. The ring holds the last `length` samples, which covers that start. Continuous windows
+     * cannot be rebuilt exactly (the state goes back to the stream's beginning); they are re-warmed on the ring's
+     * samples, aligned to the stride.
+     */
+    static long replayStart(WindowSpec window, SampleRing ring) {
         long n = ring.total();
         long oldest = n - ring.size();
         long stride = window.stride();
         long lo = window.continuous() ? oldest : Math.max(oldest, Math.max(0, n - window.length() + 1));
-        long from = (lo + stride - 1) / stride * stride;
-        for (long t = from; t < n; t++) {
+        return Math.min(n, (lo + stride - 1) / stride * stride);
+    }
+
+    /** Offers the ring's samples from stream sample {@code from} on to {@code w} (outputs discarded). */
+    private static void replay(WindowedStream w, ModelVersion v, SampleRing ring, long from, float[] raw, float[] u,
+                               float[] out) {
+        long oldest = ring.total() - ring.size();
+        for (long t = from; t < ring.total(); t++) {
             ring.copy((int) (t - oldest), raw);
-            offer(r, logp);
+            v.model().normalization().apply(raw, u);
+            w.offer(u, out);
         }
+    }
+
+    /**
+     * A serving model that neither runs on the stream nor can take a carried state, re-warmed from the stream's
+     * recent samples ({@link #replayStart}): positioned that many samples back on {@code at}'s count and fed them,
+     * so with fixed windows every window open now is open in it, computed from its first sample (none is lost);
+     * windows that end during the replay are not published again.
+     */
+    static StreamSession.Running rewarmed(ModelVersion v, WindowedStream at, SampleRing ring) {
+        WindowSpec window = at.spec();
+        // a stream rebuilt after a restart counts its samples from the rebuild: never replay before that
+        long count = Math.min(ring.total() - replayStart(window, ring), at.samples());
+        WindowedStream w = WindowedStream.at(v.model(), window, at.samples() - count);
+        float[] raw = new float[ring.channels()];
+        float[] u = new float[v.model().inputSize()];
+        float[] out = new float[v.model().outputSize()];
+        replay(w, v, ring, ring.total() - count, raw, u, out);
+        return new StreamSession.Running(v, w, 0);
     }
 
     private void compactJournal() {
@@ -210,8 +245,8 @@ public final class StreamWorker implements Runnable {
 
     /**
      * Moves one stream to a deployment. The new serving model keeps its windows when the stream already runs it,
-     * else gets the serving model's windows carried when it is a pruned copy of it, else joins at the next window
-     * start. The shadow model (stream in its share) keeps its windows or joins. Every model left over keeps
+     * else gets the serving model's windows carried when it is a pruned copy of it, else is re-warmed from the
+     * stream's recent samples ({@link #rewarmed}; the ring covers every open fixed window). The shadow model (stream in its share) keeps its windows or joins. Every model left over keeps
      * running, unpublished unless the serving model lacks a window it completes, until the serving model has all
      * its open windows.
      */
@@ -231,8 +266,7 @@ public final class StreamWorker implements Runnable {
             WindowedStream from = oldServing.windows();
             serving = carried
                     ? new StreamSession.Running(d.serving(), from.carryTo(d.serving().model(), plan), from.samples())
-                    : new StreamSession.Running(d.serving(), WindowedStream.joining(d.serving().model(), from), 0);
-            // TODO(lead): re-warm a joining serving model from io.ssmedge.agent.journal's ring buffer once in main
+                    : rewarmed(d.serving(), from, s.recent());
         }
         StreamSession.Running shadow = null;
         if (d.shadows(s.id())) {
@@ -394,6 +428,7 @@ public final class StreamWorker implements Runnable {
         for (int i = from; i < samples.count(); i++) {
             samples.copyRow(i, raw);
             recent.add(samples.ts(i), raw, 0);
+            inputs.add(raw);
             double ts = samples.ts(i);
             boolean fromSensor = !Double.isNaN(ts);
             if (fromSensor) {
