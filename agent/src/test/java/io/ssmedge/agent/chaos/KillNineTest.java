@@ -92,7 +92,14 @@ class KillNineTest {
                     Thread.sleep(rnd.nextInt(1500)); // during JVM start or the rebuild from the journal
                 } else {
                     awaitLog(k, "subscribed to");
-                    Thread.sleep(rnd.nextInt(600)); // while the backlog is being worked off
+                    // while the backlog is being worked off: after a random number of new predictions (at most 2 s),
+                    // so that every kill falls within the backlog however fast the machine is
+                    int before = sink.on("/predictions").size();
+                    int target = 1 + rnd.nextInt(40);
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                    while (sink.on("/predictions").size() - before < target && System.nanoTime() < until) {
+                        Thread.sleep(5);
+                    }
                 }
                 kill(p);
                 progress.append(' ').append(sink.on("/predictions").size());
