@@ -30,8 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  *       is confirmed to the broker and the predictions are handed to the MQTT client here, in order. Publishing
  *       only after the sync means a published prediction's samples are on disk even after a power cut, so the
  *       window is never computed and published a second time from samples the broker delivers again.</li>
- *   <li>The MQTT client (Paho, file persistence under {@code data_dir/mqtt-out}, MQTT 3.1.1) stores a QoS 1/2 message
- *       under its packet id before sending it and deletes it when the broker confirms (PUBACK, PUBCOMP). Killed
+ *   <li>The MQTT client (Paho, MQTT 3.1.1, files under {@code data_dir/mqtt-out}) stores a QoS 1/2 message under its
+ *       packet id before sending it and deletes it when the broker confirms (PUBACK, PUBCOMP). Killed
  *       while the client holds it: at the next start the client sends it again with the same packet id; with
  *       {@code predictions_qos: 2} and the persistent session the broker recognises the packet id and does not
  *       forward it again (MQTT 3.1.1 §4.3.3: the receiver keeps the packet id until PUBREL). So at start the
@@ -46,7 +46,8 @@ import java.util.concurrent.locks.LockSupport;
  * can arrive twice (at least once). With MQTT 5 the client keeps messages in memory only (Paho 1.2.5 resends
  * persisted MQTT 5 messages with stale topic aliases, eclipse-paho/paho.mqtt.java#1104): predictions in flight at
  * a crash are published again at the next start (at least once). After a power cut (not a process crash) a mark
- * written in the last sync interval can be lost, and that prediction published again.
+ * written in the last sync interval, or the client's copy of a prediction (its files are not forced to disk, see
+ * io.ssmedge.agent.mqtt.UnsyncedFilePersistence), can be lost, and that prediction published again.
  *
  * <p>Backpressure: at most {@value #MAX_PENDING} predictions wait for the broker; beyond that the workers wait
  * (their sensor messages stay unconfirmed at the broker). While the broker is unreachable predictions wait here,

@@ -61,11 +61,11 @@ class KillNineTest {
         kind.assumeAvailable();
         // Mosquitto allows more QoS 2 messages in flight than the agent sends (with MQTT 3.1.1 Mosquitto drops what
         // exceeds max_inflight_messages, default 20, and still answers PUBREC; deploy/mosquitto/ssm-edge.conf: 1000).
-        // 100 and the journal's 50 ms sync (samples are confirmed after it) pace the agent to about 2,000 samples/s:
-        // without them it works off the whole backlog within the first few runs, and the later kills would not fall
-        // within a backlog.
+        // 50 (the agent sends at most 20 QoS 2 messages at a time and may resend 20 of the last run) and the journal's
+        // 100 ms sync (samples are confirmed after it) pace the agent to about 500 samples/s: without them it works
+        // off the whole backlog within the first few runs, and the later kills would not fall within a backlog.
         try (TestBroker broker = kind == TestBroker.Kind.MOSQUITTO
-                ? io.ssmedge.agent.testing.MosquittoBroker.start(dir.resolve("broker"), "max_inflight_messages 100\n")
+                ? io.ssmedge.agent.testing.MosquittoBroker.start(dir.resolve("broker"), "max_inflight_messages 50\n")
                 : kind.start(dir.resolve("broker"));
              TestClient sink = new TestClient(broker.uri(), "kill9-sink")) {
             sink.subscribe("plant/+/predictions");
@@ -182,7 +182,7 @@ class KillNineTest {
                 "http: {enabled: false}",
                 "data_dir: " + dir.resolve("data"),
                 "durability: " + System.getProperty("ssmedge.chaos.durability", "journal"),
-                "journal: {sync_interval_ms: 50}",
+                "journal: {sync_interval_ms: 100}",
                 ""));
         return c;
     }
