@@ -89,6 +89,7 @@ class KillNineTest {
             Random rnd = new Random(9);
             int windows = recs[0].expectedLogp(MODEL, LENGTH, STRIDE).length / 2;
             StringBuilder progress = new StringBuilder();
+            int halfway = -1;
             for (int k = 1; k <= KILLS; k++) {
                 p = startAgent(config, k);
                 if (k % 4 == 0) {
@@ -99,12 +100,14 @@ class KillNineTest {
                 }
                 kill(p);
                 progress.append(' ').append(sink.on("/predictions").size());
+                if (k == KILLS / 2) {
+                    halfway = sink.on("/predictions").size();
+                }
             }
             System.out.println("kill -9 test: predictions received after each of " + KILLS + " kills:" + progress
                     + " (of " + STREAMS * windows + ")");
-            int beforeLastRun = sink.on("/predictions").size();
-            if (KILLS >= 10) {
-                assertThat(beforeLastRun).as("the kills fell while the backlog was being worked off")
+            if (KILLS >= 10) { // the agent works fast: how many of the later kills still fall within it varies
+                assertThat(halfway).as("after half the kills the backlog was still being worked off")
                         .isBetween(1, STREAMS * windows - 1);
             }
             p = startAgent(config, KILLS + 1);
