@@ -3,6 +3,7 @@ package io.ssmedge.agent.stream;
 import io.ssmedge.agent.config.Durability;
 import io.ssmedge.agent.deploy.Deployment;
 import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.deploy.InputAccumulator;
 import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.journal.JournalWriter;
 import io.ssmedge.agent.journal.SampleRing;
@@ -34,9 +35,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A stream is created only for a valid message (junk on new topic ids takes no place), and removed after
  * input.stream_idle_seconds without a message or by the reset-stream command. With {@code durability: journal}
- * every accepted message's samples go to the worker's journal before its predictions are published, and the
- * message is confirmed to the broker after the journal sync that covers it; with {@code processed} it is confirmed
- * once handled. A stream rebuilt from the journal recognises samples the broker delivers again by their ts.
+ * every accepted message's samples and the predictions they complete go to the worker's journal in one record;
+ * after the journal sync that covers it the message is confirmed to the broker and the predictions are published
+ * (by the journal's {@link io.ssmedge.agent.journal.Outbox}: exactly once across crashes); with {@code processed}
+ * the message is confirmed once handled. A stream rebuilt from the journal recognises samples the broker delivers again by their ts.
  *
  * <p>The per-stream step ({@link WindowedStream#offer}) happens in {@link #step}; batched multi-stream stepping can
  * replace it there, since each batch taken from the queue already groups the worker's streams.
@@ -58,6 +60,7 @@ public final class StreamWorker implements Runnable {
     private final Map<String, StreamSession> sessions = new ConcurrentHashMap<>();
     private final AgentMetrics metrics;
     private final DeploymentManager deployments;
+    private final InputAccumulator inputs; // raw-input statistics for the rollout's drift check
     private Deployment applied;
     private final int classes;
     // buffers reused for every message (this thread only)
@@ -83,6 +86,7 @@ public final class StreamWorker implements Runnable {
         this.metrics = ctx.metrics();
         this.deployments = ctx.deployments();
         this.applied = deployments.current();
+        this.inputs = deployments.newInputAccumulator();
         int d = applied.serving().model().inputSize(); // every version reads the same channels (checked by the manager)
         this.classes = applied.serving().model().outputSize();
         this.samples = new SampleBatch(d);
@@ -121,25 +125,57 @@ public final class StreamWorker implements Runnable {
     }
 
     /**
-     * Replays the ring's samples so the windows open at the stream's sample count N are as before. Fixed windows
-     * start at multiples of the stride; the open ones started after N − length, so replay begins at the first
-     * multiple of the stride at or after max(0, N − length + 1): no window ends during the replay (the first one
-     * ends at that start + length − 1 ≥ N) and a fresh stream starting there is aligned with the original. The
-     * ring holds the last `length` samples, which covers that start. Continuous windows cannot be rebuilt exactly
-     * (the state goes back to the stream's beginning); they are re-warmed on the ring's samples, aligned to the
-     * stride, and what ends during the replay is not published again.
+     * Replays the ring's samples so the windows open at the stream's sample count N are as before (see
+     * {@link #replayStart}); what ends during the replay is not published again.
      */
     private void rebuild(StreamSession.Running r, SampleRing ring) {
-        WindowSpec window = applied.window();
+        replay(r.windows(), r.version(), ring, replayStart(applied.window(), ring), raw, u, logp);
+    }
+
+    /**
+     * Where a replay of the ring starts so the windows open at the stream's sample count N come out as if the model
+     * had run all along. Fixed windows start at multiples of the stride; the open ones started after N − length, so
+     * replay begins at the first multiple of the stride at or after max(0, N − length + 1): no window ends during
+     * the replay (the first one ends at that start + length − 1 ≥ N) and a fresh stream starting there is aligned
+     * with the original. The ring holds the last `length` samples, which covers that start. Continuous windows
+     * cannot be rebuilt exactly (the state goes back to the stream's beginning); they are re-warmed on the ring's
+     * samples, aligned to the stride.
+     */
+    static long replayStart(WindowSpec window, SampleRing ring) {
         long n = ring.total();
         long oldest = n - ring.size();
         long stride = window.stride();
         long lo = window.continuous() ? oldest : Math.max(oldest, Math.max(0, n - window.length() + 1));
-        long from = (lo + stride - 1) / stride * stride;
-        for (long t = from; t < n; t++) {
+        return Math.min(n, (lo + stride - 1) / stride * stride);
+    }
+
+    /** Offers the ring's samples from stream sample {@code from} on to {@code w} (outputs discarded). */
+    private static void replay(WindowedStream w, ModelVersion v, SampleRing ring, long from, float[] raw, float[] u,
+                               float[] out) {
+        long oldest = ring.total() - ring.size();
+        for (long t = from; t < ring.total(); t++) {
             ring.copy((int) (t - oldest), raw);
-            offer(r, logp);
+            v.model().normalization().apply(raw, u);
+            w.offer(u, out);
         }
+    }
+
+    /**
+     * A serving model that neither runs on the stream nor can take a carried state, re-warmed from the stream's
+     * recent samples ({@link #replayStart}): positioned that many samples back on {@code at}'s count and fed them,
+     * so with fixed windows every window open now is open in it, computed from its first sample (none is lost);
+     * windows that end during the replay are not published again.
+     */
+    static StreamSession.Running rewarmed(ModelVersion v, WindowedStream at, SampleRing ring) {
+        WindowSpec window = at.spec();
+        // a stream rebuilt after a restart counts its samples from the rebuild: never replay before that
+        long count = Math.min(ring.total() - replayStart(window, ring), at.samples());
+        WindowedStream w = WindowedStream.at(v.model(), window, at.samples() - count);
+        float[] raw = new float[ring.channels()];
+        float[] u = new float[v.model().inputSize()];
+        float[] out = new float[v.model().outputSize()];
+        replay(w, v, ring, ring.total() - count, raw, u, out);
+        return new StreamSession.Running(v, w, 0);
     }
 
     private void compactJournal() {
@@ -209,8 +245,8 @@ public final class StreamWorker implements Runnable {
 
     /**
      * Moves one stream to a deployment. The new serving model keeps its windows when the stream already runs it,
-     * else gets the serving model's windows carried when it is a pruned copy of it, else joins at the next window
-     * start. The shadow model (stream in its share) keeps its windows or joins. Every model left over keeps
+     * else gets the serving model's windows carried when it is a pruned copy of it, else is re-warmed from the
+     * stream's recent samples ({@link #rewarmed}; the ring covers every open fixed window). The shadow model (stream in its share) keeps its windows or joins. Every model left over keeps
      * running, unpublished unless the serving model lacks a window it completes, until the serving model has all
      * its open windows.
      */
@@ -230,8 +266,7 @@ public final class StreamWorker implements Runnable {
             WindowedStream from = oldServing.windows();
             serving = carried
                     ? new StreamSession.Running(d.serving(), from.carryTo(d.serving().model(), plan), from.samples())
-                    : new StreamSession.Running(d.serving(), WindowedStream.joining(d.serving().model(), from), 0);
-            // TODO(lead): re-warm a joining serving model from io.ssmedge.agent.journal's ring buffer once in main
+                    : rewarmed(d.serving(), from, s.recent());
         }
         StreamSession.Running shadow = null;
         if (d.shadows(s.id())) {
@@ -335,13 +370,14 @@ public final class StreamWorker implements Runnable {
         }
         s.touched(start);
         step(s, m, from, queueMicros, start);
-        if (journal != null) {
-            journal.append(s.id(), s.recent(), samples.count() - from); // before its predictions go out
-        }
         long inferenceMicros = (System.nanoTime() - start) / 1000;
         metrics.inference.record(inferenceMicros);
-        for (int i = 0; i < due.size(); i++) {
-            ctx.sink().publish(due.get(i));
+        if (journal != null) { // samples and their predictions in one record; published after its sync (Outbox)
+            journal.append(s.id(), s.recent(), samples.count() - from, due);
+        } else {
+            for (int i = 0; i < due.size(); i++) {
+                ctx.sink().publish(due.get(i));
+            }
         }
         due.clear();
     }
@@ -392,6 +428,7 @@ public final class StreamWorker implements Runnable {
         for (int i = from; i < samples.count(); i++) {
             samples.copyRow(i, raw);
             recent.add(samples.ts(i), raw, 0);
+            inputs.add(raw);
             double ts = samples.ts(i);
             boolean fromSensor = !Double.isNaN(ts);
             if (fromSensor) {
