@@ -51,8 +51,17 @@ public final class MqttSink implements MessageSink {
         }
     }
 
+    /** Waits (at most 30 s) until the broker has acknowledged every message, then disconnects. */
     @Override
     public void close() {
+        try {
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (client.isConnected() && client.getPendingDeliveryTokens().length > 0 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             if (client.isConnected()) {
                 client.disconnect(5000).waitForCompletion(6000);

@@ -149,7 +149,8 @@ class AgentRolloutScenariosTest {
         int streams = 8;
         publish(streams, 30, true, sink());
         await().atMost(DECISION).until(() -> event("promoted") != null);
-        simulator.storm(300);   // a fault in every pump for 5 plant minutes, their labels published wrong
+        // a fault in every pump for the rest of the run (an hour of plant time), their labels published wrong
+        simulator.storm(3600);
         await().atMost(DECISION).until(() -> event("rolled_back") != null);
         // let every stream run 10 more windows after the switch back, so each shows it
         long mark = simulator.counts().samples.get() + streams * 10L * WINDOW;
@@ -232,7 +233,7 @@ class AgentRolloutScenariosTest {
         Agent agent = start(rollout(List.of(60), new RolloutConfig.Limits(0.05, 0.25, 1.0, 0.95), 24), false);
         int streams = 8;
         FailingSensor sink = new FailingSensor(sink(), streams / 2,
-                (float) (-3 * MODEL.normalization().std(0)));
+                -3 * MODEL.normalization().std(0));
         publish(streams, 30, false, sink);
         await().atMost(DECISION).until(() -> event("promoted") != null);
         // the first vibration sensor of half the pumps now reads 3 training standard deviations low (a loose
