@@ -243,10 +243,15 @@ public final class LiveDemo implements AutoCloseable {
                 perSample(), stateBytes, rollout.stage());
     }
 
-    /** Mean model time per sample (one sample per message) over the last report interval, else since the start. */
+    /**
+     * Mean model time per sample over the last report interval, else since the start: the agent times each message
+     * (reading it and running the serving and any shadow model on its samples), and a message holds
+     * {@link #batch} samples.
+     */
     private double perSample() {
         var recent = agent.metrics().inference.recent();
-        return recent.count() > 0 ? recent.mean() : agent.metrics().inference.total().mean();
+        double perMessage = recent.count() > 0 ? recent.mean() : agent.metrics().inference.total().mean();
+        return perMessage / batch(settings);
     }
 
     /** Stops the simulator, lets the last predictions through, stops the agent and the broker, prints a summary. */
