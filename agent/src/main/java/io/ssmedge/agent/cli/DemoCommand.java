@@ -82,7 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "live: random faults per simulated pump and hour (default ${DEFAULT-VALUE})")
     double randomFaults;
 
-    @Option(names = "--skab", description = {"live: replay the SKAB recordings (found automatically, or --data) instead of the",
+    @Option(names = "--skab", description = {"live: replay the SKAB recordings (found automatically, or --data DIR, which implies it) instead of the",
             "simulator; a replay has its own faults and labels, so no storm, and it runs at 10 times recorded speed"})
     boolean skab;
 
@@ -128,7 +128,8 @@ public final class DemoCommand implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Path dir = !skab || simulate || !faultAt.isEmpty() ? null : data != null ? data : SkabLocator.find().orElse(null);
+        boolean replayAsked = (skab || data != null) && !simulate && faultAt.isEmpty();   // --data DIR implies --skab
+        Path dir = !replayAsked ? null : data != null ? data : SkabLocator.find().orElse(null);
         if (skab && dir == null && !simulate && faultAt.isEmpty()) {
             throw new IllegalArgumentException("--skab: the SKAB recordings were not found (looked in "
                     + SkabLocator.candidates() + "); give --data DIR");
