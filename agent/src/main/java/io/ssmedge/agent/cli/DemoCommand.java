@@ -31,10 +31,13 @@ import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Shows ssm-edge at work on the bundled pump model.",
-                "Live (default): starts an MQTT broker, a factory simulator (or a replay of the SKAB recordings when",
-                "they are found), the gateway agent and its status pages in this one process; sensor samples go",
-                "through the broker to the agent and predictions come back. A summary line every few seconds",
-                "(accuracy, false alarms, misses, µs per sample, bytes per stream); Ctrl-C stops with a summary.",
+                "Live (default): starts an MQTT broker, a factory simulator (or, with --skab, a replay of the SKAB",
+                "recordings), the gateway agent with a staged LAST pruning rollout and its status pages in this one",
+                "process; sensor samples go through the broker to the agent and predictions come back. The plant's",
+                "clock runs --speed times faster, so a stage is promoted within about a minute; then a fault storm",
+                "with wrong labels hits (--storm-at) and probation rolls the stage back. A summary line every few",
+                "seconds (stage, accuracy, false alarms, misses, µs per sample, bytes per stream) and a line per",
+                "rollout event; Ctrl-C stops with a summary.",
                 "--offline: the walk-through without MQTT: streams the recordings through the model sample by",
                 "sample, reports accuracy, false alarms, misses, speed and memory, then previews LAST pruning.",
                 "The SKAB recordings are looked for in ../shared/datasets/skab (or --data / $SKAB_DIR)."})
@@ -56,14 +59,34 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--fault-at", paramLabel = "SPEC",
             description = "live: inject a fault into the simulated pumps, e.g. \"30s cavitation pump03 for 45s\" "
-                    + "(see ssm-edge simulate --help); repeat for more. Implies --simulate")
+                    + "(see ssm-edge simulate --help; \"5m all\" hits every pump); repeat for more")
     List<String> faultAt = new ArrayList<>();
+
+    @Option(names = "--speed", defaultValue = "20", paramLabel = "FACTOR",
+            description = {"live: the simulated plant's clock runs this many times faster than yours (default ${DEFAULT-VALUE};",
+                    "1 = real time). Sample times are plant time, so in one minute the rollout sees the evidence of",
+                    "${DEFAULT-VALUE} minutes of running; its statistics and limits are the same as at real time"})
+    double speed;
+
+    @Option(names = "--storm-at", defaultValue = "promotion", paramLabel = "WHEN",
+            description = {"live: a fault storm (a fault in every pump, and their labels published wrong): 'promotion'",
+                    "= right after the first stage is promoted, so probation rolls it back (default); a plant time",
+                    "such as 15m; or 'off'"})
+    String stormAt;
+
+    @Option(names = "--storm-for", defaultValue = "2m", paramLabel = "TIME",
+            description = "live: how long the storm lasts in plant time (default ${DEFAULT-VALUE})")
+    String stormFor;
 
     @Option(names = "--random-faults", defaultValue = "20", paramLabel = "PER_HOUR",
             description = "live: random faults per simulated pump and hour (default ${DEFAULT-VALUE})")
     double randomFaults;
 
-    @Option(names = "--simulate", description = "live: simulated pumps even when the SKAB recordings are found")
+    @Option(names = "--skab", description = {"live: replay the SKAB recordings (found automatically, or --data DIR, which implies it) instead of the",
+            "simulator; a replay has its own faults and labels, so no storm, and it runs at 10 times recorded speed"})
+    boolean skab;
+
+    @Option(names = "--simulate", hidden = true, description = "live: simulated pumps (the default; kept for old scripts)")
     boolean simulate;
 
     @Option(names = "--http-port", defaultValue = "9464", paramLabel = "PORT",
@@ -105,10 +128,20 @@ public final class DemoCommand implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Path dir = simulate || !faultAt.isEmpty() ? null : data != null ? data : SkabLocator.find().orElse(null);
+        boolean replayAsked = (skab || data != null) && !simulate && faultAt.isEmpty();   // --data DIR implies --skab
+        Path dir = !replayAsked ? null : data != null ? data : SkabLocator.find().orElse(null);
+        if (skab && dir == null && !simulate && faultAt.isEmpty()) {
+            throw new IllegalArgumentException("--skab: the SKAB recordings were not found (looked in "
+                    + SkabLocator.candidates() + "); give --data DIR");
+        }
         List<Path> replay = dir == null ? List.of() : testFiles(dir);
+        Double stormSeconds = io.ssmedge.agent.simulator.FaultSchedule.seconds(stormFor);
+        if (stormSeconds == null) {
+            throw new IllegalArgumentException("--storm-for: expected a time such as 90s or 2m, got '" + stormFor + "'");
+        }
+        boolean noStorm = stormAt.equalsIgnoreCase("off") || stormAt.equalsIgnoreCase("none") || !replay.isEmpty();
         DemoSettings s = new DemoSettings(duration, streams, rate, faultAt, randomFaults, replay, model.spec(), httpPort,
-                reportEvery, 1);
+                reportEvery, 1, replay.isEmpty() ? speed : 1, noStorm ? null : stormAt.toLowerCase(Locale.ROOT), stormSeconds);
         LiveDemo demo = LiveDemo.start(s, out, DemoRollout.Starter.AGENT); // the staged LAST rollout runs in the demo
         Thread hook = new Thread(demo::stop, "demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);

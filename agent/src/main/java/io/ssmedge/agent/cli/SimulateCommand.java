@@ -34,8 +34,15 @@ public final class SimulateCommand implements Callable<Integer> {
     Double rate;
 
     @Option(names = "--speed", defaultValue = "1", paramLabel = "FACTOR",
-            description = "--replay only: play the recordings this many times faster than recorded (default ${DEFAULT-VALUE})")
+            description = {"run the simulated clock this many times faster than the wall clock (default ${DEFAULT-VALUE}):",
+                    "--rate samples per simulated second each, timestamps in simulated time, so they run ahead of",
+                    "the clock (raise the agent's input.max_future_seconds); for --replay: play the recordings",
+                    "this many times faster than recorded"})
     double speed;
+
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "SAMPLES",
+            description = "samples per message and stream, sent as a JSON array (default ${DEFAULT-VALUE}); labels likewise")
+    int batch;
 
     @Option(names = "--duration", defaultValue = "0", paramLabel = "SECONDS",
             description = "stop after this many seconds (default: until Ctrl-C, or the end of a replay)")
@@ -66,6 +73,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--label-wrong", defaultValue = "0", paramLabel = "FRACTION",
             description = "publish this fraction of the labels with the wrong value (default ${DEFAULT-VALUE})")
     double labelWrong;
+
+    @Option(names = "--label-wrong-from", defaultValue = "0", paramLabel = "SECONDS",
+            description = "--label-wrong applies from this many (simulated) seconds after the start (default ${DEFAULT-VALUE})")
+    double labelWrongFrom;
 
     @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
@@ -102,16 +113,14 @@ public final class SimulateCommand implements Callable<Integer> {
     SimulatorSettings settings() {
         double r = rate != null ? rate : replay != null ? speed : 10;
         return SimulatorSettings.defaults(start != null ? start : Math.floor(Timestamps.nowMillis()))
-                .withStreams(streams).withTiming(r, duration, true).withSeed(seed)
-                .withFaults(faultAt, randomFaults).withLabels(!noLabels, labelDelay, labelMissing, labelWrong)
+                .withStreams(streams).withTiming(r, duration, true).withSpeed(replay == null ? speed : 1).withBatch(batch)
+                .withSeed(seed)
+                .withFaults(faultAt, randomFaults).withLabels(!noLabels, labelDelay, labelMissing, labelWrong).withLabelWrongFrom(labelWrongFrom)
                 .withTopics(sensorsTopic, labelsTopic).withReplay(replay).withCsv(csv);
     }
 
     @Override
     public Integer call() throws Exception {
-        if (replay == null && speed != 1) {
-            throw new IllegalArgumentException("--speed is for --replay; use --rate for simulated pumps");
-        }
         SimulatorSettings s = settings();
         Simulator sim = new Simulator(s);
         char[] password = passwordFile == null ? null

@@ -5,11 +5,13 @@ import io.ssmedge.agent.broker.EmbeddedBroker;
 import io.ssmedge.agent.config.AgentConfig;
 import io.ssmedge.agent.config.BrokerConfig;
 import io.ssmedge.agent.config.HttpConfig;
+import io.ssmedge.agent.config.InputConfig;
 import io.ssmedge.agent.config.ModelConfig;
 import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.WindowConfig;
 import io.ssmedge.agent.daemon.Agent;
 import io.ssmedge.agent.labels.LiveScore;
+import io.ssmedge.agent.simulator.FaultSchedule;
 import io.ssmedge.agent.simulator.MqttSink;
 import io.ssmedge.agent.simulator.Simulator;
 import io.ssmedge.agent.simulator.SimulatorSettings;
@@ -38,6 +40,9 @@ public final class LiveDemo implements AutoCloseable {
     static final TopicsConfig TOPICS = new TopicsConfig("factory/line3/+/sensors", 1, "factory/line3/+/labels", 1,
             "factory/line3/{stream}/predictions", 1, "ssm-edge/{client_id}/status", "ssm-edge/{client_id}/errors");
 
+    /** Hour of day (UTC) at which an accelerated plant clock starts. */
+    static final int PLANT_START_HOUR_UTC = 16;
+
     private final DemoSettings settings;
     private final PrintWriter out;
     private final EmbeddedBroker broker;
@@ -48,6 +53,8 @@ public final class LiveDemo implements AutoCloseable {
     private final ScheduledExecutorService reporter;
     private final CountDownLatch ended = new CountDownLatch(1);
     private final long startNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicBoolean stormStarted = new java.util.concurrent.atomic.AtomicBoolean();
+    private double simRate = 1;
     private boolean stopped;
 
     private LiveDemo(DemoSettings settings, PrintWriter out, EmbeddedBroker broker, Agent agent, DemoRollout rollout,
@@ -71,7 +78,7 @@ public final class LiveDemo implements AutoCloseable {
             throws InterruptedException {
         int port = freePort();
         AgentConfig d = AgentConfig.defaults();
-        AgentConfig cfg = d.withModel(new ModelConfig(s.model(), "demo", null, WindowConfig.defaults()))
+        AgentConfig cfg = d.withModel(new ModelConfig(s.model(), "demo", null, window(s)))
                 .withMqtt(d.mqtt().withPort(port).withClientId("ssm-edge-demo"))
                 .withTopics(TOPICS)
                 .withHttp(new HttpConfig(true, "127.0.0.1", s.httpPort() > 0 && !free(s.httpPort()) ? 0 : s.httpPort(),
@@ -89,6 +96,10 @@ public final class LiveDemo implements AutoCloseable {
             cfg = cfg.withRollout(io.ssmedge.agent.config.RolloutConfig.defaults().withEnabled(true).withDataDir(dir)
                     .withLimits(new io.ssmedge.agent.config.RolloutConfig.Limits(0.02, 0.25, 0.50, 0.90)));
         }
+        if (s.speed() > 1) {
+            // the simulated clock runs ahead of this machine's: accept sample times up to a year ahead (demo only)
+            cfg = cfg.withInput(new InputConfig(365 * 86_400, d.input().maxStreamIdLength(), d.input().streamIdleSeconds()));
+        }
         EmbeddedBroker broker = EmbeddedBroker.start(BrokerSettings.forAgent(cfg));
         Agent agent = null;
         try {
@@ -98,11 +109,15 @@ public final class LiveDemo implements AutoCloseable {
             }
             // ---- ROLLOUT HOOK: a staged LAST rollout is started here, on the running agent, before any sample ----
             DemoRollout rollout = rolloutStarter.start(agent);
-            SimulatorSettings sim = SimulatorSettings.defaults(Math.floor(Timestamps.nowMillis()))
-                    .withStreams(s.streams()).withTiming(s.rateHz(), s.durationSeconds(), true).withSeed(s.seed())
+            SimulatorSettings sim = SimulatorSettings.defaults(plantStart(s))
+                    .withStreams(s.streams()).withTiming(s.rateHz(), s.durationSeconds() * s.speed(), true)
+                    .withSpeed(s.speed()).withBatch(batch(s)).withSeed(s.seed())
                     .withFaults(s.replay() ? java.util.List.of() : s.faultSpecs(), s.replay() ? 0 : s.randomFaultsPerHour())
                     .withTopics(TOPICS.sensors().replace("+", "{stream}"), TOPICS.labels().replace("+", "{stream}"));
             Simulator simulator = new Simulator(sim, s.replayFiles());
+            if (!s.replay() && s.stormAt() != null && !s.stormAt().equals(DemoSettings.STORM_AT_PROMOTION)) {
+                simulator.stormAt(FaultSchedule.seconds(s.stormAt()), s.stormSeconds());
+            }
             LiveDemo demo = new LiveDemo(s, out, broker, agent, rollout, simulator);
             demo.begin(port, sim);
             return demo;
@@ -116,6 +131,7 @@ public final class LiveDemo implements AutoCloseable {
     }
 
     private void begin(int port, SimulatorSettings sim) {
+        simRate = sim.rateHz();
         String source = settings.replay()
                 ? settings.replayFiles().size() + " SKAB recordings replayed as streams (" + String.join(", ",
                 simulator.streams().subList(0, Math.min(3, simulator.streams().size()))) + (simulator.streams().size() > 3 ? ", …" : "") + ")"
@@ -134,6 +150,19 @@ public final class LiveDemo implements AutoCloseable {
             out.printf(Locale.ROOT, "  faults      random: about %s per pump and hour (valve closing, cavitation, rotor imbalance, leak)%n",
                     fmt(sim.randomFaultsPerHour()));
         }
+        if (settings.speed() > 1) {
+            out.printf(Locale.ROOT, "  clock       the plant's clock runs %s times faster than yours (--speed): sample times are "
+                    + "simulated time, so a minute here is %s minutes of plant running%n", fmt(settings.speed()), fmt(settings.speed()));
+        }
+        if (!settings.replay() && settings.stormAt() != null) {
+            out.printf(Locale.ROOT, "  storm       %s: a fault in every pump for %s s and their labels wrong (--storm-at)%n",
+                    settings.stormAt().equals(DemoSettings.STORM_AT_PROMOTION) ? "right after the first promotion"
+                            : "at " + fmt(FaultSchedule.seconds(settings.stormAt())) + " s",
+                    fmt(settings.stormSeconds()));
+        }
+        if (agent.rollout() != null) {
+            agent.rollout().engine().addEventListener(this::onRolloutEvent);
+        }
         out.printf(Locale.ROOT, "  status      %s   (open in a browser; /metrics for Prometheus)%n", statusUrl());
         out.printf(Locale.ROOT, "  rollout     %s%n", rollout.stage());
         out.println(settings.durationSeconds() > 0 ? "Runs for " + fmt(settings.durationSeconds()) + " s; Ctrl-C stops it sooner."
@@ -145,6 +174,30 @@ public final class LiveDemo implements AutoCloseable {
             out.println(summaryLine());
             out.flush();
         }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Prints each rollout event as it happens; starts the storm after the first promotion when asked. */
+    private void onRolloutEvent(com.fasterxml.jackson.databind.JsonNode e) {
+        String type = e.path("type").asText();
+        out.printf(Locale.ROOT, "%s rollout %s: %s%n", clock(), type.replace('_', ' '), e.path("reason").asText());
+        if (type.equals("promoted") && !settings.replay() && DemoSettings.STORM_AT_PROMOTION.equals(settings.stormAt())
+                && stormStarted.compareAndSet(false, true)) {
+            simulator.storm(settings.stormSeconds());
+            out.printf(Locale.ROOT, "%s storm   a fault in every pump for %s s, and their labels published wrong: "
+                    + "probation should roll the new stage back%n", clock(), fmt(settings.stormSeconds()));
+        }
+        out.flush();
+    }
+
+    /** [mm:ss] of wall time since the start, with the plant's simulated time when the clock is accelerated. */
+    private String clock() {
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+        String wall = String.format(Locale.ROOT, "[%02d:%02d", seconds / 60, seconds % 60);
+        if (settings.speed() <= 1) {
+            return wall + "]";
+        }
+        long sim = Math.round(simulator.counts().rounds.get() / simRate);
+        return wall + String.format(Locale.ROOT, " plant %d:%02d:%02d]", sim / 3600, sim / 60 % 60, sim % 60);
     }
 
     private void publish() {
@@ -181,20 +234,24 @@ public final class LiveDemo implements AutoCloseable {
     /** One line: time, samples, predictions, live accuracy, false alarms, misses, µs per sample, bytes per stream, stage. */
     public String summaryLine() {
         LiveScore.Snapshot score = agent.overall().snapshot();
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
         long stateBytes = agent.streams().stream().mapToLong(StreamSession::stateBytes).max().orElse(0);
         String quality = score.matched() == 0 ? "no labeled predictions yet"
                 : String.format(Locale.ROOT, "accuracy %.1f%%, false alarms %s, misses %s (%,d labeled)",
                 100 * score.accuracy(), percent(score.falseAlarmRate()), percent(score.missRate()), score.matched());
-        return String.format(Locale.ROOT, "[%02d:%02d] %,d samples, %,d predictions | %s | %.1f µs/sample | %,d B/stream | %s",
-                seconds / 60, seconds % 60, simulator.counts().samples.get(), agent.metrics().predictions.sum(), quality,
+        return String.format(Locale.ROOT, "%s %,d samples, %,d predictions | %s | %.1f µs/sample | %,d B/stream | %s",
+                clock(), simulator.counts().samples.get(), agent.metrics().predictions.sum(), quality,
                 perSample(), stateBytes, rollout.stage());
     }
 
-    /** Mean model time per sample (one sample per message) over the last report interval, else since the start. */
+    /**
+     * Mean model time per sample over the last report interval, else since the start: the agent times each message
+     * (reading it and running the serving and any shadow model on its samples), and a message holds
+     * {@link #batch} samples.
+     */
     private double perSample() {
         var recent = agent.metrics().inference.recent();
-        return recent.count() > 0 ? recent.mean() : agent.metrics().inference.total().mean();
+        double perMessage = recent.count() > 0 ? recent.mean() : agent.metrics().inference.total().mean();
+        return perMessage / batch(settings);
     }
 
     /** Stops the simulator, lets the last predictions through, stops the agent and the broker, prints a summary. */
@@ -237,6 +294,47 @@ public final class LiveDemo implements AutoCloseable {
 
     private static String fmt(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /**
+     * The ts of the first sample: now at real time; with an accelerated clock (a simulated plant anyway) 16:00 UTC
+     * of today, so every run sees the same plant day. The simulator's pumps follow the time of day (load and
+     * ambient temperature); in the afternoon the bundled model raises about 1 % false alarms on them, in the
+     * evening about 10 % and a 10 %-pruned copy drops about 1.4 points there (more than the demo's 2-point limit can
+     * be shown below in a short run).
+     */
+    static double plantStart(DemoSettings s) {
+        double now = Math.floor(Timestamps.nowMillis());
+        if (s.speed() <= 1 || s.replay()) {
+            return now;
+        }
+        return java.time.LocalDate.now(java.time.ZoneOffset.UTC).atTime(PLANT_START_HOUR_UTC, 0)
+                .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+    }
+
+    /**
+     * The model's own windowing at real time (for the bundled model: 60 samples, a prediction every 8). With an
+     * accelerated clock, windows that do not overlap (a prediction every 60 samples, 6 s of plant time): the agent
+     * steps each model once per sample instead of 8 times, so a shared machine keeps up with speed × the samples,
+     * and the rollout's evidence per sample is the same (its gate keeps only windows that share no sample anyway).
+     */
+    static WindowConfig window(DemoSettings s) {
+        if (s.speed() <= 1 || s.replay()) {
+            return WindowConfig.defaults();
+        }
+        io.ssmedge.model.SsmModel m = s.model().startsWith("embedded:")
+                ? io.ssmedge.model.ModelLoader.loadEmbedded(s.model().substring("embedded:".length()))
+                : io.ssmedge.model.ModelLoader.load(java.nio.file.Path.of(s.model()));
+        int length = m.trainingWindow() > 0 ? m.trainingWindow() : 60;
+        return new WindowConfig(length, length, false);
+    }
+
+    /**
+     * Samples per message: one per sample at real time; when accelerated, a plant second's worth per message
+     * (rate samples), so the broker carries speed × streams messages a second rather than speed × rate × streams.
+     */
+    static int batch(DemoSettings s) {
+        return s.speed() > 1 && !s.replay() ? Math.max(1, (int) Math.round(s.rateHz())) : 1;
     }
 
     private static int freePort() {

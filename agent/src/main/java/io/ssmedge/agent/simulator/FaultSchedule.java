@@ -8,8 +8,9 @@ import java.util.Locale;
  * Faults given on the command line ({@code --fault-at}). A spec is a few words in any order:
  * a time after the start ({@code 90s}, {@code 2m}, {@code 1h30m}; a bare number is seconds), optionally a second
  * time for how long it lasts ({@code for 45s}; default 60 s), a fault name ({@value #KIND_HELP}; default: the next
- * one in that list) and a stream name ({@code pump03}; default: pump01 for the first spec, pump02 for the second …).
- * Example: {@code --fault-at "2m cavitation pump03 for 45s"}.
+ * one in that list) and a stream name ({@code pump03}; default: pump01 for the first spec, pump02 for the second …;
+ * {@code all}: every stream at once, the faults in turn unless one is named: a fault storm).
+ * Example: {@code --fault-at "2m cavitation pump03 for 45s"}, {@code --fault-at "5m all for 2m"}.
  */
 public final class FaultSchedule {
     static final String KIND_HELP = "valve-closing, cavitation, rotor-imbalance, leak";
@@ -33,6 +34,7 @@ public final class FaultSchedule {
             Double length = null;
             FaultKind kind = null;
             Integer stream = null;
+            boolean all = false;
             for (String word : spec.trim().split("[\\s,]+")) {
                 if (word.isEmpty() || word.equalsIgnoreCase("for") || word.equalsIgnoreCase("at")) {
                     continue;
@@ -46,12 +48,14 @@ public final class FaultSchedule {
                     length = secs;
                 } else if (k != null && kind == null) {
                     kind = k;
-                } else if (s >= 0 && stream == null) {
+                } else if (s >= 0 && stream == null && !all) {
                     stream = s;
+                } else if (s < 0 && word.equalsIgnoreCase("all") && stream == null && !all) {
+                    all = true;
                 } else {
                     throw new IllegalArgumentException("--fault-at '" + spec + "': '" + word + "' is neither a time "
                             + "(90s, 2m), a fault (" + KIND_HELP + ") nor a stream (" + streamNames.get(0) + " … "
-                            + streamNames.get(streamNames.size() - 1) + "), or it is given twice");
+                            + streamNames.get(streamNames.size() - 1) + ", or all), or it is given twice");
                 }
             }
             if (at == null) {
@@ -61,14 +65,23 @@ public final class FaultSchedule {
             if (len <= 0) {
                 throw new IllegalArgumentException("--fault-at '" + spec + "': the length must be more than 0 s");
             }
-            events.add(new FaultEvent(stream == null ? n % streamNames.size() : stream, Math.round(at * rateHz),
-                    Math.max(1, Math.round(len * rateHz)), kind == null ? FaultKind.values()[n % FaultKind.values().length] : kind));
+            long start = Math.round(at * rateHz);
+            long samples = Math.max(1, Math.round(len * rateHz));
+            if (all) {
+                for (int st = 0; st < streamNames.size(); st++) {
+                    events.add(new FaultEvent(st, start, samples,
+                            kind == null ? FaultKind.values()[st % FaultKind.values().length] : kind));
+                }
+            } else {
+                events.add(new FaultEvent(stream == null ? n % streamNames.size() : stream, start, samples,
+                        kind == null ? FaultKind.values()[n % FaultKind.values().length] : kind));
+            }
         }
         return List.copyOf(events);
     }
 
     /** 90, 90s, 2m, 1h, 1h30m, 1.5m → seconds; null when the word is not a time. */
-    static Double seconds(String word) {
+    public static Double seconds(String word) {
         String w = word.toLowerCase(Locale.ROOT);
         if (!w.matches("(\\d+(\\.\\d+)?[hms]?)+")) {
             return null;

@@ -35,12 +35,14 @@ public final class MqttSink implements MessageSink {
                 client.publish(topic, payload, 1, false);
                 return;
             } catch (MqttException e) {
-                if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT
-                        && e.getReasonCode() != MqttException.REASON_CODE_CLIENT_NOT_CONNECTED) {
+                // flow control: too many messages not yet acknowledged (in flight, or every message id taken)
+                boolean busy = e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT
+                        || e.getReasonCode() == MqttException.REASON_CODE_NO_MESSAGE_IDS_AVAILABLE;
+                if (!busy && e.getReasonCode() != MqttException.REASON_CODE_CLIENT_NOT_CONNECTED) {
                     throw new IllegalStateException("simulator: publish to " + topic + " failed: " + e.getMessage(), e);
                 }
                 try {
-                    Thread.sleep(e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT ? 1 : 200);
+                    Thread.sleep(busy ? 1 : 200);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return;
@@ -49,8 +51,17 @@ public final class MqttSink implements MessageSink {
         }
     }
 
+    /** Waits (at most 30 s) until the broker has acknowledged every message, then disconnects. */
     @Override
     public void close() {
+        try {
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (client.isConnected() && client.getPendingDeliveryTokens().length > 0 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             if (client.isConnected()) {
                 client.disconnect(5000).waitForCompletion(6000);

@@ -36,6 +36,11 @@ final class PumpSource implements SampleSource {
         return pumps[s].next(i, tsMillis, out);
     }
 
+    /** Adds a fault to its stream (called between two samples, on the publishing thread). */
+    void inject(FaultEvent e) {
+        pumps[e.stream()].inject(e);
+    }
+
     @Override
     public String faultName(int s) {
         FaultEvent f = pumps[s].current();

@@ -39,7 +39,7 @@ final class PumpStream {
     private final SplittableRandom faultTimes;
     private final double rateHz;
     private final double randomFaultsPerHour;
-    private final List<FaultEvent> scheduled;   // this stream's --fault-at events
+    private final List<FaultEvent> scheduled;   // this stream's --fault-at events (and injected ones)
     private final int streamIndex;
     private double load;                        // slow random walk around 0 (fraction of nominal load)
     private FaultEvent randomFault;             // the current random fault, null when none
@@ -62,7 +62,7 @@ final class PumpStream {
         }
         this.rateHz = rateHz;
         this.randomFaultsPerHour = randomFaultsPerHour;
-        this.scheduled = scheduled.stream().filter(e -> e.stream() == streamIndex).toList();
+        this.scheduled = new java.util.ArrayList<>(scheduled.stream().filter(e -> e.stream() == streamIndex).toList());
         this.quietUntil = Math.round(30 * rateHz); // let the agent see 30 s of normal running first
     }
 
@@ -165,6 +165,11 @@ final class PumpStream {
             return randomFault;
         }
         return null;
+    }
+
+    /** Adds a fault from sample {@code e.startSample()} on (called between two samples, on the publishing thread). */
+    void inject(FaultEvent e) {
+        scheduled.add(e);
     }
 
     /** The fault of the last sample given by {@link #next}, null when it was normal. */

@@ -9,12 +9,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -34,6 +38,8 @@ public final class Simulator {
         public final AtomicLong labels = new AtomicLong();
         public final AtomicLong labelsMissing = new AtomicLong();
         public final AtomicLong labelsWrong = new AtomicLong();
+        /** Rounds published (one sample per stream each): the simulated time is rounds / rate seconds. */
+        public final AtomicLong rounds = new AtomicLong();
     }
 
     private record PendingLabel(long dueSample, String topic, byte[] payload) {
@@ -44,6 +50,22 @@ public final class Simulator {
     private final List<FaultEvent> faults;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Counts counts = new Counts();
+    private final AtomicReference<StormRequest> stormRequest = new AtomicReference<>();
+    private final List<Storm> storms = new CopyOnWriteArrayList<>();
+
+    /**
+     * A fault storm: from sample {@code startSample} on, a fault in every simulated pump (the kinds in turn) for
+     * {@code samples} samples, and every label of those samples published wrong (as if the maintenance system
+     * mislabelled the episode).
+     */
+    private record StormRequest(double atSeconds, double seconds) {
+    }
+
+    public record Storm(long startSample, long samples) {
+        boolean covers(long i) {
+            return i >= startSample && i < startSample + samples;
+        }
+    }
 
     public Simulator(SimulatorSettings settings) {
         this(settings, List.of());
@@ -80,6 +102,30 @@ public final class Simulator {
         return counts;
     }
 
+    /**
+     * Starts a fault storm ({@link Storm}) of {@code seconds} (simulated time) at the next round of samples; callable
+     * from any thread while {@link #run} publishes (e.g. when a rollout stage is promoted). Simulated pumps only.
+     */
+    public void storm(double seconds) {
+        stormAt(-1, seconds);
+    }
+
+    /** As {@link #storm}, at {@code atSeconds} of simulated time after the start (at once when already past). */
+    public void stormAt(double atSeconds, double seconds) {
+        if (!(source instanceof PumpSource)) {
+            throw new IllegalStateException("a fault storm needs simulated pumps, not a replay");
+        }
+        if (!(seconds > 0)) {
+            throw new IllegalArgumentException("a fault storm must last more than 0 s, got " + seconds);
+        }
+        stormRequest.set(new StormRequest(atSeconds, seconds));
+    }
+
+    /** The storms started so far. */
+    public List<Storm> storms() {
+        return List.copyOf(storms);
+    }
+
     /** Asks {@link #run} to return after the current round of samples. */
     public void stop() {
         stop.set(true);
@@ -106,18 +152,27 @@ public final class Simulator {
         ArrayDeque<PendingLabel> pending = new ArrayDeque<>();
         float[] values = new float[PumpStream.CHANNELS.size()];
         long t0 = System.nanoTime();
-        long periodNanos = Math.round(1e9 / settings.rateHz());
+        // paced at speed × rate samples per wall second; the ts stay simulated time (see SimulatorSettings.speed)
+        double periodNanos = 1e9 / (settings.rateHz() * settings.speed());
+        long wrongFrom = Math.round(settings.labelWrongFromSeconds() * settings.rateHz());
+        Outbox out = new Outbox(sink, settings.batch());
         try (BufferedWriter csv = openCsv()) {
             long i = 0;
             for (; i < maxSamples && !stop.get(); i++) {
                 if (settings.realtime()) {
-                    long due = t0 + i * periodNanos;
+                    long due = t0 + (long) (i * periodNanos);
                     long wait;
                     while ((wait = due - System.nanoTime()) > 0 && !stop.get()) {
                         LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
                     }
                 }
                 double ts = settings.startMillis() + i * periodMs;
+                StormRequest req = stormRequest.get();
+                if (req != null && i >= Math.round(req.atSeconds() * settings.rateHz()) && stormRequest.compareAndSet(req, null)) {
+                    startStorm(i, Math.max(1, Math.round(req.seconds() * settings.rateHz())), n);
+                }
+                Storm storm = storms.isEmpty() ? null : storms.get(storms.size() - 1);
+                boolean inStorm = storm != null && storm.covers(i);
                 boolean any = false;
                 for (int s = 0; s < n; s++) {
                     int label = source.next(s, i, ts, values);
@@ -125,7 +180,7 @@ public final class Simulator {
                         continue; // this recording has ended
                     }
                     any = true;
-                    sink.publish(sensorTopics[s], sampleJson(ts, values));
+                    out.add(sensorTopics[s], sampleJson(ts, values));
                     counts.samples.incrementAndGet();
                     if (label == 1) {
                         counts.faultySamples.incrementAndGet();
@@ -141,7 +196,7 @@ public final class Simulator {
                             counts.labelsMissing.incrementAndGet();
                         } else {
                             int published = label;
-                            if (wrong < settings.labelWrong()) {
+                            if (inStorm || i >= wrongFrom && wrong < settings.labelWrong()) {
                                 published = 1 - label;
                                 counts.labelsWrong.incrementAndGet();
                             }
@@ -149,23 +204,65 @@ public final class Simulator {
                         }
                     }
                 }
-                flushLabels(sink, pending, i);
+                flushLabels(out, pending, i);
+                if ((i + 1) % settings.batch() == 0) {
+                    out.flush();
+                }
+                counts.rounds.incrementAndGet();
                 if (!any) {
                     break; // every recording has ended
                 }
             }
-            flushLabels(sink, pending, Long.MAX_VALUE); // what is still due goes out at the end
+            flushLabels(out, pending, Long.MAX_VALUE); // what is still due goes out at the end
+            out.flush();
             return counts.samples.get();
         } catch (IOException e) {
             throw new UncheckedIOException("simulator: cannot write " + settings.csvOut() + ": " + e.getMessage(), e);
         }
     }
 
-    private void flushLabels(MessageSink sink, ArrayDeque<PendingLabel> pending, long now) {
+    private void startStorm(long i, long samples, int streams) {
+        PumpSource pumps = (PumpSource) source;
+        for (int s = 0; s < streams; s++) {
+            pumps.inject(new FaultEvent(s, i, samples, FaultKind.values()[s % FaultKind.values().length]));
+        }
+        storms.add(new Storm(i, samples));
+    }
+
+    private void flushLabels(Outbox out, ArrayDeque<PendingLabel> pending, long now) {
         while (!pending.isEmpty() && pending.peekFirst().dueSample() <= now) {
             PendingLabel p = pending.pollFirst();
-            sink.publish(p.topic(), p.payload());
+            out.add(p.topic(), p.payload());
             counts.labels.incrementAndGet();
+        }
+    }
+
+    /**
+     * Publishes each message at once (batch 1), or collects them per topic and publishes each topic's as one
+     * JSON array on {@link #flush()} (the sensor and label parsers take arrays of samples and of labels).
+     */
+    private static final class Outbox {
+        private final MessageSink sink;
+        private final int batch;
+        private final Map<String, StringBuilder> open = new LinkedHashMap<>();
+
+        Outbox(MessageSink sink, int batch) {
+            this.sink = sink;
+            this.batch = batch;
+        }
+
+        void add(String topic, byte[] json) {
+            if (batch == 1) {
+                sink.publish(topic, json);
+                return;
+            }
+            StringBuilder b = open.computeIfAbsent(topic, t -> new StringBuilder(batch * 160).append('['));
+            b.append(b.length() > 1 ? "," : "").append(new String(json, StandardCharsets.UTF_8));
+        }
+
+        void flush() {
+            open.forEach((topic, b) -> sink.publish(topic, b.append(']').toString().getBytes(StandardCharsets.UTF_8)));
+            open.clear();
         }
     }
 

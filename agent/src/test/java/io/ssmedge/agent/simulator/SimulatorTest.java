@@ -202,6 +202,75 @@ class SimulatorTest {
         assertThatThrownBy(() -> FaultSchedule.parse(List.of("2m boiling"), names, 10))
                 .hasMessageContaining("'boiling'").hasMessageContaining("cavitation");
         assertThatThrownBy(() -> FaultSchedule.parse(List.of("pump02"), names, 10)).hasMessageContaining("give the time");
+        // "all": every stream at once, the faults in turn (a storm), or all the named one
+        assertThat(FaultSchedule.parse(List.of("5m all for 2m"), names, 1)).containsExactly(
+                new FaultEvent(0, 300, 120, FaultKind.VALVE_CLOSING), new FaultEvent(1, 300, 120, FaultKind.CAVITATION),
+                new FaultEvent(2, 300, 120, FaultKind.ROTOR_IMBALANCE));
+        assertThat(FaultSchedule.parse(List.of("10s leak all"), names, 1)).extracting(FaultEvent::kind)
+                .containsOnly(FaultKind.LEAK).hasSize(3);
+    }
+
+    @Test
+    void labelsTurnWrongFromAGivenTime() {
+        SimulatorSettings s = settings(1, 10).withFaults(List.of("2s valve-closing for 3s"), 0);
+        List<JsonNode> right = run(s).on("t/pump01/labels");
+        List<JsonNode> late = run(s.withLabels(true, 0, 0, 1).withLabelWrongFrom(4)).on("t/pump01/labels");
+        for (int i = 0; i < right.size(); i++) {
+            int r = right.get(i).get("label").asInt();
+            assertThat(late.get(i).get("label").asInt()).as("label %d", i).isEqualTo(i < 40 ? r : 1 - r);
+        }
+    }
+
+    @Test
+    void aStormFaultsEveryPumpAndPublishesItsLabelsWrong() {
+        SimulatorSettings s = settings(3, 20);
+        Simulator sim = new Simulator(s);
+        sim.stormAt(5, 3);    // from 5 s (sample 50) for 3 s (30 samples)
+        ListSink sink = new ListSink();
+        sim.run(sink);
+        assertThat(sim.storms()).containsExactly(new Simulator.Storm(50, 30));
+        assertThat(sim.counts().faultySamples.get()).isEqualTo(3 * 30);
+        assertThat(sim.counts().labelsWrong.get()).isEqualTo(3 * 30);
+        List<JsonNode> calm = run(s).on("t/pump02/sensors");
+        List<JsonNode> stormy = sink.on("t/pump02/sensors");
+        for (int p = 1; p <= 3; p++) {
+            List<JsonNode> labels = sink.on(String.format("t/pump%02d/labels", p));
+            for (int i = 0; i < labels.size(); i++) {
+                // the samples are faulty (true label 1), the published label says normal
+                assertThat(labels.get(i).get("label").asInt()).as("pump %d sample %d", p, i).isZero();
+            }
+        }
+        // only the storm's samples change (pump02's fault: cavitation, vibration up)
+        assertThat(stormy.subList(0, 50)).isEqualTo(calm.subList(0, 50));
+        assertThat(stormy.get(79).get("values").get(0).asDouble()).isGreaterThan(1.3 * calm.get(79).get("values").get(0).asDouble());
+        assertThat(stormy.subList(80, 200)).isEqualTo(calm.subList(80, 200));
+    }
+
+    @Test
+    void batchedMessagesCarryTheSameSamplesAndLabelsAsArrays() {
+        SimulatorSettings s = settings(2, 5).withLabels(true, 0, 0, 0.2);
+        ListSink one = run(s);
+        ListSink batched = run(s.withBatch(10));
+        assertThat(batched.on("t/pump01/sensors")).hasSize(5).allMatch(JsonNode::isArray);
+        for (String topic : List.of("t/pump01/sensors", "t/pump02/sensors", "t/pump01/labels", "t/pump02/labels")) {
+            List<JsonNode> flat = new ArrayList<>();
+            batched.on(topic).forEach(a -> a.forEach(flat::add));
+            assertThat(flat).as(topic).isEqualTo(one.on(topic));
+        }
+    }
+
+    @Test
+    void anAcceleratedClockKeepsPlantTimeInTheTimestamps() {
+        // 10 plant seconds at 20 times real time: paced over at least half a second, ts still 100 ms apart
+        SimulatorSettings s = settings(1, 10).withTiming(10, 10, true).withSpeed(20);
+        long t0 = System.nanoTime();
+        List<JsonNode> samples = run(s).on("t/pump01/sensors");
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(450_000_000L);
+        assertThat(samples).hasSize(100);
+        for (int i = 0; i < samples.size(); i++) {
+            assertThat(samples.get(i).get("ts").asDouble()).isEqualTo(START + i * 100.0);
+        }
+        assertThatThrownBy(() -> s.withSpeed(0.5)).hasMessageContaining("--speed");
     }
 
     @Test
