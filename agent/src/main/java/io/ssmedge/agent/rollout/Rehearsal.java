@@ -212,7 +212,7 @@ public final class Rehearsal {
         SimPort port = new SimPort();
         port.rewarm = len - 1;
         SimClock clock = new SimClock(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
-        RolloutEngine engine = new RolloutEngine(cfg, original, spec, port, clock, calibration,
+        RolloutEngine engine = new RolloutEngine(cfg, original, null, spec, port, clock, calibration,
                 RolloutEngine.Options.offline(CrashHook.NONE));
         List<ObjectNode> events = new ArrayList<>();
         engine.addEventListener(e -> {

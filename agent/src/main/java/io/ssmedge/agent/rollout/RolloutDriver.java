@@ -53,7 +53,7 @@ public final class RolloutDriver implements AutoCloseable {
         this.publishEvent = publishEvent;
         this.publishState = publishState;
         WindowSet cal = cfg.calibration() == null ? null : CalibrationGate.load(cfg.calibration(), configured.model());
-        this.engine = new RolloutEngine(cfg, configured.model(), window, new Port(), clock, cal,
+        this.engine = new RolloutEngine(cfg, configured.model(), configured.version(), window, new Port(), clock, cal,
                 new RolloutEngine.Options(CrashHook.NONE, true, true));
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rollout");
@@ -128,16 +128,9 @@ public final class RolloutDriver implements AutoCloseable {
         return (int) Math.round(v.ratio() * 100);
     }
 
-    /** The /api/status "rollout" object; the original's and serving model's versions are the deployment's. */
+    /** The /api/status "rollout" object. */
     public ObjectNode status() {
-        ObjectNode s = engine.status();
-        if (s.has("original")) {
-            ((ObjectNode) s.get("original")).put("model_version", configured.version());
-        }
-        if (s.has("serving") && s.get("serving").get("ratio").asInt() == 0) {
-            ((ObjectNode) s.get("serving")).put("model_version", configured.version());
-        }
-        return s;
+        return engine.status();
     }
 
     public RolloutEngine engine() {

@@ -87,6 +87,7 @@ public final class RolloutEngine {
 
     private final RolloutConfig cfg;
     private final SsmModel original;
+    private final String originalVersion; // null = the hash of the stored copy
     private final WindowSpec spec;
     private final DeploymentPort port;
     private final Clock clock;
@@ -106,14 +107,17 @@ public final class RolloutEngine {
     private int sinceCheckpoint;
 
     /**
-     * @param original    the model the agent was configured with (stage 0)
-     * @param spec        the agent's windowing (decorrelation and bytes per stream)
-     * @param calibration labeled calibration windows, or null for no calibration gate
+     * @param original        the model the agent was configured with (stage 0)
+     * @param originalVersion the version its predictions carry (the SHA-256 of the bytes it was loaded from), or null
+     *                        to name it by the SHA-256 of its copy in the rollout's store (rehearsals, tests)
+     * @param spec            the agent's windowing (decorrelation and bytes per stream)
+     * @param calibration     labeled calibration windows, or null for no calibration gate
      */
-    public RolloutEngine(RolloutConfig cfg, SsmModel original, WindowSpec spec, DeploymentPort port, Clock clock,
-                         WindowSet calibration, Options options) {
+    public RolloutEngine(RolloutConfig cfg, SsmModel original, String originalVersion, WindowSpec spec,
+                         DeploymentPort port, Clock clock, WindowSet calibration, Options options) {
         this.cfg = cfg;
         this.original = original;
+        this.originalVersion = originalVersion;
         this.spec = spec;
         this.port = port;
         this.clock = clock;
@@ -247,7 +251,8 @@ public final class RolloutEngine {
             // stored like every stage (its bytes name the rollout), loaded from the configured source
             model = original;
             kept = allUnits(original);
-            version = store.save("original", original);
+            String stored = store.save("original", original);
+            version = originalVersion != null ? originalVersion : stored; // the events name what predictions carry
         } else {
             String name = ratio + "-" + cfg.method().key();
             PruningPlan plan = Pruner.plan(original, cfg.method(), ratio);           // ratio in %

@@ -176,6 +176,9 @@ class AgentRolloutScenariosTest {
         // every stream: one prediction per window, none missing or repeated; the 10 % model served in between
         String original = agent.deployments().serving().version();
         String pruned = promoted.get("model_version").asText();
+        // the journal names the restored original by the version its predictions carry (the loaded bytes' hash)
+        assertThat(rolledBack.get("model_version").asText()).isEqualTo(original);
+        assertThat(status.get("original").get("model_version").asText()).isEqualTo(original);
         long windows = simulator.counts().rounds.get() / WINDOW;
         Set<String> switched = new java.util.HashSet<>();
         for (int p = 1; p <= streams; p++) {

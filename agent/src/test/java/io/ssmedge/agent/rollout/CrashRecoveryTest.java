@@ -76,7 +76,7 @@ class CrashRecoveryTest {
                 }
             };
             Rehearsal.SimPort port = new Rehearsal.SimPort();
-            RolloutEngine engine = new RolloutEngine(cfg, Synthetic.MODEL, spec, port, clock, null,
+            RolloutEngine engine = new RolloutEngine(cfg, Synthetic.MODEL, null, spec, port, clock, null,
                     RolloutEngine.Options.offline(hook));
             restarts++;
             try {
@@ -105,7 +105,7 @@ class CrashRecoveryTest {
         assertThat(crashes).isGreaterThanOrEqualTo(20);
         // a last clean restart completes the rollout
         Rehearsal.SimPort port = new Rehearsal.SimPort();
-        RolloutEngine engine = new RolloutEngine(cfg, Synthetic.MODEL, spec, port, clock, null,
+        RolloutEngine engine = new RolloutEngine(cfg, Synthetic.MODEL, null, spec, port, clock, null,
                 RolloutEngine.Options.offline(CrashHook.NONE));
         StageModel s = engine.start();
         if (port.serving == null) {
