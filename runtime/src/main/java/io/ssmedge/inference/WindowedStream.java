@@ -113,6 +113,20 @@ public final class WindowedStream {
         return next;
     }
 
+    // for WindowedBatch, which steps this stream's windows inside a larger block
+    StreamBlock block() {
+        return block;
+    }
+
+    boolean[] open() {
+        return open;
+    }
+
+    /** Counts one sample and returns its index (from 0). */
+    long advance() {
+        return samples++;
+    }
+
     /** Windows open now (started and not yet ended). */
     public int openWindows() {
         int n = 0;
