@@ -79,9 +79,13 @@ public abstract class AbstractSsmModel<S extends ModelState, B extends BlockStat
     public final void stepBlock(StreamBlock block, int active, float[] u, float[] logp) {
         B b = own(block);
         b.checkActive(active);
-        need("stepBlock", "u", u, (long) active * inputSize(), "(active " + active + " × d_input " + inputSize() + ")");
-        need("stepBlock", "logp", logp, (long) active * outputSize(), "(active " + active + " × d_output "
-                + outputSize() + ")");
+        if (u == null || logp == null || u.length < (long) active * inputSize()
+                || logp.length < (long) active * outputSize()) { // messages built only when wrong (hot path)
+            need("stepBlock", "u", u, (long) active * inputSize(), "(active " + active + " × d_input " + inputSize()
+                    + ")");
+            need("stepBlock", "logp", logp, (long) active * outputSize(), "(active " + active + " × d_output "
+                    + outputSize() + ")");
+        }
         b.encode(active, u, inputSize(), encW, encB);
         stepLayers(b, active);
         b.finish(active, head, logp);

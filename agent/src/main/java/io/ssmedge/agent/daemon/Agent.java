@@ -82,6 +82,7 @@ public final class Agent implements AutoCloseable {
     private final Durability durability;
     private final StreamJournal journal; // null unless durability is journal
     private final MqttConnection publisher;
+    private final PredictionPublisher predictionSender; // workers hand predictions over without waiting for the broker
     private final MqttConnection subscriber;
     private final MessageRouter router;
     private final MetricsReporter reporter;
@@ -130,6 +131,7 @@ public final class Agent implements AutoCloseable {
         publisher = MqttConnections.create(persist ? out.withPersistence(config.dataDir().resolve("mqtt-out")) : out);
         PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
                 metrics);
+        predictionSender = predictions;
         rejections = new RecentRejections(new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics), 50);
         WorkerContext ctx = new WorkerContext(deployments,
                 new SensorPayloadParser(config.payload().format(), config.payload().maxBytes(), model.channels()),
@@ -191,6 +193,7 @@ public final class Agent implements AutoCloseable {
             a.rollout.start();       // may switch to the stage the rollout had reached, before traffic flows
         }
         a.pool.start();
+        a.predictionSender.start();
         a.publisher.start(); // the sensor connection starts once predictions can go out (publisherConnected)
         log.info("running {} ({}, {}) on {} worker thread{}: {} → {}", a.identity.name(), a.identity.stage(),
                 a.deployments.serving().shortVersion(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
@@ -371,6 +374,9 @@ public final class Agent implements AutoCloseable {
             // queued are finished and confirmed before the sensor connection closes
             router.close();
             boolean drained = pool.drainAndStop(Duration.ofSeconds(30));
+            if (!predictionSender.close(Duration.ofSeconds(10))) {
+                log.warn("predictions still queued after 10 s (the broker confirms nothing?); they are not published");
+            }
             log.info("workers {}; {} predictions published in total", drained ? "finished" : "stopped (timeout)",
                     metrics.predictions.total());
             if (journal != null) {
@@ -381,6 +387,8 @@ public final class Agent implements AutoCloseable {
                 publishStatus(OFFLINE);
             }
             publisher.close(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             if (journal != null) {
                 journal.close();
