@@ -82,7 +82,8 @@ public final class Agent implements AutoCloseable {
     private final Durability durability;
     private final StreamJournal journal; // null unless durability is journal
     private final MqttConnection publisher;
-    private final PredictionPublisher predictionSender; // workers hand predictions over without waiting for the broker
+    private final PredictionPublisher predictionSender;
+    private volatile long rssAtStart = -1; // resident memory right after start, before traffic (/api/status) // workers hand predictions over without waiting for the broker
     private final MqttConnection subscriber;
     private final MessageRouter router;
     private final MetricsReporter reporter;
@@ -198,6 +199,11 @@ public final class Agent implements AutoCloseable {
         log.info("running {} ({}, {}) on {} worker thread{}: {} → {}", a.identity.name(), a.identity.stage(),
                 a.deployments.serving().shortVersion(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
                 config.topics().sensors(), config.topics().predictions());
+        a.rssAtStart = ProcessMemory.rssBytes();
+        log.info("memory right after start: RSS {} MB; heap {} MB used, at most {} MB; GC {}",
+                a.rssAtStart < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", a.rssAtStart / 1e6),
+                String.format(Locale.ROOT, "%.1f", ProcessMemory.heap().getUsed() / 1e6),
+                String.format(Locale.ROOT, "%.0f", ProcessMemory.heap().getMax() / 1e6), ProcessMemory.collectors());
         return a;
     }
 
@@ -515,6 +521,11 @@ public final class Agent implements AutoCloseable {
 
     public MqttConnection subscriber() {
         return subscriber;
+    }
+
+    /** Resident memory right after start (before any traffic), -1 where unknown. */
+    public long rssAtStartBytes() {
+        return rssAtStart;
     }
 
     public MqttConnection publisher() {

@@ -27,6 +27,12 @@ public final class ProcessMemory {
         return statusKb("VmHWM:");
     }
 
+    /** Names of the garbage collectors this JVM runs (e.g. "Copy, MarkSweepCompact" = Serial GC). */
+    public static String collectors() {
+        return String.join(", ", ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+    }
+
     private static long statusKb(String key) {
         try {
             for (String line : Files.readAllLines(STATUS)) {
