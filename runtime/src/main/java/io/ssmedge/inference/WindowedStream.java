@@ -108,8 +108,20 @@ public final class WindowedStream {
      * running stream this way, so every window it completes is one it saw from the first sample.
      */
     public static WindowedStream joining(SsmModel model, WindowedStream at) {
-        WindowedStream next = new WindowedStream(model, at.spec);
-        next.samples = at.samples;
+        return at(model, at.spec, at.samples);
+    }
+
+    /**
+     * A stream that has counted {@code samples} samples but has no window open: windows start and end where they
+     * would on a stream fed that many samples. To re-warm a model on a stream's recent samples, start it a few
+     * samples back at a window start and offer those samples.
+     */
+    public static WindowedStream at(SsmModel model, WindowSpec spec, long samples) {
+        if (samples < 0) {
+            throw new IllegalArgumentException("WindowedStream.at: samples must be >= 0, got " + samples);
+        }
+        WindowedStream next = new WindowedStream(model, spec);
+        next.samples = samples;
         return next;
     }
 

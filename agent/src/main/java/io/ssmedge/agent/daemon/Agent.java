@@ -121,15 +121,31 @@ public final class Agent implements AutoCloseable {
         }
         this.journal = durability == Durability.JOURNAL ? StreamJournal.open(config.dataDir().resolve("journal"),
                 model.inputSize(), WorkerContext.ringCapacity(window), config.workers().threads(),
-                config.journal().syncIntervalMs(), config.journal().maxFileMb() * 1024L * 1024L) : null;
+                config.journal().syncIntervalMs(), config.journal().maxFileMb() * 1024L * 1024L,
+                StreamJournal.versionsBesides(original)) : null;
         ConnectionSpec out = ConnectionSpec.of("predictions out", config.mqtt(), clientId + "-pub",
                 credentials, ssl, new Will(statusTopic, OFFLINE, 1, true), List.of(), null,
                 this::publisherConnected);
-        // with the journal, predictions not yet confirmed by the broker survive a crash in files and are sent at the
-        // next start (MQTT 3.1.1 only: Paho's MQTT 5 client 1.2.5 resends such messages with a stale topic alias,
-        // which brokers refuse with a protocol error, eclipse-paho/paho.mqtt.java#1104)
+        // with the journal, predictions not yet confirmed by the broker survive a crash in the client's files and are
+        // sent again at the next start under the same packet id (MQTT 3.1.1 only: Paho's MQTT 5 client 1.2.5 resends
+        // such messages with a stale topic alias, which brokers refuse with a protocol error,
+        // eclipse-paho/paho.mqtt.java#1104); the journal's outbox learns which ones the broker confirmed (Outbox).
+        // Creating the client checks its files against the journal's marks, before the workers compact the journal.
         boolean persist = journal != null && config.mqtt().version() == io.ssmedge.agent.config.MqttVersion.V3_1_1;
-        publisher = MqttConnections.create(persist ? out.withPersistence(config.dataDir().resolve("mqtt-out")) : out);
+        if (persist) {
+            out = out.withPersistence(config.dataDir().resolve("mqtt-out"));
+        }
+        if (journal != null && topics.predictionsQos() > 0) {
+            out = out.withDelivery(new OutboxDeliveries(journal.outbox()));
+            journal.outbox().confirmedByBroker();
+            if (topics.predictionsQos() == 1 || !persist) {
+                log.info("durability journal: a prediction in flight when the agent dies can be published twice ({}); "
+                        + "exactly once needs topics.predictions_qos: 2 with MQTT 3.1.1", topics.predictionsQos() == 1
+                        ? "QoS 1: the broker cannot recognise a resend" : "MQTT 5: unconfirmed predictions are kept in "
+                        + "the journal only");
+            }
+        }
+        publisher = MqttConnections.create(out);
         PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
                 metrics);
         predictionSender = predictions;
@@ -383,16 +399,22 @@ public final class Agent implements AutoCloseable {
             if (!predictionSender.close(Duration.ofSeconds(10))) {
                 log.warn("predictions still queued after 10 s (the broker confirms nothing?); they are not published");
             }
+            if (journal != null) {
+                journal.flush(); // last sync: confirms what the workers finished, releases their predictions
+                if (!journal.drainOutbox(Duration.ofSeconds(10))) {
+                    log.warn("journal: predictions not handed to the broker in 10 s; they are published at the next start");
+                }
+            }
             log.info("workers {}; {} predictions published in total", drained ? "finished" : "stopped (timeout)",
                     metrics.predictions.total());
-            if (journal != null) {
-                journal.close(); // last sync: confirms what the workers finished
-            }
             subscriber.close(Duration.ofSeconds(5));
             if (publisher.isConnected()) {
                 publishStatus(OFFLINE);
             }
-            publisher.close(Duration.ofSeconds(10));
+            publisher.close(Duration.ofSeconds(10)); // the broker's last confirmations are marked in the journal
+            if (journal != null) {
+                journal.close();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -114,14 +114,14 @@ public final class PredictionPublisher implements PredictionSink {
     @Override
     public void publish(Prediction p) {
         if (sender == null) {
-            send(p, null);
+            send(p, false, null);
             return;
         }
         try {
             queue.put(p);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            send(p, null);
+            send(p, false, null);
         }
     }
 
@@ -139,7 +139,7 @@ public final class PredictionPublisher implements PredictionSink {
                 taken.add(first);
                 queue.drainTo(taken);
                 for (int i = 0; i < taken.size(); i++) {
-                    send(taken.get(i), buffer);
+                    send(taken.get(i), false, buffer);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -152,8 +152,17 @@ public final class PredictionPublisher implements PredictionSink {
         }
     }
 
-    /** Formats and publishes one prediction (with {@code buffer} reused, or a new one for null). */
-    private void send(Prediction p, ByteArrayOutputStream buffer) {
+    /** Publishes only while connected (the journal's outbox keeps the prediction otherwise and tries again). */
+    @Override
+    public boolean offer(Prediction p) {
+        return connection.isConnected() && send(p, true, null);
+    }
+
+    /**
+     * Formats and publishes one prediction (into {@code buffer}, reused, or a new one for null); false when the MQTT
+     * client refused it ({@code keptByCaller}: the caller tries again, so it is not counted as a failure).
+     */
+    private boolean send(Prediction p, boolean keptByCaller, ByteArrayOutputStream buffer) {
         long start = System.nanoTime();
         double now = Timestamps.nowMillis();
         double e2e = now - p.tsMillis();
@@ -163,13 +172,17 @@ public final class PredictionPublisher implements PredictionSink {
             connection.publish(topicOf.computeIfAbsent(p.stream(), topics::predictionTopic), json, topics.predictionsQos(),
                     false);
         } catch (MqttException e) {
-            metrics.publishFailures.increment();
             long t = System.nanoTime();
+            if (keptByCaller) {
+                log.debug("prediction of stream '{}' not handed over yet: {}", p.stream(), e.getMessage());
+                return false;
+            }
+            metrics.publishFailures.increment();
             if (t - lastFailureLog > 10_000_000_000L) {
                 lastFailureLog = t;
                 log.warn("prediction of stream '{}' not published: {}", p.stream(), e.getMessage());
             }
-            return;
+            return false;
         }
         predictionsOf(p.model()).increment();
         metrics.publish.record((System.nanoTime() - start) / 1000);
@@ -177,6 +190,33 @@ public final class PredictionPublisher implements PredictionSink {
             metrics.endToEnd.record((long) (Math.max(0, Timestamps.nowMillis() - p.tsMillis()) * 1000));
         } else if (p.tsFromSensor()) {
             metrics.endToEndSkipped.increment();
+        }
+        return true;
+    }
+
+    /**
+     * The stream and window ts a prediction's JSON names (its first two fields, as {@link #format} writes them), or
+     * null when the payload is not a prediction (status, errors, rollout events go out on the same connection).
+     */
+    static io.ssmedge.agent.journal.Outbox.Key keyOf(byte[] payload) {
+        try (com.fasterxml.jackson.core.JsonParser j = JSON.createParser(payload)) {
+            if (j.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            String stream = null;
+            double ts = Double.NaN;
+            for (int i = 0; i < 2 && j.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME; i++) {
+                String name = j.currentName();
+                j.nextToken();
+                if ("stream".equals(name) && j.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                    stream = j.getText();
+                } else if ("ts".equals(name) && j.currentToken().isNumeric()) {
+                    ts = j.getDoubleValue();
+                }
+            }
+            return stream == null || Double.isNaN(ts) ? null : new io.ssmedge.agent.journal.Outbox.Key(stream, ts);
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The rollout's figures in /metrics, read from its status at scrape time: state, stage, evidence progress and
- * the serving model's gain against the original (labels {@code model_version} and {@code stage}).
+ * the serving model's gain against the original (labels {@code model_version} and {@code stage}), input drift.
  */
 final class RolloutMetrics {
     private static final String[] STATES = {"calibrating", "shadow", "probation", "monitoring", "paused", "rolled_back",
@@ -41,6 +41,17 @@ final class RolloutMetrics {
                         + "(NaN when not measured)",
                 s -> 1 - s.path("serving").path("step_us").asDouble(Double.NaN)
                         / s.path("original").path("step_us").asDouble(Double.NaN), rollout);
+        GaugeWithCallback.builder().name("ssm_edge_rollout_input_drift")
+                .help("live inputs vs the model's training statistics: largest channel mean shift in training standard "
+                        + "deviations (measure shift) and spread factor (measure spread); the rollout pauses above the limit")
+                .labelNames("measure").callback(cb -> {
+                    JsonNode d = rollout.status().path("drift");
+                    if (!d.isMissingNode()) {
+                        cb.call(d.path("shift").asDouble(), "shift");
+                        cb.call(d.path("spread").asDouble(), "spread");
+                        cb.call(d.path("limit").asDouble(), "limit");
+                    }
+                }).register(registry);
     }
 
     private static void byStage(PrometheusRegistry registry, String name, String help, ToDoubleFunction<JsonNode> value,

@@ -37,6 +37,7 @@ public final class DeploymentManager {
     private final List<Consumer<Deployment>> changeListeners = new CopyOnWriteArrayList<>();
     private final Map<String, LiveScore> scores = new ConcurrentHashMap<>();
     private final Map<String, LabelWaiter> scoreWaiters = new ConcurrentHashMap<>();
+    private final List<InputAccumulator> inputs = new CopyOnWriteArrayList<>();
     private volatile Deployment current;
     private volatile long lastListenerFailureLog;
 
@@ -122,16 +123,26 @@ public final class DeploymentManager {
 
     /**
      * Serves {@code target} instead of the current model: a cold switch. Streams carry their windows when the
-     * target is a pruned copy of the serving model and keep them when the target runs as shadow; otherwise its
-     * windows start at the next window start while the old model finishes (and publishes) the windows it has open.
-     * No shadow runs afterwards.
+     * target is a pruned copy of the serving model and keep them when the target runs as shadow; otherwise each
+     * worker re-warms the target from the stream's recent raw samples (its ring): the samples of the windows open
+     * now are replayed into it, so with fixed windows it has every open window from its first sample and no window
+     * is lost; a window the ring did not cover (continuous windows) is finished by the old model. No shadow runs
+     * afterwards.
      */
     public synchronized void replaceServing(ModelVersion target) {
         Deployment d = current;
         checkCompatible(d.serving(), target);
-        // TODO(lead): when io.ssmedge.agent.journal's per-stream ring buffer of raw samples is in main, re-warm the
-        //  target's windows from it here (the worker would replay the buffered samples into the joining stream).
         publish(d, target, null, 0, "replaced");
+    }
+
+    /**
+     * Most recent samples per stream a cold switch ({@link #replaceServing}) replays into the new serving model:
+     * the open windows' samples (length − 1) with fixed windows, the ring (the last max(256, stride) samples, as
+     * {@code WorkerContext.ringCapacity}) with continuous ones.
+     */
+    public int rewarmSamples() {
+        WindowSpec w = current.window();
+        return w.continuous() ? Math.max(256, w.stride()) : w.length() - 1;
     }
 
     /** Paired windows go to {@code l} from now on (called on worker threads; it must be cheap and thread-safe). */
@@ -161,7 +172,28 @@ public final class DeploymentManager {
         return Map.copyOf(scores);
     }
 
+    /**
+     * Hands the raw-input blocks every worker accumulated since the last call to {@code sink} (input drift; call
+     * from one thread only, e.g. the rollout's).
+     *
+     * @return samples handed over
+     */
+    public long drainInputs(InputAccumulator.BlockSink sink) {
+        long n = 0;
+        for (InputAccumulator a : inputs) {
+            n += a.drainTo(sink);
+        }
+        return n;
+    }
+
     // ---- used by the workers ----
+
+    /** A new worker's accumulator of the raw samples it accepts (read by {@link #drainInputs}). */
+    public InputAccumulator newInputAccumulator() {
+        InputAccumulator a = new InputAccumulator(current.serving().model().inputSize());
+        inputs.add(a);
+        return a;
+    }
 
     /**
      * What waits for the label of a published prediction of {@code v} alone: the version's live score. One object

@@ -1,11 +1,15 @@
 package io.ssmedge.agent.journal;
 
+import io.ssmedge.agent.deploy.ModelVersion;
+import io.ssmedge.agent.stream.Prediction;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 
@@ -15,14 +19,25 @@ import java.util.zip.CRC32;
  * <pre>
  *   'S' [short idLength][id, UTF-8][long totalAfter][int n] n × ([double ts][float × channels])
  *        the stream's last n samples; totalAfter = samples the stream had accepted after the last of them
+ *   'M' the same as 'S', followed by [int k] k × prediction
+ *        a message's samples with the predictions they completed (one record: both or neither survive a crash)
+ *   'P' [short idLength][id, UTF-8][int k] k × prediction
+ *        predictions the broker has not confirmed yet, carried over by a compaction
+ *   'D' [short idLength][id, UTF-8][double ts]
+ *        the broker confirmed the stream's prediction of the window ending at ts (file delivered.log)
  *   'X' [short idLength][id, UTF-8]
- *        the stream was reset or removed: forget it
+ *        the stream was reset or removed: forget its samples (not its unconfirmed predictions)
  * </pre>
+ * A prediction is {@code [double ts][byte tsFromSensor][int class][short k][float × k log-probabilities]
+ * [long queueMicros][long inferenceMicros][short versionLength][version, UTF-8][double prunedRatio]}.
  * Big-endian. A record cut short by a crash (or with a wrong checksum) ends the file: everything before it is kept.
  */
 final class JournalRecords {
     static final byte SAMPLES = 'S';
     static final byte FORGET = 'X';
+    static final byte SAMPLES_PREDICTIONS = 'M';
+    static final byte PREDICTIONS = 'P';
+    static final byte DELIVERED = 'D';
     private static final int HEADER = 8;
 
     private JournalRecords() {
@@ -33,9 +48,15 @@ final class JournalRecords {
      * {@code row} (channels) is scratch space.
      */
     static ByteBuffer samples(ByteBuffer buf, byte[] id, SampleRing ring, int n, float[] row) {
-        int body = 1 + 2 + id.length + 8 + 4 + n * (8 + 4 * ring.channels());
+        return samples(buf, id, ring, n, row, List.of());
+    }
+
+    /** As {@link #samples(ByteBuffer, byte[], SampleRing, int, float[])}, with the predictions they completed ('M'). */
+    static ByteBuffer samples(ByteBuffer buf, byte[] id, SampleRing ring, int n, float[] row, List<Prediction> due) {
+        int body = 1 + 2 + id.length + 8 + 4 + n * (8 + 4 * ring.channels()) + (due.isEmpty() ? 0 : size(due));
         buf = begin(buf, body);
-        buf.put(SAMPLES).putShort((short) id.length).put(id).putLong(ring.total()).putInt(n);
+        buf.put(due.isEmpty() ? SAMPLES : SAMPLES_PREDICTIONS).putShort((short) id.length).put(id).putLong(ring.total())
+                .putInt(n);
         for (int i = ring.size() - n; i < ring.size(); i++) {
             buf.putDouble(ring.ts(i));
             ring.copy(i, row);
@@ -43,7 +64,71 @@ final class JournalRecords {
                 buf.putFloat(v);
             }
         }
+        if (!due.isEmpty()) {
+            putPredictions(buf, due);
+        }
         return end(buf);
+    }
+
+    /** Unconfirmed predictions of one stream ('P'). */
+    static ByteBuffer predictions(ByteBuffer buf, byte[] id, List<Prediction> ps) {
+        buf = begin(buf, 1 + 2 + id.length + size(ps));
+        buf.put(PREDICTIONS).putShort((short) id.length).put(id);
+        putPredictions(buf, ps);
+        return end(buf);
+    }
+
+    /** The broker confirmed this prediction ('D'). */
+    static ByteBuffer delivered(ByteBuffer buf, byte[] id, double ts) {
+        buf = begin(buf, 1 + 2 + id.length + 8);
+        buf.put(DELIVERED).putShort((short) id.length).put(id).putDouble(ts);
+        return end(buf);
+    }
+
+    private static int size(List<Prediction> ps) {
+        int n = 4;
+        for (Prediction p : ps) {
+            n += 8 + 1 + 4 + 2 + 4 * p.logp().length + 8 + 8 + 2 + utf8(p.model().version()).length + 8;
+        }
+        return n;
+    }
+
+    private static void putPredictions(ByteBuffer buf, List<Prediction> ps) {
+        buf.putInt(ps.size());
+        for (Prediction p : ps) {
+            buf.putDouble(p.tsMillis()).put((byte) (p.tsFromSensor() ? 1 : 0)).putInt(p.classIndex())
+                    .putShort((short) p.logp().length);
+            for (float v : p.logp()) {
+                buf.putFloat(v);
+            }
+            byte[] v = utf8(p.model().version());
+            buf.putLong(p.queueMicros()).putLong(p.inferenceMicros()).putShort((short) v.length).put(v)
+                    .putDouble(p.model().ratio());
+        }
+    }
+
+    private static void getPredictions(ByteBuffer b, String stream, Recovery into) {
+        int k = b.getInt();
+        for (int i = 0; i < k; i++) {
+            double ts = b.getDouble();
+            boolean fromSensor = b.get() != 0;
+            int cls = b.getInt();
+            float[] logp = new float[b.getShort()];
+            for (int c = 0; c < logp.length; c++) {
+                logp[c] = b.getFloat();
+            }
+            long queue = b.getLong();
+            long inference = b.getLong();
+            byte[] v = new byte[b.getShort() & 0xffff];
+            b.get(v);
+            double ratio = b.getDouble();
+            into.prediction(new Prediction(stream, ts, fromSensor, cls, logp, queue, inference,
+                    into.version(new String(v, StandardCharsets.UTF_8), ratio)));
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     static ByteBuffer forget(ByteBuffer buf, byte[] id) {
@@ -70,11 +155,12 @@ final class JournalRecords {
     }
 
     /**
-     * Reads one journal file into {@code streams} (records apply in order; see {@link #apply}).
+     * Reads one journal file into {@code into} (records apply in order; see {@link #apply}).
      *
      * @return bytes of the file that were read cleanly (the rest is a torn tail)
      */
-    static long read(Path file, int channels, int capacity, Map<String, SampleRing> streams) throws IOException {
+    static long read(Path file, int channels, int capacity, Recovery into) throws IOException {
+        Map<String, SampleRing> streams = into.rings();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer all = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE - 8));
@@ -103,15 +189,25 @@ final class JournalRecords {
                 String id = new String(idBytes, StandardCharsets.UTF_8);
                 if (type == FORGET) {
                     streams.remove(id);
-                } else if (type == SAMPLES) {
+                } else if (type == PREDICTIONS) {
+                    getPredictions(b, id, into);
+                } else if (type == DELIVERED) {
+                    into.delivered(id, b.getDouble());
+                } else if (type == SAMPLES || type == SAMPLES_PREDICTIONS) {
                     long totalAfter = b.getLong();
                     int n = b.getInt();
-                    if (b.remaining() != (long) n * (8 + 4 * channels)) {
+                    long bytes = (long) n * (8 + 4 * channels);
+                    if (type == SAMPLES ? b.remaining() != bytes : b.remaining() < bytes + 4) {
                         throw new IOException("journal " + file + ": a record of stream '" + id + "' holds samples of "
                                 + "another channel count than the model's " + channels + " (journal of another model? "
                                 + "move data_dir/journal away to start without it)");
                     }
+                    int predictionsAt = b.position() + (int) bytes;
                     apply(streams.computeIfAbsent(id, k -> new SampleRing(channels, capacity)), totalAfter, n, b, row);
+                    if (type == SAMPLES_PREDICTIONS) {
+                        b.position(predictionsAt); // a stale record's samples are not read
+                        getPredictions(b, id, into);
+                    }
                 } else {
                     return start;
                 }

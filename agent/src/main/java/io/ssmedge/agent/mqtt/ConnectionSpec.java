@@ -29,12 +29,13 @@ import java.util.List;
  * @param manualAcks    QoS 1 messages are confirmed only when the handler calls {@link Ack#done()} (in order)
  * @param persistence   folder where the client keeps QoS 1/2 messages it sends until the broker confirms them, so
  *                      that they survive a crash (null = in memory only)
+ * @param delivery      told which outgoing QoS 1/2 messages the broker confirmed (null = nobody)
  */
 public record ConnectionSpec(String name, String serverUri, String clientId, MqttVersion version,
                              long sessionExpirySeconds, int keepAliveSeconds, String username, byte[] password,
                              SSLSocketFactory sslSocketFactory, int maxInflight, int offlineBuffer, Will will,
                              List<Subscription> subscriptions, MessageHandler handler, Runnable onConnected,
-                             boolean manualAcks, Path persistence) {
+                             boolean manualAcks, Path persistence, DeliveryListener delivery) {
 
     /** The settings shared by both of the agent's connections, from the config. */
     public static ConnectionSpec of(String name, MqttConfig cfg, String clientId, Credentials credentials,
@@ -43,20 +44,27 @@ public record ConnectionSpec(String name, String serverUri, String clientId, Mqt
         return new ConnectionSpec(name, cfg.serverUri(), clientId, cfg.version(), cfg.sessionExpirySeconds(),
                 cfg.keepAliveSeconds(), credentials == null ? null : credentials.username(),
                 credentials == null ? null : credentials.password(), ssl, cfg.maxInflight(), cfg.offlineBuffer(), will,
-                List.copyOf(subscriptions), handler, onConnected, false, null);
+                List.copyOf(subscriptions), handler, onConnected, false, null, null);
     }
 
     /** The same connection, confirming received QoS 1 messages only through {@link Ack#done()}. */
     public ConnectionSpec withManualAcks(boolean manual) {
         return new ConnectionSpec(name, serverUri, clientId, version, sessionExpirySeconds, keepAliveSeconds, username,
                 password, sslSocketFactory, maxInflight, offlineBuffer, will, subscriptions, handler, onConnected, manual,
-                persistence);
+                persistence, delivery);
     }
 
     /** The same connection, keeping unconfirmed outgoing messages in files under {@code dir}. */
     public ConnectionSpec withPersistence(Path dir) {
         return new ConnectionSpec(name, serverUri, clientId, version, sessionExpirySeconds, keepAliveSeconds, username,
                 password, sslSocketFactory, maxInflight, offlineBuffer, will, subscriptions, handler, onConnected, manualAcks,
-                dir);
+                dir, delivery);
+    }
+
+    /** The same connection, reporting which outgoing messages the broker confirmed to {@code listener}. */
+    public ConnectionSpec withDelivery(DeliveryListener listener) {
+        return new ConnectionSpec(name, serverUri, clientId, version, sessionExpirySeconds, keepAliveSeconds, username,
+                password, sslSocketFactory, maxInflight, offlineBuffer, will, subscriptions, handler, onConnected, manualAcks,
+                persistence, listener);
     }
 }

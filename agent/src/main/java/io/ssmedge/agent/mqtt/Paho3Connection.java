@@ -21,9 +21,11 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
     Paho3Connection(ConnectionSpec spec) {
         super(spec);
         try {
-            client = new MqttAsyncClient(spec.serverUri(), spec.clientId(), spec.persistence() == null
+            org.eclipse.paho.client.mqttv3.MqttClientPersistence store = spec.persistence() == null
                     ? new MemoryPersistence()
-                    : new org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence(spec.persistence().toString()));
+                    : new org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence(spec.persistence().toString());
+            client = new MqttAsyncClient(spec.serverUri(), spec.clientId(), spec.delivery() == null ? store
+                    : new TrackedPersistence3(store, spec.delivery()));
         } catch (MqttException e) {
             throw new io.ssmedge.agent.mqtt.MqttException(spec.name() + ": invalid broker address " + spec.serverUri()
                     + ": " + e.getMessage(), e);

@@ -22,9 +22,11 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
     Paho5Connection(ConnectionSpec spec) {
         super(spec);
         try {
-            client = new MqttAsyncClient(spec.serverUri(), spec.clientId(), spec.persistence() == null
+            org.eclipse.paho.mqttv5.client.MqttClientPersistence store = spec.persistence() == null
                     ? new MemoryPersistence()
-                    : new org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence(spec.persistence().toString()));
+                    : new org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence(spec.persistence().toString());
+            client = new MqttAsyncClient(spec.serverUri(), spec.clientId(), spec.delivery() == null ? store
+                    : new TrackedPersistence5(store, spec.delivery()));
         } catch (MqttException e) {
             throw new io.ssmedge.agent.mqtt.MqttException(spec.name() + ": invalid broker address " + spec.serverUri()
                     + ": " + e.getMessage(), e);

@@ -19,4 +19,7 @@ public interface DeploymentPort {
 
     /** Cold switch to {@code target} (re-warmed from recent samples where possible); no shadow afterwards. */
     void replaceServing(StageModel target);
+
+    /** Recent samples per stream from which {@link #replaceServing} re-warms the target (for the event text). */
+    int rewarmSamples();
 }

@@ -2,6 +2,7 @@ package io.ssmedge.agent.rollout;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ssmedge.agent.config.RolloutConfig;
+import io.ssmedge.agent.deploy.InputAccumulator;
 import io.ssmedge.agent.rollout.store.CrashHook;
 import io.ssmedge.data.SensorCsv;
 import io.ssmedge.data.WindowSet;
@@ -162,6 +163,7 @@ public final class Rehearsal {
         StageModel serving;
         StageModel shadow;
         double share;
+        int rewarm;
 
         @Override
         public void startShadow(StageModel candidate, double streamShare) {
@@ -192,6 +194,11 @@ public final class Rehearsal {
             serving = target;
             shadow = null;
         }
+
+        @Override
+        public int rewarmSamples() {
+            return rewarm; // each window is evaluated whole by the model serving at its end: as if re-warmed
+        }
     }
 
     private record Pending(long due, String stream, int servingRatio, int servingClass, int shadowRatio, int shadowClass,
@@ -203,6 +210,7 @@ public final class Rehearsal {
         int stride = original.evaluationStride() > 0 ? original.evaluationStride() : len;
         WindowSpec spec = WindowSpec.fixed(len, stride);
         SimPort port = new SimPort();
+        port.rewarm = len - 1;
         SimClock clock = new SimClock(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
         RolloutEngine engine = new RolloutEngine(cfg, original, spec, port, clock, calibration,
                 RolloutEngine.Options.offline(CrashHook.NONE));
@@ -229,6 +237,7 @@ public final class Rehearsal {
             maxRows = Math.max(maxRows, t.rows());
         }
         int maxWindows = (maxRows - len) / stride + 1;
+        InputAccumulator inputs = new InputAccumulator(original.inputSize()); // as a daemon worker's (drift)
         SplittableRandom labels = new SplittableRandom(settings.seed());
         ArrayDeque<Pending> delayed = new ArrayDeque<>();
         long[] served = new long[101];
@@ -245,8 +254,9 @@ public final class Rehearsal {
                     int end = j * stride + len - 1;
                     clock.now = start + (long) (((long) loop * maxRows + end + 1) * settings.sampleMs());
                     for (int row = j == 0 ? 0 : end - stride + 1; row <= end; row++) {
-                        engine.onSample(t.values(), row * t.channels());
+                        inputs.add(t.values(), row * t.channels());
                     }
+                    inputs.drainTo(engine::onInputs);
                     int label = t.labels() == null ? -1 : t.labels()[end];
                     long window = (long) loop * windows[f] + j;
                     StageModel s = port.serving;

@@ -28,7 +28,9 @@ import java.util.function.BiConsumer;
  * The rollout inside the daemon: drives the agent's {@link DeploymentManager} from a {@link RolloutEngine}.
  * Paired windows arrive on worker threads and are handed to one "rollout" thread (the engine may prune and run
  * the calibration gate, which must never stall a worker); the same thread ticks the engine every second and
- * runs the operator commands, so the engine sees one ordered sequence of inputs.
+ * runs the operator commands, so the engine sees one ordered sequence of inputs. On each tick it also hands the
+ * engine the blocks of raw samples the workers accumulated ({@link DeploymentManager#drainInputs}) for the input
+ * drift check, the same blocks and decision as in the rehearsal.
  */
 public final class RolloutDriver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RolloutDriver.class);
@@ -115,6 +117,7 @@ public final class RolloutDriver implements AutoCloseable {
 
     private void tick() {
         try {
+            deployments.drainInputs(engine::onInputs); // the workers' raw-input blocks: drift check
             engine.tick();
         } catch (RuntimeException e) {
             LOG.error("rollout tick failed: {}", e.toString());
@@ -188,6 +191,11 @@ public final class RolloutDriver implements AutoCloseable {
         @Override
         public void replaceServing(StageModel target) {
             deployments.replaceServing(version(target));
+        }
+
+        @Override
+        public int rewarmSamples() {
+            return deployments.rewarmSamples();
         }
     }
 }

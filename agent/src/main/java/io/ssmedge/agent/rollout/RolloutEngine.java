@@ -104,7 +104,6 @@ public final class RolloutEngine {
     private GateEvidence evidence;
     private Watch watch;
     private int sinceCheckpoint;
-    private long samplesSeen;
 
     /**
      * @param original    the model the agent was configured with (stage 0)
@@ -537,8 +536,8 @@ public final class RolloutEngine {
         st.servingRatio = target;
         st.candidateRatio = failedRatio;
         ObjectNode rolled = event("rolled_back", gate, "switched back to " + t.describe()
-                + " (cold switch: its windows re-warm from the next window start while the demoted model finishes the open "
-                + "ones): " + reason, t);
+                + " (cold switch: re-warmed from the " + port.rewarmSamples() + " most recent samples of each stream, so "
+                + "its open windows continue with no gap): " + reason, t);
         ObjectNode q = quarantine(failedRatio, gate + ": " + reason);
         st.afterRollback = true;
         st.phase = Phase.WAITING;
@@ -689,15 +688,17 @@ public final class RolloutEngine {
         }
     }
 
-    /** One raw sensor sample (drift check); {@code offset} is where its channels start in {@code raw}. */
-    public synchronized void onSample(float[] raw, int offset) {
-        if (drift == null || st == null) {
+    /**
+     * A block of raw sensor samples (count, per-channel mean and variance; see {@code InputAccumulator}) for the
+     * input-drift check, which runs after every block. The daemon hands over the blocks its workers accumulated,
+     * the rehearsal those of its replay: the same decision either way.
+     */
+    public synchronized void onInputs(long count, double[] mean, double[] variance) {
+        if (drift == null || st == null || count <= 0) {
             return;
         }
-        drift.add(raw, offset);
-        if (++samplesSeen % 256 == 0) {
-            checkDrift();
-        }
+        drift.add(count, mean, variance);
+        checkDrift();
     }
 
     private void checkDrift() {
@@ -953,6 +954,9 @@ public final class RolloutEngine {
                 w.put("progress", watch.cusum.statistic() / watch.cusum.threshold());
             }
         }
+        if (drift != null) {
+            o.set("drift", driftJson());
+        }
         ObjectNode lim = o.putObject("limits");
         lim.put("max_accuracy_drop", cfg.limits().maxAccuracyDrop());
         lim.put("max_false_alarm_rate", cfg.limits().maxFalseAlarmRate());
@@ -961,6 +965,22 @@ public final class RolloutEngine {
         ArrayNode ev = o.putArray("events");
         journal.recent().forEach(ev::add);
         return o;
+    }
+
+    /**
+     * Input drift against the training statistics: state ok, drifted or warming_up (fewer samples than one
+     * half-life), the largest mean shift (training standard deviations) and spread factor, and the channel that
+     * moved most.
+     */
+    private ObjectNode driftJson() {
+        ObjectNode d = F.objectNode();
+        d.put("state", !drift.ready() ? "warming_up" : drift.drifted() ? "drifted" : "ok");
+        d.put("samples", drift.samples());
+        d.put("shift", drift.shift());
+        d.put("spread", drift.spread());
+        d.put("limit", drift.limit());
+        d.put("channel", original.channels().get(drift.worstChannel()));
+        return d;
     }
 
     private ObjectNode modelJson(StageModel m) {

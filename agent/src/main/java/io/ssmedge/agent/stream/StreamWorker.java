@@ -3,6 +3,7 @@ package io.ssmedge.agent.stream;
 import io.ssmedge.agent.config.Durability;
 import io.ssmedge.agent.deploy.Deployment;
 import io.ssmedge.agent.deploy.DeploymentManager;
+import io.ssmedge.agent.deploy.InputAccumulator;
 import io.ssmedge.agent.deploy.ModelVersion;
 import io.ssmedge.agent.journal.JournalWriter;
 import io.ssmedge.agent.journal.SampleRing;
@@ -36,9 +37,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A stream is created only for a valid message (junk on new topic ids takes no place), and removed after
  * input.stream_idle_seconds without a message or by the reset-stream command. With {@code durability: journal}
- * every accepted message's samples go to the worker's journal before its predictions are published, and the
- * message is confirmed to the broker after the journal sync that covers it; with {@code processed} it is confirmed
- * once handled. A stream rebuilt from the journal recognises samples the broker delivers again by their ts.
+ * every accepted message's samples and the predictions they complete go to the worker's journal in one record;
+ * after the journal sync that covers it the message is confirmed to the broker and the predictions are published
+ * (by the journal's {@link io.ssmedge.agent.journal.Outbox}: exactly once across crashes); with {@code processed}
+ * the message is confirmed once handled. A stream rebuilt from the journal recognises samples the broker delivers again by their ts.
  *
  * <p>Batching: the worker reads a whole batch of messages first ({@link #stage}: parse, check, journal, each accepted
  * sample into the staging area), then steps every stream that received samples together ({@link #flush}): per model
@@ -65,6 +67,7 @@ public final class StreamWorker implements Runnable {
     private final Map<String, StreamSession> sessions = new ConcurrentHashMap<>();
     private final AgentMetrics metrics;
     private final DeploymentManager deployments;
+    private final InputAccumulator inputs; // raw-input statistics for the rollout's drift check
     private Deployment applied;
     private final int classes;
     // buffers reused for every message (this thread only)
@@ -86,6 +89,12 @@ public final class StreamWorker implements Runnable {
     private long[] messageStart = new long[BATCH];           // (staged messages) when the worker took it, ns
     private long[] messageQueueMicros = new long[BATCH];     // (staged messages) time it waited in the queue
     private int stagedMessages;
+    private StreamSession[] messageStream = new StreamSession[BATCH]; // (staged messages) its stream
+    private int[] messageSamples = new int[BATCH];           // (staged messages) samples it brought
+    private int[] dueMessage = new int[BATCH];               // (due) staged message of each prediction
+    private int[] dueOrder = new int[BATCH];                 // (due) predictions grouped by message (journal)
+    private int[] messageDue = new int[BATCH + 1];           // (staged messages + 1) start of each group
+    private final List<Prediction> ofMessage = new ArrayList<>(); // one message's predictions (journal)
     private StreamSession[] pendingStreams = new StreamSession[BATCH]; // streams with staged samples
     private int pendingStreamCount;
     // per pending stream (same index, after sorting): where each of its models' windows sit in the batches
@@ -108,6 +117,7 @@ public final class StreamWorker implements Runnable {
         this.metrics = ctx.metrics();
         this.deployments = ctx.deployments();
         this.applied = deployments.current();
+        this.inputs = deployments.newInputAccumulator();
         int d = applied.serving().model().inputSize(); // every version reads the same channels (checked by the manager)
         this.classes = applied.serving().model().outputSize();
         this.samples = new SampleBatch(d);
@@ -147,25 +157,57 @@ public final class StreamWorker implements Runnable {
     }
 
     /**
-     * Replays the ring's samples so the windows open at the stream's sample count N are as before. Fixed windows
-     * start at multiples of the stride; the open ones started after N − length, so replay begins at the first
-     * multiple of the stride at or after max(0, N − length + 1): no window ends during the replay (the first one
-     * ends at that start + length − 1 ≥ N) and a fresh stream starting there is aligned with the original. The
-     * ring holds the last `length` samples, which covers that start. Continuous windows cannot be rebuilt exactly
-     * (the state goes back to the stream's beginning); they are re-warmed on the ring's samples, aligned to the
-     * stride, and what ends during the replay is not published again.
+     * Replays the ring's samples so the windows open at the stream's sample count N are as before (see
+     * {@link #replayStart}); what ends during the replay is not published again.
      */
     private void rebuild(StreamSession.Running r, SampleRing ring) {
-        WindowSpec window = applied.window();
+        replay(r.windows(), r.version(), ring, replayStart(applied.window(), ring), raw, u, logp);
+    }
+
+    /**
+     * Where a replay of the ring starts so the windows open at the stream's sample count N come out as if the model
+     * had run all along. Fixed windows start at multiples of the stride; the open ones started after N − length, so
+     * replay begins at the first multiple of the stride at or after max(0, N − length + 1): no window ends during
+     * the replay (the first one ends at that start + length − 1 ≥ N) and a fresh stream starting there is aligned
+     * with the original. The ring holds the last `length` samples, which covers that start. Continuous windows
+     * cannot be rebuilt exactly (the state goes back to the stream's beginning); they are re-warmed on the ring's
+     * samples, aligned to the stride.
+     */
+    static long replayStart(WindowSpec window, SampleRing ring) {
         long n = ring.total();
         long oldest = n - ring.size();
         long stride = window.stride();
         long lo = window.continuous() ? oldest : Math.max(oldest, Math.max(0, n - window.length() + 1));
-        long from = (lo + stride - 1) / stride * stride;
-        for (long t = from; t < n; t++) {
+        return Math.min(n, (lo + stride - 1) / stride * stride);
+    }
+
+    /** Offers the ring's samples from stream sample {@code from} on to {@code w} (outputs discarded). */
+    private static void replay(WindowedStream w, ModelVersion v, SampleRing ring, long from, float[] raw, float[] u,
+                               float[] out) {
+        long oldest = ring.total() - ring.size();
+        for (long t = from; t < ring.total(); t++) {
             ring.copy((int) (t - oldest), raw);
-            offer(r, logp);
+            v.model().normalization().apply(raw, u);
+            w.offer(u, out);
         }
+    }
+
+    /**
+     * A serving model that neither runs on the stream nor can take a carried state, re-warmed from the stream's
+     * recent samples ({@link #replayStart}): positioned that many samples back on {@code at}'s count and fed them,
+     * so with fixed windows every window open now is open in it, computed from its first sample (none is lost);
+     * windows that end during the replay are not published again.
+     */
+    static StreamSession.Running rewarmed(ModelVersion v, WindowedStream at, SampleRing ring) {
+        WindowSpec window = at.spec();
+        // a stream rebuilt after a restart counts its samples from the rebuild: never replay before that
+        long count = Math.min(ring.total() - replayStart(window, ring), at.samples());
+        WindowedStream w = WindowedStream.at(v.model(), window, at.samples() - count);
+        float[] raw = new float[ring.channels()];
+        float[] u = new float[v.model().inputSize()];
+        float[] out = new float[v.model().outputSize()];
+        replay(w, v, ring, ring.total() - count, raw, u, out);
+        return new StreamSession.Running(v, w, 0);
     }
 
     private void compactJournal() {
@@ -234,8 +276,8 @@ public final class StreamWorker implements Runnable {
 
     /**
      * Moves one stream to a deployment. The new serving model keeps its windows when the stream already runs it,
-     * else gets the serving model's windows carried when it is a pruned copy of it, else joins at the next window
-     * start. The shadow model (stream in its share) keeps its windows or joins. Every model left over keeps
+     * else gets the serving model's windows carried when it is a pruned copy of it, else is re-warmed from the
+     * stream's recent samples ({@link #rewarmed}; the ring covers every open fixed window). The shadow model (stream in its share) keeps its windows or joins. Every model left over keeps
      * running, unpublished unless the serving model lacks a window it completes, until the serving model has all
      * its open windows.
      */
@@ -255,8 +297,7 @@ public final class StreamWorker implements Runnable {
             WindowedStream from = oldServing.windows();
             serving = carried
                     ? new StreamSession.Running(d.serving(), from.carryTo(d.serving().model(), plan), from.samples())
-                    : new StreamSession.Running(d.serving(), WindowedStream.joining(d.serving().model(), from), 0);
-            // TODO(lead): re-warm a joining serving model from io.ssmedge.agent.journal's ring buffer once in main
+                    : rewarmed(d.serving(), from, s.recent());
         }
         StreamSession.Running shadow = null;
         if (d.shadows(s.id())) {
@@ -378,10 +419,10 @@ public final class StreamWorker implements Runnable {
             }
         }
         s.touched(start);
-        stageSamples(s, m, from, queueMicros, start);
-        if (journal != null) {
-            journal.append(s.id(), s.recent(), samples.count() - from); // before its predictions go out
+        if (journal != null && s.pendingCount() > 0) {
+            flush(); // journal: one record per message with the predictions it completes, so one message per stream
         }
+        stageSamples(s, m, from, queueMicros, start);
     }
 
     /**
@@ -427,9 +468,13 @@ public final class StreamWorker implements Runnable {
         if (mi == messageStart.length) {
             messageStart = Arrays.copyOf(messageStart, 2 * mi);
             messageQueueMicros = Arrays.copyOf(messageQueueMicros, 2 * mi);
+            messageStream = Arrays.copyOf(messageStream, 2 * mi);
+            messageSamples = Arrays.copyOf(messageSamples, 2 * mi);
         }
         messageStart[mi] = start;
         messageQueueMicros[mi] = queueMicros;
+        messageStream[mi] = s;
+        messageSamples[mi] = samples.count() - from;
         if (s.pendingCount() == 0) {
             if (pendingStreamCount == pendingStreams.length) {
                 pendingStreams = Arrays.copyOf(pendingStreams, 2 * pendingStreamCount);
@@ -449,6 +494,7 @@ public final class StreamWorker implements Runnable {
             samples.copyRow(i, raw);
             double ts = samples.ts(i);
             recent.add(ts, raw, 0);
+            inputs.add(raw);
             System.arraycopy(raw, 0, stagedRaw, row * d, d);
             boolean fromSensor = !Double.isNaN(ts);
             if (fromSensor) {
@@ -493,10 +539,15 @@ public final class StreamWorker implements Runnable {
             for (int i = 0; i < stagedMessages; i++) {
                 metrics.inference.record((now - messageStart[i]) / 1000);
             }
-            for (int i = 0; i < due.size(); i++) {
-                ctx.sink().publish(due.get(i));
+            if (journal != null) { // samples and their predictions in one record; published after its sync (Outbox)
+                journalStaged();
+            } else {
+                for (int i = 0; i < due.size(); i++) {
+                    ctx.sink().publish(due.get(i));
+                }
             }
             due.clear();
+            Arrays.fill(messageStream, 0, stagedMessages, null);
         }
         stagedSamples = 0;
         stagedMessages = 0;
@@ -504,6 +555,40 @@ public final class StreamWorker implements Runnable {
             confirm(unconfirmed.get(i));
         }
         unconfirmed.clear();
+    }
+
+    /**
+     * Journals each staged message in order: its samples (the last ones of its stream's ring: with the journal a
+     * stream has at most one message per flush, see {@link #handle}) with the predictions they completed.
+     */
+    private void journalStaged() {
+        int m = stagedMessages;
+        if (messageDue.length < m + 1) {
+            messageDue = new int[2 * m + 1];
+        }
+        if (dueOrder.length < due.size()) {
+            dueOrder = new int[2 * due.size()];
+        }
+        Arrays.fill(messageDue, 0, m + 1, 0);
+        for (int j = 0; j < due.size(); j++) { // counting sort of the predictions by message
+            messageDue[dueMessage[j] + 1]++;
+        }
+        for (int i = 0; i < m; i++) {
+            messageDue[i + 1] += messageDue[i];
+        }
+        for (int j = 0; j < due.size(); j++) {
+            dueOrder[messageDue[dueMessage[j]]++] = j; // messageDue[i] ends at the start of group i + 1
+        }
+        int first = 0;
+        for (int i = 0; i < m; i++) {
+            ofMessage.clear();
+            for (int k = first; k < messageDue[i]; k++) {
+                ofMessage.add(due.get(dueOrder[k]));
+            }
+            first = messageDue[i];
+            journal.append(messageStream[i].id(), messageStream[i].recent(), messageSamples[i], ofMessage);
+        }
+        ofMessage.clear();
     }
 
     /**
@@ -575,8 +660,7 @@ public final class StreamWorker implements Runnable {
     private void completed(StreamSession s, int i, int row) {
         double ts = stagedTs[row];
         boolean fromSensor = stagedFromSensor[row];
-        long queueMicros = messageQueueMicros[stagedMessage[row]];
-        long start = messageStart[stagedMessage[row]];
+        int message = stagedMessage[row];
         StreamSession.Running serving = s.serving();
         StreamSession.Running shadow = s.shadow();
         boolean servingEnded = this.serving.ended(i, logp);
@@ -594,13 +678,13 @@ public final class StreamWorker implements Runnable {
                     ? deployments.paired(s.id(), ts, serving.version(), cls, shadow.version(),
                     Evaluator.argmax(logpShadow, 0, classes))
                     : null;
-            emit(s, ts, fromSensor, cls, logp, serving.version(), waiter, queueMicros, start);
+            emit(s, ts, fromSensor, cls, logp, serving.version(), waiter, message);
         } else if (shadowEnded) { // the serving model joined after this window started
             emit(s, ts, fromSensor, Evaluator.argmax(logpShadow, 0, classes), logpShadow, shadow.version(), null,
-                    queueMicros, start);
+                    message);
         } else if (finisher != null) {
             emit(s, ts, fromSensor, Evaluator.argmax(logpFinish, 0, classes), logpFinish, finisher.version(), null,
-                    queueMicros, start);
+                    message);
         }
     }
 
@@ -696,14 +780,10 @@ public final class StreamWorker implements Runnable {
         }
     }
 
-    /** One normalized sample (the version's own normalization) into one model's windows. */
-    private boolean offer(StreamSession.Running r, float[] out) {
-        r.version().model().normalization().apply(raw, u);
-        return r.windows().offer(u, out);
-    }
-
     private void emit(StreamSession s, double ts, boolean fromSensor, int cls, float[] p,
-                      ModelVersion version, LabelWaiter pairWaiter, long queueMicros, long start) {
+                      ModelVersion version, LabelWaiter pairWaiter, int message) {
+        long queueMicros = messageQueueMicros[message];
+        long start = messageStart[message];
         s.predicted(ts, cls);
         long before = s.labels().unmatched();
         LabelWaiter waiter = pairWaiter != null ? pairWaiter : deployments.scoreWaiter(version);
@@ -711,6 +791,10 @@ public final class StreamWorker implements Runnable {
             metrics.labelsMatched.increment();
         }
         metrics.labelsUnmatched.add(s.labels().unmatched() - before);
+        if (due.size() == dueMessage.length) {
+            dueMessage = Arrays.copyOf(dueMessage, 2 * due.size());
+        }
+        dueMessage[due.size()] = message;
         due.add(new Prediction(s.id(), ts, fromSensor, cls, p.clone(), queueMicros, (System.nanoTime() - start) / 1000,
                 version));
     }

@@ -66,6 +66,9 @@ public final class WorkerPool {
     }
 
     public void start() {
+        if (ctx.journal() != null) { // after restore: every worker compacted its journal file
+            ctx.journal().startPublishing(ctx.sink());
+        }
         for (Thread t : threads) {
             t.start();
         }

@@ -240,7 +240,7 @@ class DeploymentSwitchTest {
     }
 
     @Test
-    void replaceWithAnUnrelatedModelRestartsWindowsWhileTheOldModelFinishesItsOwn() {
+    void replaceWithAnUnrelatedModelReWarmsItFromTheRecentSamples() {
         StreamWorker w = worker(false, LabelsConfig.defaults());
         feed(w, List.of("x"), 0, 123);
         dm.replaceServing(OTHER);
@@ -248,11 +248,65 @@ class DeploymentSwitchTest {
         List<Prediction> got = of("x");
         assertNoGapNoDuplicate(got);
         for (int j = 0; j < WINDOWS; j++) {
-            ModelVersion expectedModel = j * STRIDE >= 123 ? OTHER : ORIGINAL;
+            // re-warmed on the ring: every window still open at the switch (and later) is the new model's
+            ModelVersion expectedModel = Recording.lastSample(j, LEN, STRIDE) >= 123 ? OTHER : ORIGINAL;
             assertThat(got.get(j).model()).as("window %d", j).isEqualTo(expectedModel);
             assertThat(got.get(j).classIndex()).isEqualTo(Evaluator.argmax(expected(expectedModel), j, 2));
+            assertThat(got.get(j).logp()[1]).as("window %d", j).isCloseTo(expected(expectedModel)[2 * j + 1],
+                    org.assertj.core.data.Offset.offset(1e-4f));
         }
-        assertThat(w.sessions().iterator().next().finishing()).isEmpty(); // the old model stopped once done
+        assertThat(w.sessions().iterator().next().finishing()).isEmpty(); // the old model is not needed at all
+    }
+
+    @Test
+    void aColdRollbackReWarmsTheRestoredModelWithNoGapAndNoDuplicate() {
+        StreamWorker w = worker(false, LabelsConfig.defaults());
+        List<String> streams = List.of("a", "b", "c");
+        feed(w, streams, 0, 90);
+        dm.startShadow(PRUNED, 1.0);
+        feed(w, streams, 90, 130);
+        dm.promote();
+        feed(w, streams, 130, 170);
+        dm.stopShadow(); // monitoring: the original no longer runs on the streams
+        feed(w, streams, 170, 211);
+        assertThat(w.sessions()).allMatch(s -> s.shadowVersion() == null && s.finishing().isEmpty());
+        int switchAt = 211; // mid-window: several windows are open
+        dm.replaceServing(ORIGINAL); // the original is no pruned copy of the pruned model: a cold switch
+        assertThat(dm.rewarmSamples()).isEqualTo(LEN - 1);
+        feed(w, streams, switchAt, REC.rows());
+
+        for (String s : streams) {
+            List<Prediction> got = of(s);
+            assertNoGapNoDuplicate(got);
+            for (int j = 0; j < WINDOWS; j++) {
+                int end = Recording.lastSample(j, LEN, STRIDE);
+                if (end >= switchAt) { // served by the restored original, equal to its batch evaluation
+                    Prediction p = got.get(j);
+                    assertThat(p.model()).as("%s window %d", s, j).isEqualTo(ORIGINAL);
+                    assertThat(p.classIndex()).as("%s window %d", s, j)
+                            .isEqualTo(Evaluator.argmax(EXPECTED_ORIGINAL, j, 2));
+                    assertThat(p.logp()[1]).as("%s window %d", s, j).isCloseTo(EXPECTED_ORIGINAL[2 * j + 1],
+                            org.assertj.core.data.Offset.offset(1e-4f));
+                } else if (end >= 170) {
+                    assertThat(got.get(j).model()).as("%s window %d", s, j).isEqualTo(PRUNED);
+                }
+            }
+        }
+        assertThat(w.sessions()).allMatch(s -> s.finishing().isEmpty() && s.servingVersion().equals(ORIGINAL));
+    }
+
+    @Test
+    void aStreamYoungerThanAWindowIsReWarmedFromItsFirstSample() {
+        StreamWorker w = worker(false, LabelsConfig.defaults());
+        feed(w, List.of("y"), 0, LEN - 7); // no window has ended yet
+        dm.replaceServing(OTHER);
+        feed(w, List.of("y"), LEN - 7, REC.rows());
+        List<Prediction> got = of("y");
+        assertNoGapNoDuplicate(got);
+        for (int j = 0; j < WINDOWS; j++) {
+            assertThat(got.get(j).model()).isEqualTo(OTHER);
+            assertThat(got.get(j).classIndex()).as("window %d", j).isEqualTo(Evaluator.argmax(EXPECTED_OTHER, j, 2));
+        }
     }
 
     @Test

@@ -161,7 +161,8 @@ class HostileInputTest {
         int stride = 8;
         int cut = 203; // not a window boundary
         List<Integer> acked = Collections.synchronizedList(new ArrayList<>());
-        journal = StreamJournal.open(dir, MODEL.inputSize(), len, 2, 2, 1 << 20);
+        journal = StreamJournal.open(dir, MODEL.inputSize(), len, 2, 2, 1 << 20,
+                StreamJournal.versionsBesides(VERSION));
         pool(WindowSpec.fixed(len, stride), 100, InputConfig.defaults(), journal).restore(journal.recovered());
         pool.start();
         for (int i = 0; i < cut; i++) {
@@ -174,7 +175,8 @@ class HostileInputTest {
         journal.close();
         assertThat(acked).hasSize(cut);
 
-        journal = StreamJournal.open(dir, MODEL.inputSize(), len, 2, 2, 1 << 20);
+        journal = StreamJournal.open(dir, MODEL.inputSize(), len, 2, 2, 1 << 20,
+                StreamJournal.versionsBesides(VERSION));
         assertThat(journal.recovered()).containsKey("p");
         pool(WindowSpec.fixed(len, stride), 100, InputConfig.defaults(), journal).restore(journal.recovered());
         pool.start();

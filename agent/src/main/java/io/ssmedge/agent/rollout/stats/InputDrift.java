@@ -11,6 +11,12 @@ package io.ssmedge.agent.rollout.stats;
  * The inputs have drifted when shift &gt; limit, or a channel spreads more than {@code limit} times as widely as
  * in training (a calmer signal than in training is not counted: a short stretch of one machine is always calmer
  * than the whole training set).
+ * Samples may also come in blocks (n samples with their mean b_c and variance s²_c, e.g. from a worker's
+ * {@code InputAccumulator}): the block enters as one weighted component of a mixture,
+ * <pre>
+ *   W = w^n,   m_c ← W m_c + (1 − W) b_c,   v_c ← W v_c + (1 − W) s²_c + W (1 − W)(b_c − m_c,old)²
+ * </pre>
+ * which is the per-sample rule for n = 1 (s² = 0), and treats the samples of a block as equally recent.
  * No verdict before one half-life of samples. Not thread-safe.
  */
 public final class InputDrift {
@@ -60,6 +66,36 @@ public final class InputDrift {
             }
         }
         n++;
+    }
+
+    /**
+     * A block of {@code count} samples with these per-channel means and variances (the mixture rule above).
+     */
+    public void add(long count, double[] blockMean, double[] blockVariance) {
+        if (count <= 0) {
+            return;
+        }
+        if (n == 0) {
+            System.arraycopy(blockMean, 0, m, 0, m.length);
+            System.arraycopy(blockVariance, 0, v, 0, v.length);
+        } else {
+            double big = Math.pow(w, count);
+            for (int c = 0; c < m.length; c++) {
+                double d = blockMean[c] - m[c];
+                m[c] += (1 - big) * d;
+                v[c] = big * v[c] + (1 - big) * blockVariance[c] + big * (1 - big) * d * d;
+            }
+        }
+        n += count;
+    }
+
+    /** Samples seen. */
+    public long samples() {
+        return n;
+    }
+
+    public double limit() {
+        return limit;
     }
 
     /** Largest shift of a channel's mean, in training standard deviations. */

@@ -52,4 +52,31 @@ class InputDriftTest {
         d.add(new float[]{50});
         assertThat(d.drifted()).isTrue();
     }
+
+    /** Blocks (mean and variance of n samples) give what the same samples give one by one, up to weighting. */
+    @Test
+    void blocksAgreeWithSamplesOneByOne() {
+        InputDrift one = new InputDrift(new float[]{10}, new float[]{2}, 3, 5000);
+        InputDrift blocks = new InputDrift(new float[]{10}, new float[]{2}, 3, 5000);
+        SplittableRandom r = new SplittableRandom(11);
+        for (int b = 0; b < 80; b++) {
+            double[] x = new double[256];
+            double m = 0;
+            for (int i = 0; i < x.length; i++) {
+                x[i] = 10 + 2 * (1.5 + gauss(r));
+                one.add(new float[]{(float) x[i]});
+                m += x[i];
+            }
+            m /= x.length;
+            double v = 0;
+            for (double xi : x) {
+                v += (xi - m) * (xi - m);
+            }
+            blocks.add(x.length, new double[]{m}, new double[]{v / x.length});
+        }
+        assertThat(blocks.samples()).isEqualTo(one.samples());
+        assertThat(blocks.shift()).isCloseTo(one.shift(), within(0.05)).isCloseTo(1.5, within(0.2));
+        assertThat(blocks.spread()).isCloseTo(one.spread(), within(0.05));
+        assertThat(blocks.drifted()).isEqualTo(one.drifted()).isFalse();
+    }
 }
