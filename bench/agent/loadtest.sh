@@ -63,7 +63,7 @@ cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done;
 trap cleanup EXIT
 "$mosquitto" -c "$work/mosquitto.conf" 2>"$work/mosquitto.log" & pids+=($!)
 # the agent's JVM options are the launcher's (./ssm-edge run): deploy/jvm.options, then SSM_EDGE_JAVA_OPTS
-"$java_agent" "@$here/deploy/jvm.options" ${SSM_EDGE_JAVA_OPTS:-} $jfr_opts -jar "$here/agent/target/ssm-edge.jar" \
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java_agent" "@$here/deploy/jvm.options" ${SSM_EDGE_JAVA_OPTS:-} $jfr_opts -jar "$here/agent/target/ssm-edge.jar" \
   run --config "$work/agent.yaml" $shadow_flag 2>"$work/agent.log" &
 agent=$!; pids+=($agent)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done

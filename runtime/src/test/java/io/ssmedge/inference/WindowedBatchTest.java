@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -22,9 +23,12 @@ import static org.assertj.core.api.Assertions.within;
  */
 class WindowedBatchTest {
     @ParameterizedTest
-    @CsvSource({"s5-skab,fixed,60,8,1", "s5-skab,fixed,60,60,2", "s5-skab,fixed,20,7,3", "s5-skab,continuous,0,5,4",
-            "s4d-skab,fixed,60,8,5", "s4d-skab,fixed,30,45,6", "s4d-skab,continuous,0,3,7"})
-    void batchedStreamsEqualStreamsOfferedOneByOne(String fixture, String kind, int length, int stride, long seed) {
+    @CsvSource({"s5-skab,fixed,60,8,1,false", "s5-skab,fixed,60,60,2,false", "s5-skab,fixed,20,7,3,false",
+            "s5-skab,continuous,0,5,4,false", "s4d-skab,fixed,60,8,5,false", "s4d-skab,fixed,30,45,6,false",
+            "s4d-skab,continuous,0,3,7,false", "s5-skab,fixed,60,8,8,true", "s4d-skab,fixed,60,8,9,true",
+            "s5-skab,continuous,0,5,10,true"})
+    void batchedStreamsEqualStreamsOfferedOneByOne(String fixture, String kind, int length, int stride, long seed,
+                                                  boolean compact) {
         SsmModel model = ModelLoader.load(Fixtures.dir(fixture));
         WindowSpec spec = kind.equals("fixed") ? WindowSpec.fixed(length, stride) : WindowSpec.continuous(stride);
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -34,7 +38,7 @@ class WindowedBatchTest {
         List<WindowedStream> batched = new ArrayList<>();
         List<WindowedStream> alone = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
-            batched.add(new WindowedStream(model, spec));
+            batched.add(compact ? WindowedStream.compact(model, spec) : new WindowedStream(model, spec));
             alone.add(new WindowedStream(model, spec));
         }
         WindowedBatch batch = new WindowedBatch(model, spec, 32);
@@ -95,6 +99,11 @@ class WindowedBatchTest {
                 }
             }
             batch.release();
+            if (compact) {
+                assertThat(batched.get(0).isCompact()).isTrue();
+                assertThat(batched.get(batched.size() - 1).isCompact()).as("a stream joining a compact one").isTrue();
+                continue; // compact streams step only in a batch
+            }
             // between batches a stream may also be offered a sample on its own (its states are its own again)
             int s = rnd.nextInt(batched.size());
             for (int c = 0; c < d; c++) {
@@ -111,5 +120,19 @@ class WindowedBatchTest {
             assertThat(batched.get(s).openWindows()).isEqualTo(alone.get(s).openWindows());
         }
         assertThat(predictions).as("the run must complete windows to compare").isGreaterThan(20);
+    }
+
+    @org.junit.jupiter.api.Test
+    void compactStreamsHoldLessAndRefuseOffer() {
+        SsmModel model = ModelLoader.load(Fixtures.dir("s5-skab"));
+        WindowSpec spec = WindowSpec.fixed(60, 8);
+        WindowedStream full = new WindowedStream(model, spec);
+        WindowedStream compact = WindowedStream.compact(model, spec);
+        assertThat(compact.stateBytes()).isLessThan(full.stateBytes() * 3 / 4);
+        assertThatThrownBy(() -> compact.offer(new float[model.inputSize()], new float[model.outputSize()]))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("WindowedBatch");
+        assertThatThrownBy(() -> model.stepBlock(model.newStateBlock(2), 1, new float[2 * model.inputSize()],
+                new float[2 * model.outputSize()])).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("states only");
     }
 }

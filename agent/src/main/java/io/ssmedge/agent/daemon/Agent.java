@@ -215,6 +215,7 @@ public final class Agent implements AutoCloseable {
         log.info("running {} ({}, {}) on {} worker thread{}: {} → {}", a.identity.name(), a.identity.stage(),
                 a.deployments.serving().shortVersion(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
                 config.topics().sensors(), config.topics().predictions());
+        ProcessMemory.trimNativeHeap(); // what -XX:TrimNativeHeapInterval does a few seconds later anyway
         a.rssAtStart = ProcessMemory.rssBytes();
         log.info("memory right after start: RSS {} MB; heap {} MB used, at most {} MB; GC {}",
                 a.rssAtStart < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", a.rssAtStart / 1e6),

@@ -185,10 +185,23 @@ public final class StreamWorker implements Runnable {
     private static void replay(WindowedStream w, ModelVersion v, SampleRing ring, long from, float[] raw, float[] u,
                                float[] out) {
         long oldest = ring.total() - ring.size();
+        // a compact stream (the worker's own) steps in a batch of one, made for the replay (restart, model switch)
+        WindowedBatch one = w.isCompact() ? new WindowedBatch(w.model(), w.spec(), 1) : null;
+        if (one != null) {
+            one.add(w);
+        }
         for (long t = from; t < ring.total(); t++) {
             ring.copy((int) (t - oldest), raw);
             v.model().normalization().apply(raw, u);
-            w.offer(u, out);
+            if (one != null) {
+                one.sample(0, u);
+                one.step(1);
+            } else {
+                w.offer(u, out);
+            }
+        }
+        if (one != null) {
+            one.release();
         }
     }
 
@@ -202,7 +215,7 @@ public final class StreamWorker implements Runnable {
         WindowSpec window = at.spec();
         // a stream rebuilt after a restart counts its samples from the rebuild: never replay before that
         long count = Math.min(ring.total() - replayStart(window, ring), at.samples());
-        WindowedStream w = WindowedStream.at(v.model(), window, at.samples() - count);
+        WindowedStream w = WindowedStream.at(v.model(), window, at.samples() - count, at.isCompact());
         float[] raw = new float[ring.channels()];
         float[] u = new float[v.model().inputSize()];
         float[] out = new float[v.model().outputSize()];
@@ -839,8 +852,9 @@ public final class StreamWorker implements Runnable {
     private StreamSession newSession(String id, SampleRing recent) {
         LiveScore score = new LiveScore(classes);
         Deployment d = applied;
-        return new StreamSession(id, new StreamSession.Running(d.serving(), new WindowedStream(d.serving().model(),
-                d.window()), 0), d.shadows(id) ? new StreamSession.Running(d.shadow(), new WindowedStream(
+        // compact: the stream keeps its windows' states only; they step in the worker's batches
+        return new StreamSession(id, new StreamSession.Running(d.serving(), WindowedStream.compact(d.serving().model(),
+                d.window()), 0), d.shadows(id) ? new StreamSession.Running(d.shadow(), WindowedStream.compact(
                 d.shadow().model(), d.window()), 0) : null,
                 new LabelJoin(ctx.labelSettings().joinWindowMs(), ctx.labelSettings().maxDelaySeconds() * 1000.0,
                         ctx.labelSettings().bufferPerStream(), score, ctx.overall()), score, recent);
