@@ -74,7 +74,7 @@ echo "$tag agent RSS right after start: $(awk -v b="${rss_start:--1}" 'BEGIN{pri
 java -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$mqtt_port" --streams "$streams" \
   --rate "$rate" --batch "$batch" --qos "$qos_in" --duration "$duration" --warmup 10 --stagger "${STAGGER:-$stride}" \
   --metrics-url "http://127.0.0.1:$http_port/metrics" 2>"$work/loadgen.log" | sed "s|^|$tag |" \
-  || { echo "$tag loadgen failed:"; tail -5 "$work/loadgen.log"; }
+  || { echo "$tag loadgen failed:"; grep -v "^\s*at " "$work/loadgen.log" | tail -5; }
 echo "$tag agent VmRSS/VmHWM: $(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' ' | tr '\n' ' ')"
 echo "$tag latency per stage (ms, since start): $(curl -s "http://127.0.0.1:$http_port/api/status" | grep -o '"latency_ms":.*,"memory"' | sed 's/,"memory"$//')"
 curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^(ssm_edge_(state_bytes|streams)|jvm_memory_used_bytes\{area="heap"\}|jvm_gc_collection_seconds_(count|sum)) ' | sed "s|^|$tag |" || true
