@@ -75,6 +75,7 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        cfg = cfg.withDataFolders(); // the broker's, control's and rollout's folders under data_dir
         // the embedded broker's classes are only loaded here, when it is asked for
         EmbeddedBroker broker = cfg.broker().embedded() ? EmbeddedBroker.start(BrokerSettings.forAgent(cfg)) : null;
         try {

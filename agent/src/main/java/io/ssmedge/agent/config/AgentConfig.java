@@ -3,13 +3,18 @@ package io.ssmedge.agent.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Everything {@code ssm-edge run} needs, read from configs/agent.yaml by {@link ConfigLoader}; immutable.
  *
- * @param dataDir    where the agent keeps its state (the journal); null = nowhere (no journal)
+ * @param dataDir    the one folder where the agent keeps its state: the journal ({@code journal/}, {@code mqtt-out/}),
+ *                   the rollout ({@code rollout/}), remote control ({@code control/}) and the embedded broker
+ *                   ({@code broker/}); null = nowhere (no journal; see {@link #withDataFolders} for the rest)
  * @param durability when sensor messages are confirmed to the broker; null = journal when dataDir is writable,
  *                   else processed (see {@link #effectiveDurability()})
  */
@@ -17,6 +22,10 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
                           WorkersConfig workers, LabelsConfig labels, HttpConfig http, MetricsConfig metrics,
                           BrokerConfig broker, ControlConfig control, RolloutConfig rollout, Path dataDir, Durability durability,
                           JournalConfig journal, InputConfig input) {
+    private static final Logger log = LoggerFactory.getLogger(AgentConfig.class);
+    /** Where remote control kept its state before data_dir was the one setting (used when data_dir is not set). */
+    static final Path LEGACY_CONTROL_DIR = Path.of("/var/lib/ssm-edge");
+
     public AgentConfig {
         if (model == null || mqtt == null || topics == null || payload == null || workers == null || labels == null
                 || http == null || metrics == null || broker == null || control == null || rollout == null || journal == null
@@ -141,10 +150,49 @@ public record AgentConfig(ModelConfig model, MqttConfig mqtt, TopicsConfig topic
                 durability, journal, input);
     }
 
-    /** Relative file names are taken relative to {@code base} (the config file's folder). */
+    /**
+     * The same settings with every subsystem's folder filled in from the one {@code data_dir}: the rollout and remote
+     * control get {@code <data_dir>} as their base folder (the rollout keeps {@code rollout/} there, remote control
+     * {@code control/} and delivered {@code models/}), the embedded broker {@code <data_dir>/broker}. A folder a
+     * subsection names itself (the deprecated {@code rollout.data_dir}, {@code control.data_dir},
+     * {@code broker.data_dir}) is kept. Without data_dir: the rollout in {@code data} (of
+     * the working folder; a config file's {@code data} beside it), control in /var/lib/ssm-edge, the broker in memory,
+     * as before data_dir was the one setting. Idempotent.
+     */
+    public AgentConfig withDataFolders() {
+        RolloutConfig r = rollout.dataDir() != null ? rollout
+                : rollout.withDataDir(dataDir != null ? dataDir : Path.of("data"));
+        ControlConfig c = control.dataDir() != null ? control
+                : control.withDataDir(dataDir != null ? dataDir : LEGACY_CONTROL_DIR);
+        BrokerConfig b = broker.dataDir() != null || dataDir == null ? broker
+                : broker.withDataDir(dataDir.resolve("broker"));
+        return new AgentConfig(model, mqtt, topics, payload, workers, labels, http, metrics, b, c, r, dataDir, durability,
+                journal, input);
+    }
+
+    /**
+     * Relative file names are taken relative to {@code base} (the config file's folder); then the data folders are
+     * filled in ({@link #withDataFolders}), with a one-line note for each deprecated subsection data_dir in use.
+     */
     AgentConfig resolve(Path base) {
+        for (String key : new String[]{"rollout", "control", "broker"}) {
+            Path own = switch (key) {
+                case "rollout" -> rollout.dataDir();
+                case "control" -> control.dataDir();
+                default -> broker.dataDir();
+            };
+            if (own != null) {
+                log.warn("{}.data_dir is deprecated: set the top-level data_dir instead (the {} then uses <data_dir>/{}); "
+                        + "{}.data_dir still overrides it", key, key, key, key);
+            }
+        }
+        Path data = Paths.under(base, dataDir);
+        RolloutConfig r = rollout.resolve(base);
+        if (data == null && r.dataDir() == null) {
+            r = r.withDataDir(base.resolve("data").normalize()); // as before: a folder 'data' beside the config file
+        }
         return new AgentConfig(model.resolve(base), mqtt.resolve(base), topics, payload, workers, labels, http.resolve(base),
-                metrics, broker.resolve(base), control.resolve(base), rollout.resolve(base), Paths.under(base, dataDir), durability, journal,
-                input);
+                metrics, broker.resolve(base), control.resolve(base), r, data, durability, journal, input)
+                .withDataFolders();
     }
 }

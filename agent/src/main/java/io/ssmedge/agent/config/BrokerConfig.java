@@ -18,7 +18,9 @@ import java.nio.file.Path;
  *                     (then mqtt.tls.enabled must be true)
  * @param keyFile      its private key, unencrypted PKCS#8 PEM
  * @param clientCaFile when given, clients must show a certificate signed by this CA (PEM)
- * @param dataDir      folder where sessions and queued messages are kept across restarts; null = in memory
+ * @param dataDir      folder where sessions and queued messages are kept across restarts: {@code <data_dir>/broker}
+ *                     ({@link AgentConfig#withDataFolders}; the deprecated {@code broker.data_dir} key overrides it);
+ *                     null = in memory (no data_dir)
  */
 public record BrokerConfig(BrokerMode mode, String bind, Path usersFile, Path certFile, Path keyFile, Path clientCaFile,
                            Path dataDir) {
@@ -66,6 +68,10 @@ public record BrokerConfig(BrokerMode mode, String bind, Path usersFile, Path ce
 
     public BrokerConfig withMode(BrokerMode m) {
         return new BrokerConfig(m, bind, usersFile, certFile, keyFile, clientCaFile, dataDir);
+    }
+
+    public BrokerConfig withDataDir(Path dir) {
+        return new BrokerConfig(mode, bind, usersFile, certFile, keyFile, clientCaFile, dir);
     }
 
     BrokerConfig resolve(Path base) {

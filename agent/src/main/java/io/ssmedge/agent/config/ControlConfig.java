@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
  *                              signatures a document needs); later replaced by signed key rotations
  * @param groups                the groups this gateway belongs to (it also takes group configurations and commands)
  * @param maxCommandAgeSeconds  commands issued longer ago than this are refused
- * @param dataDir               where the trusted state, the applied configuration and delivered models are kept
+ * @param dataDir               the folder under which the trusted state and the configuration in force
+ *                              ({@code control/}) and delivered models ({@code models/}) are kept: the agent's
+ *                              data_dir ({@link AgentConfig#withDataFolders}); null = not given (the deprecated
+ *                              {@code control.data_dir} key overrides it)
  * @param maxDocumentBytes      larger configuration or command messages are refused unread
  */
 public record ControlConfig(boolean enabled, Path trustedKeys, List<String> groups, long maxCommandAgeSeconds,
@@ -37,9 +40,6 @@ public record ControlConfig(boolean enabled, Path trustedKeys, List<String> grou
             throw new IllegalArgumentException("trusted_keys: required when control is enabled (the file "
                     + "'ssm-edge keys generate' wrote as trusted-keys.json)");
         }
-        if (enabled && dataDir == null) {
-            throw new IllegalArgumentException("data_dir: required when control is enabled");
-        }
     }
 
     @JsonCreator
@@ -50,12 +50,16 @@ public record ControlConfig(boolean enabled, Path trustedKeys, List<String> grou
                                   @JsonProperty("max_document_bytes") Integer maxDocumentBytes) {
         return new ControlConfig(enabled != null && enabled, trustedKeys, groups,
                 maxCommandAgeSeconds == null ? 300 : maxCommandAgeSeconds,
-                dataDir == null ? Path.of("/var/lib/ssm-edge") : dataDir,
+                dataDir,
                 maxDocumentBytes == null ? 1024 * 1024 : maxDocumentBytes);
     }
 
     public static ControlConfig defaults() {
         return fromYaml(null, null, null, null, null, null);
+    }
+
+    public ControlConfig withDataDir(Path dir) {
+        return new ControlConfig(enabled, trustedKeys, groups, maxCommandAgeSeconds, dir, maxDocumentBytes);
     }
 
     ControlConfig resolve(Path base) {

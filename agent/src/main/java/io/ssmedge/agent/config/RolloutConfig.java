@@ -15,7 +15,9 @@ import java.util.List;
  * @param ratios      pruning ratios of the stages in %, strictly increasing, each 1..99; each stage's candidate
  *                    is the original model pruned at that ratio
  * @param method      how states are chosen ({@link PruningMethod}, default LAST)
- * @param dataDir     where the rollout keeps its state, pruned models and journal (relative to the config file)
+ * @param dataDir     the folder under which the rollout keeps {@code rollout/} (state, pruned models, journal): the
+ *                    agent's data_dir ({@link AgentConfig#withDataFolders}); null = not given (the deprecated
+ *                    {@code rollout.data_dir} key overrides it)
  * @param calibration labeled calibration data on the gateway: a SKAB-style CSV file or folder, or windows as
  *                    .safetensors; null = no calibration gate (the shadow gate alone decides)
  * @param limits      the guard limits every gate is judged by
@@ -46,7 +48,7 @@ public record RolloutConfig(boolean enabled, List<Integer> ratios, PruningMethod
         }
         ratios = List.copyOf(ratios);
         if (method == null || limits == null || statistics == null || shadow == null || probation == null
-                || monitoring == null || backoff == null || drift == null || dataDir == null) {
+                || monitoring == null || backoff == null || drift == null) {
             throw new IllegalArgumentException("every part of the rollout section must be given");
         }
     }
@@ -67,7 +69,7 @@ public record RolloutConfig(boolean enabled, List<Integer> ratios, PruningMethod
         }
         String cal = Check.optional(calibration);
         return new RolloutConfig(enabled != null && enabled, ratios == null ? List.of(10, 20, 33, 45) : ratios, m,
-                Path.of(Check.text("data_dir", dataDir, "data")), cal == null ? null : Path.of(cal),
+                Check.optional(dataDir) == null ? null : Path.of(dataDir.trim()), cal == null ? null : Path.of(cal),
                 limits == null ? Limits.defaults() : limits, statistics == null ? Statistics.defaults() : statistics,
                 shadow == null ? Shadow.defaults() : shadow, probation == null ? Probation.defaults() : probation,
                 monitoring == null ? Monitoring.defaults() : monitoring, backoff == null ? Backoff.defaults() : backoff,
@@ -123,6 +125,11 @@ public record RolloutConfig(boolean enabled, List<Integer> ratios, PruningMethod
                 backoff, midpointRetry, drift);
     }
 
+    public RolloutConfig withDrift(Drift d) {
+        return new RolloutConfig(enabled, ratios, method, dataDir, calibration, limits, statistics, shadow, probation,
+                monitoring, backoff, midpointRetry, d);
+    }
+
     public RolloutConfig withMidpointRetry(boolean on) {
         return new RolloutConfig(enabled, ratios, method, dataDir, calibration, limits, statistics, shadow, probation,
                 monitoring, backoff, on, drift);
@@ -130,7 +137,7 @@ public record RolloutConfig(boolean enabled, List<Integer> ratios, PruningMethod
 
     /** Relative folders are taken relative to {@code base} (the config file's folder). */
     RolloutConfig resolve(Path base) {
-        return new RolloutConfig(enabled, ratios, method, base.resolve(dataDir).normalize(),
+        return new RolloutConfig(enabled, ratios, method, dataDir == null ? null : base.resolve(dataDir).normalize(),
                 calibration == null ? null : base.resolve(calibration).normalize(), limits, statistics, shadow, probation,
                 monitoring, backoff, midpointRetry, drift);
     }

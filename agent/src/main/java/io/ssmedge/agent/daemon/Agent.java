@@ -98,6 +98,7 @@ public final class Agent implements AutoCloseable {
     private final Map<String, Supplier<? extends JsonNode>> statusSections = new ConcurrentSkipListMap<>();
 
     private Agent(AgentConfig config) {
+        config = config.withDataFolders(); // rollout, control and broker folders under data_dir
         this.config = config;
         ModelVersion loaded = loadModel(config.model());
         this.window = windowSpec(config.model().window(), loaded.model());
@@ -240,6 +241,23 @@ public final class Agent implements AutoCloseable {
             throw new ConfigException("data_dir: " + config.dataDir() + " is not a folder this user may write; the journal "
                     + "(durability: journal) needs one, or set durability: processed");
         }
+        AgentConfig c = config.withDataFolders();
+        if (c.rollout().enabled()) {
+            writableFolder(c.rollout().dataDir().resolve("rollout"), "the rollout's state, pruned models and events");
+        }
+        if (c.control().enabled()) {
+            writableFolder(c.control().dataDir(), "remote control's trusted state and delivered models");
+        }
+        if (c.broker().embedded() && c.broker().dataDir() != null) {
+            writableFolder(c.broker().dataDir(), "the embedded broker's sessions and queued messages");
+        }
+    }
+
+    private static void writableFolder(java.nio.file.Path dir, String what) {
+        if (!AgentConfig.writable(dir)) {
+            throw new ConfigException("data_dir: " + dir + " (" + what + ") is not a folder this user may write; "
+                    + "set data_dir to a folder the agent may write");
+        }
     }
 
     /** What {@code run --check} reports: the model and windowing the config leads to (loads the model). */
@@ -254,6 +272,7 @@ public final class Agent implements AutoCloseable {
                         + "sensors   %s  →  predictions %s%n"
                         + "workers   %d, queue %d each, overflow %s%n"
                         + "status    %s%n"
+                        + "data      %s%n"
                         + "durability %s",
                 id.name(), id.stage(), v.shortVersion(), m.summary(),
                 w.continuous() ? "continuous, a prediction every " + w.stride() + " samples"
@@ -263,11 +282,27 @@ public final class Agent implements AutoCloseable {
                 config.topics().sensors(), config.topics().predictions(),
                 config.workers().threads(), config.workers().queueCapacity(), config.workers().overflow().key(),
                 config.http().enabled() ? "http://" + config.http().bind() + ":" + config.http().port() + "/" : "off",
+                dataFolders(config.withDataFolders()),
                 switch (config.effectiveDurability()) {
                     case NONE -> "none: samples queued in the agent are lost if it dies";
                     case PROCESSED -> "processed: samples are confirmed to the broker once processed";
                     case JOURNAL -> "journal in " + config.dataDir() + ": open windows survive a crash";
                 });
+    }
+
+    /** Where each part keeps its state, for {@code run --check}. */
+    private static String dataFolders(AgentConfig c) {
+        StringBuilder b = new StringBuilder(c.dataDir() == null ? "no data_dir (no local state)" : c.dataDir().toString());
+        if (c.rollout().enabled()) {
+            b.append("; rollout in ").append(c.rollout().dataDir().resolve("rollout"));
+        }
+        if (c.control().enabled()) {
+            b.append("; control in ").append(c.control().dataDir().resolve("control"));
+        }
+        if (c.broker().embedded()) {
+            b.append("; broker ").append(c.broker().dataDir() == null ? "in memory" : "in " + c.broker().dataDir());
+        }
+        return b.toString();
     }
 
     /**

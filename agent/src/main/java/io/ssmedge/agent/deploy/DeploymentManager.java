@@ -132,7 +132,8 @@ public final class DeploymentManager {
     public synchronized void replaceServing(ModelVersion target) {
         Deployment d = current;
         checkCompatible(d.serving(), target);
-        publish(d, target, null, 0, "replaced");
+        publish(d, target, null, 0, "replaced (re-warmed from up to " + rewarmSamples()
+                + " recent samples of each stream where it cannot carry on)");
     }
 
     /**

@@ -119,6 +119,9 @@ public final class RolloutEngine {
         this.clock = clock;
         this.options = options;
         this.calibration = calibration == null ? null : new CalibrationGate(calibration, cfg.limits());
+        if (cfg.dataDir() == null) {
+            throw new IllegalArgumentException("rollout: no data folder (set data_dir; the rollout keeps data_dir/rollout)");
+        }
         Path dir = cfg.dataDir().resolve("rollout");
         this.store = new ModelStore(dir.resolve("models"), options.crash());
         this.journal = new EventJournal(dir.resolve("events.jsonl"), options.crash());

@@ -173,7 +173,7 @@ public final class StreamWorker implements Runnable {
      * cannot be rebuilt exactly (the state goes back to the stream's beginning); they are re-warmed on the ring's
      * samples, aligned to the stride.
      */
-    static long replayStart(WindowSpec window, SampleRing ring) {
+    private static long replayStart(WindowSpec window, SampleRing ring) {
         long n = ring.total();
         long oldest = n - ring.size();
         long stride = window.stride();
@@ -207,19 +207,23 @@ public final class StreamWorker implements Runnable {
 
     /**
      * A serving model that neither runs on the stream nor can take a carried state, re-warmed from the stream's
-     * recent samples ({@link #replayStart}): positioned that many samples back on {@code at}'s count and fed them,
-     * so with fixed windows every window open now is open in it, computed from its first sample (none is lost);
-     * windows that end during the replay are not published again.
+     * recent samples: positioned some samples back on {@code at}'s count and fed them. Fixed windows open at count S
+     * started after S − length, so the replay starts at the first window start at or after S − (length − 1): every
+     * window open now is open in it, computed from its first sample (none is lost), and none ends during the replay
+     * (nothing is published twice). Continuous windows are warmed on the whole ring, from a multiple of the stride.
+     * Never further back than the ring holds or than {@code at} has counted (a stream rebuilt after a restart).
      */
     static StreamSession.Running rewarmed(ModelVersion v, WindowedStream at, SampleRing ring) {
         WindowSpec window = at.spec();
-        // a stream rebuilt after a restart counts its samples from the rebuild: never replay before that
-        long count = Math.min(ring.total() - replayStart(window, ring), at.samples());
-        WindowedStream w = WindowedStream.at(v.model(), window, at.samples() - count, at.isCompact());
+        long s = at.samples();
+        long back = Math.min(ring.size(), window.continuous() ? ring.size() : window.length() - 1L);
+        long lo = Math.max(0, s - back);
+        long from = Math.min(s, (lo + window.stride() - 1) / window.stride() * window.stride());
+        WindowedStream w = WindowedStream.at(v.model(), window, from, at.isCompact());
         float[] raw = new float[ring.channels()];
         float[] u = new float[v.model().inputSize()];
         float[] out = new float[v.model().outputSize()];
-        replay(w, v, ring, ring.total() - count, raw, u, out);
+        replay(w, v, ring, ring.total() - (s - from), raw, u, out); // the ring's last s − from samples
         return new StreamSession.Running(v, w, 0);
     }
 
@@ -290,9 +294,9 @@ public final class StreamWorker implements Runnable {
     /**
      * Moves one stream to a deployment. The new serving model keeps its windows when the stream already runs it,
      * else gets the serving model's windows carried when it is a pruned copy of it, else is re-warmed from the
-     * stream's recent samples ({@link #rewarmed}; the ring covers every open fixed window). The shadow model (stream in its share) keeps its windows or joins. Every model left over keeps
-     * running, unpublished unless the serving model lacks a window it completes, until the serving model has all
-     * its open windows.
+     * stream's recent samples ({@link #rewarmed}; the ring covers every open fixed window). The shadow model
+     * (stream in its share) keeps its windows or joins. Every model left over keeps running, unpublished unless the
+     * serving model lacks a window it completes, until the serving model has all its open windows.
      */
     static void moveTo(StreamSession s, Deployment d) {
         StreamSession.Running oldServing = s.serving();

@@ -18,7 +18,7 @@ class RolloutConfigTest {
         assertThat(r.enabled()).isFalse();
         assertThat(r.ratios()).containsExactly(10, 20, 33, 45);
         assertThat(r.method()).isEqualTo(PruningMethod.LAST);
-        assertThat(r.dataDir()).isAbsolute();
+        assertThat(r.dataDir()).isEqualTo(c.dataDir()); // under the one data_dir (rollout/)
         assertThat(r.limits().maxAccuracyDrop()).isCloseTo(0.01, within(1e-12));
         assertThat(r.limits().maxMissRate()).isCloseTo(0.30, within(1e-12));
         assertThat(r.statistics().alpha()).isEqualTo(0.05);

@@ -310,6 +310,44 @@ class DeploymentSwitchTest {
     }
 
     @Test
+    void continuousWindowsAreReWarmedOnTheRing() {
+        dm = new DeploymentManager(ORIGINAL, WindowSpec.continuous(STRIDE), false);
+        StreamWorker w = new StreamWorker(0, context(LabelsConfig.defaults()), new WorkerQueue(16, OverflowPolicy.BLOCK));
+        int switchAt = 123; // fewer samples than the ring holds (max(256, stride)): the re-warm replays all of them
+        feed(w, List.of("c"), 0, switchAt);
+        dm.replaceServing(OTHER);
+        feed(w, List.of("c"), switchAt, REC.rows());
+        // oracle: the other model run on the stream from its first sample, one prediction every STRIDE samples
+        io.ssmedge.inference.WindowedStream oracle = new io.ssmedge.inference.WindowedStream(OTHER.model(),
+                WindowSpec.continuous(STRIDE));
+        int d = MODEL.inputSize();
+        float[] raw = new float[d];
+        float[] u = new float[d];
+        float[] logp = new float[2];
+        List<float[]> expected = new ArrayList<>();
+        for (int i = 0; i < REC.rows(); i++) {
+            System.arraycopy(REC.table().values(), i * d, raw, 0, d);
+            OTHER.model().normalization().apply(raw, u);
+            if (oracle.offer(u, logp)) {
+                expected.add(logp.clone());
+            }
+        }
+        List<Prediction> got = of("c");
+        assertThat(got).hasSize(REC.rows() / STRIDE); // none lost, none twice
+        for (int k = 0; k < got.size(); k++) {
+            int last = (k + 1) * STRIDE - 1;
+            assertThat(got.get(k).tsMillis()).isEqualTo(REC.ts(last));
+            if (last >= switchAt) {
+                assertThat(got.get(k).model()).isEqualTo(OTHER);
+                assertThat(got.get(k).logp()[1]).as("prediction %d", k).isCloseTo(expected.get(k)[1],
+                        org.assertj.core.data.Offset.offset(1e-4f));
+            } else {
+                assertThat(got.get(k).model()).isEqualTo(ORIGINAL);
+            }
+        }
+    }
+
+    @Test
     void workersPickUpADeploymentOnlyBetweenBatches() {
         StreamWorker w = worker(false, LabelsConfig.defaults());
         feed(w, List.of("s"), 0, LEN);
