@@ -28,8 +28,8 @@ row() { # name goal file
   p99=$(field "$f" "End to end " '{gsub(",","");print $8}')
   p999=$(field "$f" "End to end " '{gsub(",","");print $11}')
   drop=$(field "$f" "Agent  " '{print $2}')
-  hwm=$(grep -m1 "VmHWM" "$f" | grep -o 'VmHWM:[^k]*' | awk '{printf "%.0f", $2*1.024/1000}')
-  rss=$(grep -m1 "VmHWM" "$f" | grep -o 'VmRSS:[^k]*' | awk '{printf "%.0f", $2*1.024/1000}')
+  hwm=$(grep -m1 "VmHWM" "$f" | grep -o 'VmHWM:[[:space:]]*[0-9][0-9]*' | awk '{printf "%.0f", $2*1.024/1000}')
+  rss=$(grep -m1 "VmHWM" "$f" | grep -o 'VmRSS:[[:space:]]*[0-9][0-9]*' | awk '{printf "%.0f", $2*1.024/1000}')
   printf '| %s | %s | %s | %s | %s | %s | %s MB (peak %s MB) | %s MB | %s |\n' "$1" "$2" "${sent:-?}" "${p99:-?}" \
     "${p999:-?}" "${drop:-?}" "${rss:-?}" "${hwm:-?}" "${start:-?}" "${load:-?}"
 }
