@@ -99,6 +99,11 @@ public class OrtPeerBench {
 
     @Setup(Level.Trial)
     public void setup(BenchmarkParams params) throws OrtException {
+        setup(params.getBenchmark().contains(".ort"));
+    }
+
+    /** The setup of a trial; ONNX Runtime is loaded only when {@code withOrt}. */
+    void setup(boolean withOrt) throws OrtException {
         model = BenchModels.load("s5-skab");
         samples = new float[64][];
         for (int i = 0; i < 64; i++) {
@@ -110,7 +115,7 @@ public class OrtPeerBench {
             states[i] = model.newState();
         }
         stepper = new BlockStepper(model, batch, (batch + threads - 1) / threads, threads, BenchModels.kernel("vector"));
-        if (!params.getBenchmark().contains(".ort")) {
+        if (!withOrt) {
             return;
         }
         Path onnx = onnxFile();

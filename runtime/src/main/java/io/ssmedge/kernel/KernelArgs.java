@@ -4,9 +4,8 @@ package io.ssmedge.kernel;
  * The array-length checks at the entry of every {@link Kernels} method, shared by the scalar and Vector API
  * kernels: once per call (a few integer comparisons, nothing per element), so a wrong shape fails with a message
  * naming the kernel, the array and the lengths instead of an index error deep in a loop, or silently wrong rows.
- * Each check first tests the lengths alone and builds its message only when one is wrong: the daemon calls kernels
- * some 100,000 times a second, and building the shape strings every call cost ~15 % of its CPU and most of its
- * allocation (JFR, bench WorkerBatching).
+ * The checks allocate nothing when they pass (the step allocates nothing): messages are built from a constant
+ * format and int arguments only on failure.
  */
 final class KernelArgs {
     private KernelArgs() {
@@ -17,96 +16,99 @@ final class KernelArgs {
         return rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * stride + cols;
     }
 
-    private static void need(String kernel, String array, float[] a, long floats, String shape) {
+    /** Fails unless {@code a} holds {@code floats}; the shape is {@code String.format(shape, p, q, r)}. */
+    private static void need(String kernel, String array, float[] a, long floats, String shape, int p, int q, int r) {
         if (a == null) {
-            throw new IllegalArgumentException(kernel + ": " + array + " is null, expected " + shape);
+            throw new IllegalArgumentException(kernel + ": " + array + " is null, expected "
+                    + String.format(shape, p, q, r));
         }
         if (a.length < floats) {
             throw new IllegalArgumentException(kernel + ": " + array + " has " + a.length + " floats, expected at least "
-                    + floats + " for " + shape);
+                    + floats + " for " + String.format(shape, p, q, r));
         }
     }
 
-    /** Whether {@code a} holds at least {@code floats} floats (the fast path of every check). */
-    private static boolean holds(float[] a, long floats) {
-        return a != null && a.length >= floats;
-    }
-
-    private static void nonNegative(String kernel, int... dims) {
-        for (int d : dims) {
-            if (d < 0) {
-                throw new IllegalArgumentException(kernel + ": negative size " + d);
-            }
+    private static void nonNegative(String kernel, int a, int b, int c) {
+        if (a < 0 || b < 0 || c < 0) {
+            throw new IllegalArgumentException(kernel + ": negative size in " + a + ", " + b + ", " + c);
         }
     }
 
     static void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
-        if (m >= 0 && k >= 0 && n >= 0 && lda >= k && ldb >= n && ldc >= n && holds(a, span(m, k, lda))
-                && holds(b, span(k, n, ldb)) && holds(c, span(m, n, ldc))) {
-            return;
-        }
         nonNegative("mulAdd", m, k, n);
         if (lda < k || ldb < n || ldc < n) {
             throw new IllegalArgumentException("mulAdd: strides lda " + lda + ", ldb " + ldb + ", ldc " + ldc
                     + " must be at least k " + k + ", n " + n + ", n " + n);
         }
-        need("mulAdd", "a", a, span(m, k, lda), "(m " + m + ", k " + k + ") at stride " + lda);
-        need("mulAdd", "b", b, span(k, n, ldb), "(k " + k + ", n " + n + ") at stride " + ldb);
-        need("mulAdd", "c", c, span(m, n, ldc), "(m " + m + ", n " + n + ") at stride " + ldc);
+        need("mulAdd", "a", a, span(m, k, lda), "(m %d, k %d) at stride %d", m, k, lda);
+        need("mulAdd", "b", b, span(k, n, ldb), "(k %d, n %d) at stride %d", k, n, ldb);
+        need("mulAdd", "c", c, span(m, n, ldc), "(m %d, n %d) at stride %d", m, n, ldc);
     }
 
     static void rows(String kernel, int m, int n, float[] x, float[] y, float[] p, float[] q) {
-        if (m >= 0 && n >= 0 && holds(x, (long) m * n) && holds(y, (long) m * n) && holds(p, n)
-                && (q == null || holds(q, n))) {
-            return;
-        }
-        nonNegative(kernel, m, n);
-        need(kernel, "x", x, (long) m * n, "(m " + m + ", n " + n + ")");
-        need(kernel, "y", y, (long) m * n, "(m " + m + ", n " + n + ")");
-        need(kernel, "scale", p, n, "(n " + n + ")");
+        nonNegative(kernel, m, n, 0);
+        need(kernel, "x", x, (long) m * n, "(m %d, n %d)", m, n, 0);
+        need(kernel, "y", y, (long) m * n, "(m %d, n %d)", m, n, 0);
+        need(kernel, "scale", p, n, "(n %d)", n, 0, 0);
         if (q != null) {
-            need(kernel, "bias", q, n, "(n " + n + ")");
+            need(kernel, "bias", q, n, "(n %d)", n, 0, 0);
+        }
+    }
+
+    /**
+     * Row-wise kernels over (m, n) blocks: every block holds at least m·n floats, the per-column vector
+     * (named {@code vectorName}) n, unless it is null and {@code vectorOptional}.
+     */
+    static void blocks(String kernel, int m, int n, String vectorName, float[] vector, boolean vectorOptional,
+                       String name1, float[] block1, String name2, float[] block2, String name3, float[] block3) {
+        nonNegative(kernel, m, n, 0);
+        long floats = (long) m * n;
+        need(kernel, name1, block1, floats, "(m %d, n %d)", m, n, 0);
+        need(kernel, name2, block2, floats, "(m %d, n %d)", m, n, 0);
+        need(kernel, name3, block3, floats, "(m %d, n %d)", m, n, 0);
+        if (vector != null || !vectorOptional) {
+            need(kernel, vectorName, vector, n, "(n %d)", n, 0, 0);
+        }
+    }
+
+    /** Element-wise kernels: every array holds at least n floats. */
+    static void elements(String kernel, int n, float[] x, float[] y, float[] z) {
+        nonNegative(kernel, n, 0, 0);
+        need(kernel, "x", x, n, "(n %d)", n, 0, 0);
+        need(kernel, "y", y, n, "(n %d)", n, 0, 0);
+        if (z != null) {
+            need(kernel, "z", z, n, "(n %d)", n, 0, 0);
         }
     }
 
     static void rotate(int m, int n, int stride, float[] lamRe, float[] lamIm, float[] x) {
-        if (m >= 0 && n >= 0 && stride >= 2 * n && holds(lamRe, n) && holds(lamIm, n)
-                && holds(x, span(m, 2 * n, stride))) {
-            return;
-        }
-        nonNegative("rotate", m, n);
+        nonNegative("rotate", m, n, 0);
         if (stride < 2 * n) {
             throw new IllegalArgumentException("rotate: stride " + stride + " must be at least 2n = " + 2 * n);
         }
-        need("rotate", "lamRe", lamRe, n, "(n " + n + ")");
-        need("rotate", "lamIm", lamIm, n, "(n " + n + ")");
-        need("rotate", "x", x, span(m, 2 * n, stride), "(m " + m + ", 2n " + 2 * n + ") at stride " + stride);
+        need("rotate", "lamRe", lamRe, n, "(n %d)", n, 0, 0);
+        need("rotate", "lamIm", lamIm, n, "(n %d)", n, 0, 0);
+        need("rotate", "x", x, span(m, 2 * n, stride), "(m %d, 2n %d) at stride %d", m, 2 * n, stride);
     }
 
     static void sisoUnits(int m, int stride, int from, int to, float[] lamRe, float[] lamIm, float[] bRe, float[] bIm,
                           float[] cRe, float[] cImNeg, float[] xRe, float[] xIm, float[] zT, float[] yT, int zo) {
-        if (m >= 0 && from >= 0 && zo >= 0 && to >= from && stride >= m && holds(lamRe, to) && holds(lamIm, to)
-                && holds(bRe, to) && holds(bIm, to) && holds(cRe, to) && holds(cImNeg, to)
-                && holds(xRe, span(to, m, stride)) && holds(xIm, span(to, m, stride)) && holds(zT, (long) zo + m)
-                && holds(yT, (long) zo + m)) {
-            return;
-        }
         nonNegative("sisoUnits", m, from, zo);
         if (to < from || stride < m) {
             throw new IllegalArgumentException("sisoUnits: units [" + from + ", " + to + ") and stride " + stride
                     + " for " + m + " streams");
         }
-        String units = "(units " + to + ")";
-        need("sisoUnits", "lamRe", lamRe, to, units);
-        need("sisoUnits", "lamIm", lamIm, to, units);
-        need("sisoUnits", "bRe", bRe, to, units);
-        need("sisoUnits", "bIm", bIm, to, units);
-        need("sisoUnits", "cRe", cRe, to, units);
-        need("sisoUnits", "cImNeg", cImNeg, to, units);
-        String xs = "(units " + to + ", streams " + m + ") at stride " + stride;
-        need("sisoUnits", "xRe", xRe, span(to, m, stride), xs);
-        need("sisoUnits", "xIm", xIm, span(to, m, stride), xs);
-        need("sisoUnits", "zT", zT, (long) zo + m, "offset " + zo + " + " + m + " streams");
-        need("sisoUnits", "yT", yT, (long) zo + m, "offset " + zo + " + " + m + " streams");
+        String units = "(units %d)";
+        need("sisoUnits", "lamRe", lamRe, to, units, to, 0, 0);
+        need("sisoUnits", "lamIm", lamIm, to, units, to, 0, 0);
+        need("sisoUnits", "bRe", bRe, to, units, to, 0, 0);
+        need("sisoUnits", "bIm", bIm, to, units, to, 0, 0);
+        need("sisoUnits", "cRe", cRe, to, units, to, 0, 0);
+        need("sisoUnits", "cImNeg", cImNeg, to, units, to, 0, 0);
+        String xs = "(units %d, streams %d) at stride %d";
+        need("sisoUnits", "xRe", xRe, span(to, m, stride), xs, to, m, stride);
+        need("sisoUnits", "xIm", xIm, span(to, m, stride), xs, to, m, stride);
+        need("sisoUnits", "zT", zT, (long) zo + m, "offset %d + %d streams", zo, m, 0);
+        need("sisoUnits", "yT", yT, (long) zo + m, "offset %d + %d streams", zo, m, 0);
     }
 }

@@ -28,6 +28,21 @@ public interface Kernels {
      */
     void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc);
 
+    /** c = a·b: {@link #mulAdd} with c overwritten instead of added to. */
+    void mul(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc);
+
+    /**
+     * On every row of (m, n): y ← y + d ⊙ z, then g = gelu_tanh(y) (the S5 feed-through D·u and the activation of
+     * the SSM output in one pass). {@code y} is modified, {@code g} written; g must not alias y or z.
+     */
+    void feedThroughGelu(int m, int n, float[] y, float[] d, float[] z, float[] g);
+
+    /**
+     * On every row of (m, n): h += a ⊙ σ(t + bias) (the GLU gate with its dense layer's bias, and the residual add);
+     * {@code bias} (n) may be null (no bias).
+     */
+    void gateAddBias(int m, int n, float[] a, float[] t, float[] bias, float[] h);
+
     /** LayerNorm of every row of x (m, n) into y, see {@link Norms#layerNorm}; {@code y} may be {@code x}. */
     void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y);
 
@@ -51,6 +66,18 @@ public interface Kernels {
      */
     void sisoUnits(int m, int stride, int from, int to, float[] lamRe, float[] lamIm, float[] bRe, float[] bIm,
                    float[] cRe, float[] cImNeg, float d, float[] xRe, float[] xIm, float[] zT, float[] yT, int zo);
+
+    /** y[i] = gelu_tanh(x[i]) for i &lt; n, the formula of {@link FastMath#geluTanh}; {@code y} may be {@code x}. */
+    void geluTanh(int n, float[] x, float[] y);
+
+    /** y[i] = gelu_erf(x[i]) for i &lt; n, the formula of {@link FastMath#geluErf}; {@code y} may be {@code x}. */
+    void geluErf(int n, float[] x, float[] y);
+
+    /** y[i] = a[i]·σ(g[i]) for i &lt; n (the GLU gate, σ of {@link FastMath#sigmoid}); {@code y} may alias a or g. */
+    void gate(int n, float[] a, float[] g, float[] y);
+
+    /** h[i] += a[i]·σ(g[i]) for i &lt; n: the GLU gate and the residual add in one pass. */
+    void gateAdd(int n, float[] a, float[] g, float[] h);
 
     /** "scalar" or "vector-&lt;bits&gt;". */
     String name();

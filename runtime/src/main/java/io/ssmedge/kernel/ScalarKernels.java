@@ -41,6 +41,49 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void mul(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        KernelArgs.mulAdd(m, k, n, a, lda, b, ldb, c, ldc);
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(c, i * ldc, i * ldc + n, 0f);
+        }
+        mulAdd(m, k, n, a, lda, b, ldb, c, ldc);
+    }
+
+    @Override
+    public void feedThroughGelu(int m, int n, float[] y, float[] d, float[] z, float[] g) {
+        KernelArgs.blocks("feedThroughGelu", m, n, "d", d, false, "y", y, "z", z, "g", g);
+        feedThroughGeluTail(m, n, 0, y, d, z, g);
+    }
+
+    /** {@link #feedThroughGelu} on columns from..n-1 of every row (shared with the vector kernel's tail). */
+    static void feedThroughGeluTail(int m, int n, int from, float[] y, float[] d, float[] z, float[] g) {
+        for (int i = 0; i < m; i++) {
+            int o = i * n;
+            for (int j = from; j < n; j++) {
+                float v = y[o + j] + d[j] * z[o + j];
+                y[o + j] = v;
+                g[o + j] = FastMath.geluTanh(v);
+            }
+        }
+    }
+
+    @Override
+    public void gateAddBias(int m, int n, float[] a, float[] t, float[] bias, float[] h) {
+        KernelArgs.blocks("gateAddBias", m, n, "bias", bias, true, "a", a, "t", t, "h", h);
+        gateAddBiasTail(m, n, 0, a, t, bias, h);
+    }
+
+    /** {@link #gateAddBias} on columns from..n-1 of every row (shared with the vector kernel's tail). */
+    static void gateAddBiasTail(int m, int n, int from, float[] a, float[] t, float[] bias, float[] h) {
+        for (int i = 0; i < m; i++) {
+            int o = i * n;
+            for (int j = from; j < n; j++) {
+                h[o + j] += a[o + j] * FastMath.sigmoid(t[o + j] + (bias == null ? 0f : bias[j]));
+            }
+        }
+    }
+
+    @Override
     public void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y) {
         KernelArgs.rows("layerNorm", m, n, x, y, scale, bias);
         Rows.layerNorm(m, x, n, scale, bias, eps, y);
@@ -100,6 +143,37 @@ final class ScalarKernels implements Kernels {
                 xIm[xo + s] = ni;
                 yT[zo + s] += cr * nr + ci * ni;
             }
+        }
+    }
+
+    @Override
+    public void geluTanh(int n, float[] x, float[] y) {
+        KernelArgs.elements("geluTanh", n, x, y, null);
+        FastMath.geluTanh(x, n, y);
+    }
+
+    @Override
+    public void geluErf(int n, float[] x, float[] y) {
+        KernelArgs.elements("geluErf", n, x, y, null);
+        FastMath.geluErf(x, n, y);
+    }
+
+    @Override
+    public void gate(int n, float[] a, float[] g, float[] y) {
+        KernelArgs.elements("gate", n, a, g, y);
+        FastMath.gate(a, g, n, y);
+    }
+
+    @Override
+    public void gateAdd(int n, float[] a, float[] g, float[] h) {
+        KernelArgs.elements("gateAdd", n, a, g, h);
+        gateAddTail(0, n, a, g, h);
+    }
+
+    /** h[i] += a[i]·σ(g[i]) for i in [from, n) (shared with the vector kernel's tail). */
+    static void gateAddTail(int from, int n, float[] a, float[] g, float[] h) {
+        for (int i = from; i < n; i++) {
+            h[i] += a[i] * FastMath.sigmoid(g[i]);
         }
     }
 

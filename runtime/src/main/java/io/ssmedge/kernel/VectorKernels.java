@@ -30,23 +30,47 @@ final class VectorKernels implements Kernels {
     @Override
     public void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         KernelArgs.mulAdd(m, k, n, a, lda, b, ldb, c, ldc);
+        product(true, m, k, n, a, lda, b, ldb, c, ldc);
+    }
+
+    @Override
+    public void mul(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        KernelArgs.mulAdd(m, k, n, a, lda, b, ldb, c, ldc);
+        product(false, m, k, n, a, lda, b, ldb, c, ldc);
+    }
+
+    /** c = a·b, or c += a·b when {@code acc}: the tiles start from zero or from c. */
+    private static void product(boolean acc, int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c,
+                                int ldc) {
         int j = 0;
         for (; j + 2 * L <= n; j += 2 * L) {
-            strip2(j, m, k, a, lda, b, ldb, c, ldc);
+            strip2(acc, j, m, k, a, lda, b, ldb, c, ldc);
         }
         for (; j + L <= n; j += L) {
-            strip1(j, m, k, a, lda, b, ldb, c, ldc);
+            strip1(acc, j, m, k, a, lda, b, ldb, c, ldc);
         }
         if (j < n) {
-            tail(j, m, k, n, a, lda, b, ldb, c, ldc);
+            tail(acc, j, m, k, n, a, lda, b, ldb, c, ldc);
         }
+    }
+
+    /** L zeros: the source of a tile's accumulators when c is overwritten. */
+    private static final float[] ZEROS = new float[L];
+
+    /**
+     * A tile's accumulator: c's values (c += a·b) or zero (c = a·b), as one load whose array and offset are chosen
+     * (a vector chosen by a branch, or a blend with a computed mask, keeps C2 from removing the vector boxes on
+     * JDK 17: the step then allocates).
+     */
+    private static FloatVector load(boolean acc, float[] c, int o) {
+        return FloatVector.fromArray(SP, acc ? c : ZEROS, acc ? o : 0);
     }
 
     /**
      * Columns j..n-1 (fewer than L): copied into zero-padded per-thread scratch of width L, run through
      * the one-vector kernel there, copied back. (Masked vector loads are not intrinsified on JDK 17.)
      */
-    private static void tail(int j, int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+    private static void tail(boolean acc, int j, int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         int w = n - j;
         float[][] sc = SCRATCH.get();
         if (sc[0].length < k * L) {
@@ -61,44 +85,48 @@ final class VectorKernels implements Kernels {
             System.arraycopy(b, p * ldb + j, bt, p * L, w);
         }
         for (int i = 0; i < m; i++) {
-            System.arraycopy(c, i * ldc + j, ct, i * L, w);
+            if (acc) {
+                System.arraycopy(c, i * ldc + j, ct, i * L, w);
+            } else {
+                java.util.Arrays.fill(ct, i * L, i * L + w, 0f);
+            }
         }
-        strip1(0, m, k, a, lda, bt, L, ct, L);
+        strip1(true, 0, m, k, a, lda, bt, L, ct, L);
         for (int i = 0; i < m; i++) {
             System.arraycopy(ct, i * L, c, i * ldc + j, w);
         }
     }
 
     /** Columns j..j+2L of rows 0..m-1: 8-row tiles, then 4-row tiles, then single rows. */
-    private static void strip2(int j, int m, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+    private static void strip2(boolean acc, int j, int m, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         int i = 0;
         for (; i + 8 <= m; i += 8) {
-            tile8x2(i, j, k, a, lda, b, ldb, c, ldc);
+            tile8x2(acc, i, j, k, a, lda, b, ldb, c, ldc);
         }
         for (; i + 4 <= m; i += 4) {
-            tile4x2(i, j, k, a, lda, b, ldb, c, ldc);
+            tile4x2(acc, i, j, k, a, lda, b, ldb, c, ldc);
         }
         for (; i < m; i++) {
-            tile1x2(i, j, k, a, lda, b, ldb, c, ldc);
+            tile1x2(acc, i, j, k, a, lda, b, ldb, c, ldc);
         }
     }
 
     /** Columns j..j+L of rows 0..m-1: 8-row tiles, then 4-row tiles, then single rows. */
-    private static void strip1(int j, int m, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+    private static void strip1(boolean acc, int j, int m, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         int i = 0;
         for (; i + 8 <= m; i += 8) {
-            tile8x1(i, j, k, a, lda, b, ldb, c, ldc);
+            tile8x1(acc, i, j, k, a, lda, b, ldb, c, ldc);
         }
         for (; i + 4 <= m; i += 4) {
-            tile4x1(i, j, k, a, lda, b, ldb, c, ldc);
+            tile4x1(acc, i, j, k, a, lda, b, ldb, c, ldc);
         }
         for (; i < m; i++) {
-            tile1x1(i, j, k, a, lda, b, ldb, c, ldc);
+            tile1x1(acc, i, j, k, a, lda, b, ldb, c, ldc);
         }
     }
 
     /** c[i..i+7, j..j+2L) += a[i..i+7, :] · b[:, j..j+2L): 16 accumulators. */
-    private static void tile8x2(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+    private static void tile8x2(boolean acc, int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         int c0 = i * ldc + j;
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
@@ -107,22 +135,22 @@ final class VectorKernels implements Kernels {
         int c5 = c4 + ldc;
         int c6 = c5 + ldc;
         int c7 = c6 + ldc;
-        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
-        FloatVector s01 = FloatVector.fromArray(SP, c, c0 + L);
-        FloatVector s10 = FloatVector.fromArray(SP, c, c1);
-        FloatVector s11 = FloatVector.fromArray(SP, c, c1 + L);
-        FloatVector s20 = FloatVector.fromArray(SP, c, c2);
-        FloatVector s21 = FloatVector.fromArray(SP, c, c2 + L);
-        FloatVector s30 = FloatVector.fromArray(SP, c, c3);
-        FloatVector s31 = FloatVector.fromArray(SP, c, c3 + L);
-        FloatVector s40 = FloatVector.fromArray(SP, c, c4);
-        FloatVector s41 = FloatVector.fromArray(SP, c, c4 + L);
-        FloatVector s50 = FloatVector.fromArray(SP, c, c5);
-        FloatVector s51 = FloatVector.fromArray(SP, c, c5 + L);
-        FloatVector s60 = FloatVector.fromArray(SP, c, c6);
-        FloatVector s61 = FloatVector.fromArray(SP, c, c6 + L);
-        FloatVector s70 = FloatVector.fromArray(SP, c, c7);
-        FloatVector s71 = FloatVector.fromArray(SP, c, c7 + L);
+        FloatVector s00 = load(acc, c, c0);
+        FloatVector s01 = load(acc, c, c0 + L);
+        FloatVector s10 = load(acc, c, c1);
+        FloatVector s11 = load(acc, c, c1 + L);
+        FloatVector s20 = load(acc, c, c2);
+        FloatVector s21 = load(acc, c, c2 + L);
+        FloatVector s30 = load(acc, c, c3);
+        FloatVector s31 = load(acc, c, c3 + L);
+        FloatVector s40 = load(acc, c, c4);
+        FloatVector s41 = load(acc, c, c4 + L);
+        FloatVector s50 = load(acc, c, c5);
+        FloatVector s51 = load(acc, c, c5 + L);
+        FloatVector s60 = load(acc, c, c6);
+        FloatVector s61 = load(acc, c, c6 + L);
+        FloatVector s70 = load(acc, c, c7);
+        FloatVector s71 = load(acc, c, c7 + L);
         int a0 = i * lda;
         int a1 = a0 + lda;
         int a2 = a1 + lda;
@@ -178,19 +206,19 @@ final class VectorKernels implements Kernels {
     }
 
     /** c[i..i+3, j..j+2L) += a[i..i+3, :] · b[:, j..j+2L): 8 accumulators. */
-    private static void tile4x2(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+    private static void tile4x2(boolean acc, int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         int c0 = i * ldc + j;
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
-        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
-        FloatVector s01 = FloatVector.fromArray(SP, c, c0 + L);
-        FloatVector s10 = FloatVector.fromArray(SP, c, c1);
-        FloatVector s11 = FloatVector.fromArray(SP, c, c1 + L);
-        FloatVector s20 = FloatVector.fromArray(SP, c, c2);
-        FloatVector s21 = FloatVector.fromArray(SP, c, c2 + L);
-        FloatVector s30 = FloatVector.fromArray(SP, c, c3);
-        FloatVector s31 = FloatVector.fromArray(SP, c, c3 + L);
+        FloatVector s00 = load(acc, c, c0);
+        FloatVector s01 = load(acc, c, c0 + L);
+        FloatVector s10 = load(acc, c, c1);
+        FloatVector s11 = load(acc, c, c1 + L);
+        FloatVector s20 = load(acc, c, c2);
+        FloatVector s21 = load(acc, c, c2 + L);
+        FloatVector s30 = load(acc, c, c3);
+        FloatVector s31 = load(acc, c, c3 + L);
         int a0 = i * lda;
         int a1 = a0 + lda;
         int a2 = a1 + lda;
@@ -222,10 +250,10 @@ final class VectorKernels implements Kernels {
     }
 
     /** c[i, j..j+2L) += a[i, :] · b[:, j..j+2L). */
-    private static void tile1x2(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+    private static void tile1x2(boolean acc, int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         int c0 = i * ldc + j;
-        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
-        FloatVector s01 = FloatVector.fromArray(SP, c, c0 + L);
+        FloatVector s00 = load(acc, c, c0);
+        FloatVector s01 = load(acc, c, c0 + L);
         int a0 = i * lda;
         for (int p = 0, bp = j; p < k; p++, bp += ldb) {
             FloatVector b0 = FloatVector.fromArray(SP, b, bp);
@@ -239,7 +267,7 @@ final class VectorKernels implements Kernels {
     }
 
     /** c[i..i+7, j..j+L) += a[i..i+7, :] · b[:, j..j+L): 8 accumulators. */
-    private static void tile8x1(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+    private static void tile8x1(boolean acc, int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         int c0 = i * ldc + j;
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
@@ -248,14 +276,14 @@ final class VectorKernels implements Kernels {
         int c5 = c4 + ldc;
         int c6 = c5 + ldc;
         int c7 = c6 + ldc;
-        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
-        FloatVector s10 = FloatVector.fromArray(SP, c, c1);
-        FloatVector s20 = FloatVector.fromArray(SP, c, c2);
-        FloatVector s30 = FloatVector.fromArray(SP, c, c3);
-        FloatVector s40 = FloatVector.fromArray(SP, c, c4);
-        FloatVector s50 = FloatVector.fromArray(SP, c, c5);
-        FloatVector s60 = FloatVector.fromArray(SP, c, c6);
-        FloatVector s70 = FloatVector.fromArray(SP, c, c7);
+        FloatVector s00 = load(acc, c, c0);
+        FloatVector s10 = load(acc, c, c1);
+        FloatVector s20 = load(acc, c, c2);
+        FloatVector s30 = load(acc, c, c3);
+        FloatVector s40 = load(acc, c, c4);
+        FloatVector s50 = load(acc, c, c5);
+        FloatVector s60 = load(acc, c, c6);
+        FloatVector s70 = load(acc, c, c7);
         int a0 = i * lda;
         int a1 = a0 + lda;
         int a2 = a1 + lda;
@@ -286,15 +314,15 @@ final class VectorKernels implements Kernels {
     }
 
     /** c[i..i+3, j..j+L) += a[i..i+3, :] · b[:, j..j+L): 4 accumulators. */
-    private static void tile4x1(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+    private static void tile4x1(boolean acc, int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         int c0 = i * ldc + j;
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
-        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
-        FloatVector s10 = FloatVector.fromArray(SP, c, c1);
-        FloatVector s20 = FloatVector.fromArray(SP, c, c2);
-        FloatVector s30 = FloatVector.fromArray(SP, c, c3);
+        FloatVector s00 = load(acc, c, c0);
+        FloatVector s10 = load(acc, c, c1);
+        FloatVector s20 = load(acc, c, c2);
+        FloatVector s30 = load(acc, c, c3);
         int a0 = i * lda;
         int a1 = a0 + lda;
         int a2 = a1 + lda;
@@ -313,9 +341,9 @@ final class VectorKernels implements Kernels {
     }
 
     /** c[i, j..j+L) += a[i, :] · b[:, j..j+L). */
-    private static void tile1x1(int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+    private static void tile1x1(boolean acc, int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         int c0 = i * ldc + j;
-        FloatVector s00 = FloatVector.fromArray(SP, c, c0);
+        FloatVector s00 = load(acc, c, c0);
         int a0 = i * lda;
         for (int p = 0, bp = j; p < k; p++, bp += ldb) {
             FloatVector b0 = FloatVector.fromArray(SP, b, bp);
@@ -326,37 +354,45 @@ final class VectorKernels implements Kernels {
 
     // ---- row-wise element operations: full vectors, then a scalar tail ----
 
+    /**
+     * LayerNorm with the statistics in one pass over each row, shifted by the row's first value K (so that
+     * float sums do not cancel when the mean is large against the spread; the shift changes neither):
+     * <pre>
+     *   d = x − K,  μ = K + Σd / n,  σ² = max(0, Σd² − (Σd)²/n) / n,  y = (x − μ)·(σ² + ε)^−½·scale + bias
+     * </pre>
+     * The two horizontal sums are independent, so they overlap (JDK 17 adds the lanes of a float vector one by
+     * one, which dominates short rows; two-pass statistics wait for the first sum before starting the second).
+     */
     @Override
     public void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y) {
         KernelArgs.rows("layerNorm", m, n, x, y, scale, bias);
         int vn = n - n % L;
-        for (int i = 0; i < m; i++) {
+        for (int i = 0; i < m && n > 0; i++) {
             int o = i * n;
-            FloatVector acc = FloatVector.zero(SP);
+            float k = x[o];
+            FloatVector vk = FloatVector.broadcast(SP, k);
+            FloatVector s1 = FloatVector.zero(SP);
+            FloatVector s2 = FloatVector.zero(SP);
             for (int j = 0; j < vn; j += L) {
-                acc = acc.add(FloatVector.fromArray(SP, x, o + j));
+                FloatVector d = FloatVector.fromArray(SP, x, o + j).sub(vk);
+                s1 = s1.add(d);
+                s2 = d.fma(d, s2);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = s1.reduceLanes(VectorOperators.ADD);
+            float sq = s2.reduceLanes(VectorOperators.ADD);
             for (int j = vn; j < n; j++) {
-                sum += x[o + j];
+                float d = x[o + j] - k;
+                sum += d;
+                sq += d * d;
             }
-            float mean = sum / n;
-            FloatVector vm = FloatVector.broadcast(SP, mean);
-            acc = FloatVector.zero(SP);
-            for (int j = 0; j < vn; j += L) {
-                FloatVector d = FloatVector.fromArray(SP, x, o + j).sub(vm);
-                acc = d.fma(d, acc);
-            }
-            float var = acc.reduceLanes(VectorOperators.ADD);
-            for (int j = vn; j < n; j++) {
-                float d = x[o + j] - mean;
-                var += d * d;
-            }
-            var /= n;
+            float dm = sum / n;
+            float mean = k + dm;
+            float var = Math.max(0f, (sq - sum * dm) / n);
             float inv = (float) (1.0 / Math.sqrt(var + eps));
+            FloatVector vmean = FloatVector.broadcast(SP, mean);
             FloatVector vi = FloatVector.broadcast(SP, inv);
             for (int j = 0; j < vn; j += L) {
-                FloatVector v = FloatVector.fromArray(SP, x, o + j).sub(vm).mul(vi);
+                FloatVector v = FloatVector.fromArray(SP, x, o + j).sub(vmean).mul(vi);
                 v.fma(FloatVector.fromArray(SP, scale, j), FloatVector.fromArray(SP, bias, j)).intoArray(y, o + j);
             }
             for (int j = vn; j < n; j++) {
@@ -399,6 +435,140 @@ final class VectorKernels implements Kernels {
                 lr.mul(xi).add(li.mul(xr)).intoArray(x, o + n + i);
             }
             ScalarKernels.rotateTail(vn, n, o, lamRe, lamIm, x);
+        }
+    }
+
+    // ---- nonlinearities: the rational approximations of FastMath, one vector at a time ----
+
+    /** tanh(x) as {@link FastMath#tanh}: x clamped to ±7.905, then x·p(x²)/q(x²). */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector c = x.max(-FastMath.TANH_CLAMP).min(FastMath.TANH_CLAMP);
+        FloatVector x2 = c.mul(c);
+        FloatVector p = x2.fma(FastMath.TANH_A13, FastMath.TANH_A11);
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A9));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A7));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A5));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A3));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A1));
+        p = p.mul(c);
+        FloatVector q = x2.fma(FastMath.TANH_B6, FastMath.TANH_B4);
+        q = q.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_B2));
+        q = q.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_B0));
+        return p.div(q);
+    }
+
+    /** erf(x) as {@link FastMath#erf}: x clamped to ±4, then x·p(x²)/q(x²). */
+    static FloatVector erf(FloatVector x) {
+        FloatVector c = x.max(-4f).min(4f);
+        FloatVector x2 = c.mul(c);
+        FloatVector p = x2.fma(FastMath.ERF_A13, FastMath.ERF_A11);
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_A9));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_A7));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_A5));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_A3));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_A1));
+        p = p.mul(c);
+        FloatVector q = x2.fma(FastMath.ERF_B8, FastMath.ERF_B6);
+        q = q.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_B4));
+        q = q.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_B2));
+        q = q.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_B0));
+        return p.div(q);
+    }
+
+    /** gelu_tanh(x) = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+    static FloatVector geluTanh(FloatVector x) {
+        FloatVector inner = x.mul(x).fma(0.044715f, 1f).mul(x).mul(FastMath.SQRT_2_OVER_PI);
+        return tanh(inner).add(1f).mul(x.mul(0.5f)); // (1 + tanh)·½x, rounded as FastMath does (no fma near tanh = −1)
+    }
+
+    /** σ(x) = ½ + ½·tanh(x/2). */
+    static FloatVector sigmoid(FloatVector x) {
+        return tanh(x.mul(0.5f)).fma(0.5f, 0.5f);
+    }
+
+    @Override
+    public void geluTanh(int n, float[] x, float[] y) {
+        KernelArgs.elements("geluTanh", n, x, y, null);
+        int vn = n - n % L;
+        for (int i = 0; i < vn; i += L) {
+            geluTanh(FloatVector.fromArray(SP, x, i)).intoArray(y, i);
+        }
+        for (int i = vn; i < n; i++) {
+            y[i] = FastMath.geluTanh(x[i]);
+        }
+    }
+
+    @Override
+    public void geluErf(int n, float[] x, float[] y) {
+        KernelArgs.elements("geluErf", n, x, y, null);
+        int vn = n - n % L;
+        for (int i = 0; i < vn; i += L) {
+            FloatVector v = FloatVector.fromArray(SP, x, i);
+            erf(v.mul(FastMath.INV_SQRT_2)).add(1f).mul(v.mul(0.5f)).intoArray(y, i);
+        }
+        for (int i = vn; i < n; i++) {
+            y[i] = FastMath.geluErf(x[i]);
+        }
+    }
+
+    @Override
+    public void gate(int n, float[] a, float[] g, float[] y) {
+        KernelArgs.elements("gate", n, a, g, y);
+        int vn = n - n % L;
+        for (int i = 0; i < vn; i += L) {
+            sigmoid(FloatVector.fromArray(SP, g, i)).mul(FloatVector.fromArray(SP, a, i)).intoArray(y, i);
+        }
+        for (int i = vn; i < n; i++) {
+            y[i] = a[i] * FastMath.sigmoid(g[i]);
+        }
+    }
+
+    @Override
+    public void gateAdd(int n, float[] a, float[] g, float[] h) {
+        KernelArgs.elements("gateAdd", n, a, g, h);
+        int vn = n - n % L;
+        for (int i = 0; i < vn; i += L) {
+            sigmoid(FloatVector.fromArray(SP, g, i)).fma(FloatVector.fromArray(SP, a, i), FloatVector.fromArray(SP, h, i))
+                    .intoArray(h, i);
+        }
+        ScalarKernels.gateAddTail(vn, n, a, g, h);
+    }
+
+    @Override
+    public void feedThroughGelu(int m, int n, float[] y, float[] d, float[] z, float[] g) {
+        KernelArgs.blocks("feedThroughGelu", m, n, "d", d, false, "y", y, "z", z, "g", g);
+        int vn = n - n % L;
+        for (int i = 0; i < m; i++) {
+            int o = i * n;
+            for (int j = 0; j < vn; j += L) {
+                FloatVector v = FloatVector.fromArray(SP, d, j).fma(FloatVector.fromArray(SP, z, o + j),
+                        FloatVector.fromArray(SP, y, o + j));
+                v.intoArray(y, o + j);
+                geluTanh(v).intoArray(g, o + j);
+            }
+        }
+        if (vn < n) {
+            ScalarKernels.feedThroughGeluTail(m, n, vn, y, d, z, g);
+        }
+    }
+
+    @Override
+    public void gateAddBias(int m, int n, float[] a, float[] t, float[] bias, float[] h) {
+        KernelArgs.blocks("gateAddBias", m, n, "bias", bias, true, "a", a, "t", t, "h", h);
+        if (bias == null) {
+            gateAdd(m * n, a, t, h);
+            return;
+        }
+        int vn = n - n % L;
+        for (int i = 0; i < m; i++) {
+            int o = i * n;
+            for (int j = 0; j < vn; j += L) {
+                FloatVector g = FloatVector.fromArray(SP, t, o + j).add(FloatVector.fromArray(SP, bias, j));
+                sigmoid(g).fma(FloatVector.fromArray(SP, a, o + j), FloatVector.fromArray(SP, h, o + j)).intoArray(h, o + j);
+            }
+        }
+        if (vn < n) {
+            ScalarKernels.gateAddBiasTail(m, n, vn, a, t, bias, h);
         }
     }
 

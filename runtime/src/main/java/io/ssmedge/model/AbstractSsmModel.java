@@ -51,11 +51,14 @@ public abstract class AbstractSsmModel<S extends ModelState, B extends BlockStat
         return blockType.cast(block);
     }
 
-    /** Checks, once per call, that {@code a} holds at least {@code floats} values. */
-    private static void need(String method, String array, float[] a, long floats, String shape) {
+    /**
+     * Checks, once per call, that {@code a} holds at least {@code floats} values; the message (shape =
+     * {@code String.format(shape, p, q)}) is built only on failure, so a passing check allocates nothing.
+     */
+    private static void need(String method, String array, float[] a, long floats, String shape, int p, int q) {
         if (a == null || a.length < floats) {
             throw new IllegalArgumentException(method + ": " + array + " has " + (a == null ? "no array" : a.length
-                    + " floats") + ", expected at least " + floats + " " + shape);
+                    + " floats") + ", expected at least " + floats + " " + String.format(shape, p, q));
         }
     }
 
@@ -67,8 +70,8 @@ public abstract class AbstractSsmModel<S extends ModelState, B extends BlockStat
     @Override
     public final void step(StreamState state, float[] u, float[] logp) {
         S s = own(state);
-        need("step", "u", u, inputSize(), "(d_input: one value per channel)");
-        need("step", "logp", logp, outputSize(), "(d_output: one per class)");
+        need("step", "u", u, inputSize(), "(d_input: one value per channel)", 0, 0);
+        need("step", "logp", logp, outputSize(), "(d_output: one per class)", 0, 0);
         Dense.affine(u, inputSize(), encW, encB, width(), s.h);
         stepLayers(s, s.h);
         s.steps++;
@@ -79,13 +82,9 @@ public abstract class AbstractSsmModel<S extends ModelState, B extends BlockStat
     public final void stepBlock(StreamBlock block, int active, float[] u, float[] logp) {
         B b = own(block);
         b.checkActive(active);
-        if (u == null || logp == null || u.length < (long) active * inputSize()
-                || logp.length < (long) active * outputSize()) { // messages built only when wrong (hot path)
-            need("stepBlock", "u", u, (long) active * inputSize(), "(active " + active + " × d_input " + inputSize()
-                    + ")");
-            need("stepBlock", "logp", logp, (long) active * outputSize(), "(active " + active + " × d_output "
-                    + outputSize() + ")");
-        }
+        need("stepBlock", "u", u, (long) active * inputSize(), "(active %d × d_input %d)", active, inputSize());
+        need("stepBlock", "logp", logp, (long) active * outputSize(), "(active %d × d_output %d)", active,
+                outputSize());
         b.encode(active, u, inputSize(), encW, encB);
         stepLayers(b, active);
         b.finish(active, head, logp);

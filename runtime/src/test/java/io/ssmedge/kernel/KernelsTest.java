@@ -83,6 +83,77 @@ class KernelsTest {
         }
     }
 
+    /** mul overwrites c: c starts as NaN (which would survive any "0·c + a·b"), the padding columns stay. */
+    @ParameterizedTest(name = "{0} m={1} k={2} n={3}")
+    @MethodSource("cases")
+    void mulOverwritesWithTheNaiveProduct(String name, int m, int k, int n) {
+        Kernels g = kernel(name);
+        assumeTrue(g != null, "jdk.incubator.vector is not loaded in this JVM");
+        SplittableRandom r = new SplittableRandom(m * 7L + k * 13L + n);
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        int ldc = n + 3;
+        float[] c = new float[m * ldc];
+        java.util.Arrays.fill(c, Float.NaN);
+        g.mul(m, k, n, a, k, b, n, c, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < ldc; j++) {
+                if (j >= n) {
+                    assertThat(c[i * ldc + j]).as("padding column").isNaN();
+                    continue;
+                }
+                double e = 0;
+                double mag = 0;
+                for (int p = 0; p < k; p++) {
+                    e += (double) a[i * k + p] * b[p * n + j];
+                    mag += Math.abs((double) a[i * k + p] * b[p * n + j]);
+                }
+                assertThat((double) c[i * ldc + j]).as("c[%d,%d]", i, j).isCloseTo(e, offset(1e-6 + 1e-6 * mag));
+            }
+        }
+    }
+
+    /** feedThroughGelu and gateAddBias (with and without bias) against the per-element FastMath formulas. */
+    @ParameterizedTest(name = "{0} m={1} n={2}")
+    @MethodSource("rowCases")
+    void fusedRowOperationsMatchFormulas(String name, int m, int n) {
+        Kernels g = kernel(name);
+        assumeTrue(g != null, "jdk.incubator.vector is not loaded in this JVM");
+        SplittableRandom r = new SplittableRandom(m * 101L + n);
+        float[] y = random(r, m * n);
+        for (int i = 0; i < y.length; i++) {
+            y[i] *= 6;
+        }
+        float[] y0 = y.clone();
+        float[] d = random(r, n);
+        float[] z = random(r, m * n);
+        float[] gl = new float[m * n];
+        g.feedThroughGelu(m, n, y, d, z, gl);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int o = i * n + j;
+                float v = y0[o] + d[j] * z[o];
+                assertThat(y[o]).as("y[%d,%d]", i, j).isCloseTo(v, offset(1e-6f * (1 + Math.abs(v))));
+                float e = FastMath.geluTanh(v);
+                assertThat(gl[o]).as("g[%d,%d]", i, j).isCloseTo(e, offset(1e-6f * (1 + Math.abs(e) + Math.abs(v))));
+            }
+        }
+        float[] t = random(r, m * n);
+        float[] bias = random(r, n);
+        for (float[] bb : new float[][]{bias, null}) {
+            float[] h = random(r, m * n);
+            float[] h0 = h.clone();
+            g.gateAddBias(m, n, y, t, bb, h);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int o = i * n + j;
+                    float e = h0[o] + y[o] * FastMath.sigmoid(t[o] + (bb == null ? 0f : bb[j]));
+                    assertThat(h[o]).as("h[%d,%d]", i, j).isCloseTo(e, offset(1e-6f * (1 + Math.abs(e) + Math.abs(y[o]))));
+                }
+            }
+        }
+    }
+
     static Stream<Arguments> rowCases() {
         List<Arguments> out = new ArrayList<>();
         for (String kernel : new String[]{"scalar", "vector"}) {
@@ -121,6 +192,29 @@ class KernelsTest {
                 assertThat((double) y[i * n + j]).as("layerNorm[%d,%d]", i, j).isCloseTo(e, offset(1e-4 + 1e-4 * Math.abs(e)));
             }
         }
+        // a large common offset: the statistics must not cancel (mean 1000, spread 1)
+        float[] xo = x.clone();
+        for (int i = 0; i < xo.length; i++) {
+            xo[i] += 1000f;
+        }
+        g.layerNorm(m, xo, n, a, b, 1e-6f, y);
+        for (int i = 0; i < m; i++) {
+            double mean = 0;
+            double var = 0;
+            for (int j = 0; j < n; j++) {
+                mean += xo[i * n + j];
+            }
+            mean /= n;
+            for (int j = 0; j < n; j++) {
+                var += (xo[i * n + j] - mean) * (xo[i * n + j] - mean);
+            }
+            double inv = 1 / Math.sqrt(var / n + 1e-6);
+            for (int j = 0; j < n; j++) {
+                double e = (xo[i * n + j] - mean) * inv * a[j] + b[j];
+                // float32 inputs near 1000 carry 6e-5 of rounding: relative to a spread of about 0.6
+                assertThat((double) y[i * n + j]).as("offset layerNorm[%d,%d]", i, j).isCloseTo(e, offset(1e-3 + 1e-3 * Math.abs(e)));
+            }
+        }
         g.scaleShift(m, x, n, a, b, y);
         for (int i = 0; i < m * n; i++) {
             assertThat(y[i]).isCloseTo(a[i % n] * x[i] + b[i % n], offset(1e-6f));
@@ -143,6 +237,70 @@ class KernelsTest {
                 assertThat(xc[re]).isCloseTo(a[j] * x0[re] - b[j] * x0[im], offset(1e-6f));
                 assertThat(xc[im]).isCloseTo(a[j] * x0[im] + b[j] * x0[re], offset(1e-6f));
             }
+        }
+    }
+
+    static Stream<Arguments> elementCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (String kernel : new String[]{"scalar", "vector"}) {
+            for (int n : new int[]{0, 1, 7, 16, 31, 64, 1000}) {
+                out.add(Arguments.of(kernel, n));
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * GELU (tanh and erf), the GLU gate and gate + residual against the scalar {@link FastMath} formulas of
+     * one element (the oracle; FastMathTest checks those against Math.*), on inputs over ±10 and the clamp ends.
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("elementCases")
+    void elementOperationsMatchFastMath(String name, int n) {
+        Kernels g = kernel(name);
+        assumeTrue(g != null, "jdk.incubator.vector is not loaded in this JVM");
+        SplittableRandom r = new SplittableRandom(n * 17L + 3);
+        float[] x = new float[n + 3];
+        float[] t = new float[n + 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (20 * r.nextDouble() - 10);
+            t[i] = (float) (20 * r.nextDouble() - 10);
+        }
+        if (n > 2) {
+            x[0] = 50f;
+            x[1] = -50f;
+            t[2] = -1e4f;
+        }
+        float[] y = new float[n + 3];
+        java.util.Arrays.fill(y, 9f);
+        g.geluTanh(n, x, y);
+        for (int i = 0; i < n; i++) {
+            float e = FastMath.geluTanh(x[i]);
+            // ½x·(1 + tanh): tanh's own error (< 1e-6, evaluated with or without fma) scaled by ½|x|
+            assertThat(y[i]).as("geluTanh(%s)", x[i]).isCloseTo(e, offset(1e-6f * (1 + Math.abs(e) + Math.abs(x[i]))));
+        }
+        assertThat(y[n]).as("element n is not written").isEqualTo(9f);
+        g.geluErf(n, x, y);
+        for (int i = 0; i < n; i++) {
+            float e = FastMath.geluErf(x[i]);
+            assertThat(y[i]).as("geluErf(%s)", x[i]).isCloseTo(e, offset(1e-6f * (1 + Math.abs(e) + Math.abs(x[i]))));
+        }
+        g.gate(n, x, t, y);
+        for (int i = 0; i < n; i++) {
+            float e = x[i] * FastMath.sigmoid(t[i]);
+            assertThat(y[i]).as("gate(%s, %s)", x[i], t[i]).isCloseTo(e, offset(1e-6f * (1 + Math.abs(e) + Math.abs(x[i]))));
+        }
+        float[] h = random(r, n + 3);
+        float[] h0 = h.clone();
+        g.gateAdd(n, x, t, h);
+        for (int i = 0; i < n; i++) {
+            float e = h0[i] + x[i] * FastMath.sigmoid(t[i]);
+            assertThat(h[i]).as("gateAdd(%s, %s)", x[i], t[i]).isCloseTo(e, offset(1e-6f * (1 + Math.abs(e) + Math.abs(x[i]))));
+        }
+        assertThat(h[n]).isEqualTo(h0[n]);
+        g.gate(n, x, t, x); // in place
+        for (int i = 0; i < n; i++) {
+            assertThat(x[i]).isCloseTo(y[i], offset(0f));
         }
     }
 

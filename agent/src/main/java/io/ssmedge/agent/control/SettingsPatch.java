@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * previous remote configuration, so a document means the same whatever came before it.
  *
  * <p>Allowed sections: {@value #ALLOWED_TEXT}. Never from the network: {@code mqtt} (broker, credentials, TLS
- * files), {@code http}, {@code metrics}, {@code control} (keys, groups, data dir).
+ * files), {@code http}, {@code metrics}, {@code control} (keys, groups, data dir),
+ * nor {@code rollout.data_dir}.
  *
  * <p>{@code model.path} other than {@code embedded:…} needs {@code model.sha256}: the SHA-256 of the model folder
  * (see {@link ModelStore#folderHash}); the gateway runs a verified copy kept in its data dir.
@@ -49,6 +50,11 @@ final class SettingsPatch {
                         + ": cannot be set remotely (only in the gateway's own agent.yaml); sections a configuration "
                         + "may hold: " + ALLOWED_TEXT);
             }
+        }
+        JsonNode rollout = patch.get("rollout");
+        if (rollout != null && rollout.has("data_dir")) { // where the gateway writes is its own agent.yaml's business
+            throw new Refusal(Refusal.Code.INVALID_CONTENT, source + ": settings.rollout.data_dir: cannot be set "
+                    + "remotely (the rollout keeps its state in the gateway's data_dir)");
         }
         JsonNode model = patch.get("model");
         if (model != null && model.isObject()) {

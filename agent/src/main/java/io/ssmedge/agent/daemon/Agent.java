@@ -70,6 +70,8 @@ public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     static final byte[] ONLINE = "online".getBytes(StandardCharsets.UTF_8);
     static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.UTF_8);
+    /** QoS 2 messages in flight with MQTT 3.1.1: Mosquitto's default max_inflight_messages (see the constructor). */
+    static final int QOS2_INFLIGHT_3_1_1 = 20;
 
     private final AgentConfig config;
     private final DeploymentManager deployments;
@@ -135,6 +137,14 @@ public final class Agent implements AutoCloseable {
         boolean persist = journal != null && config.mqtt().version() == io.ssmedge.agent.config.MqttVersion.V3_1_1;
         if (persist) {
             out = out.withPersistence(config.dataDir().resolve("mqtt-out"));
+        }
+        if (topics.predictionsQos() == 2 && config.mqtt().version() == io.ssmedge.agent.config.MqttVersion.V3_1_1
+                && config.mqtt().maxInflight() > QOS2_INFLIGHT_3_1_1) {
+            // A broker limits the QoS 2 messages it holds for a client until their PUBREL (Mosquitto:
+            // max_inflight_messages, default 20). Beyond it, an MQTT 5 client is told "quota exceeded" (and Paho's
+            // MQTT 5 client keeps to the broker's Receive Maximum), but MQTT 3.1.1 has no way to say so: Mosquitto
+            // 2.0 answers PUBREC and drops the message. So with 3.1.1 at most 20 QoS 2 predictions are in flight.
+            out = out.withMaxInflight(QOS2_INFLIGHT_3_1_1);
         }
         if (journal != null && topics.predictionsQos() > 0) {
             out = out.withDelivery(new OutboxDeliveries(journal.outbox()));

@@ -2,6 +2,8 @@ package io.ssmedge.agent.journal;
 
 import io.ssmedge.agent.stream.Prediction;
 import io.ssmedge.agent.stream.PredictionSink;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  *       is confirmed to the broker and the predictions are handed to the MQTT client here, in order. Publishing
  *       only after the sync means a published prediction's samples are on disk even after a power cut, so the
  *       window is never computed and published a second time from samples the broker delivers again.</li>
- *   <li>The MQTT client (Paho, file persistence under {@code data_dir/mqtt-out}, MQTT 3.1.1) stores a QoS 1/2 message
- *       under its packet id before sending it and deletes it when the broker confirms (PUBACK, PUBCOMP). Killed
+ *   <li>The MQTT client (Paho, MQTT 3.1.1, files under {@code data_dir/mqtt-out}) stores a QoS 1/2 message under its
+ *       packet id before sending it and deletes it when the broker confirms (PUBACK, PUBCOMP). Killed
  *       while the client holds it: at the next start the client sends it again with the same packet id; with
  *       {@code predictions_qos: 2} and the persistent session the broker recognises the packet id and does not
  *       forward it again (MQTT 3.1.1 §4.3.3: the receiver keeps the packet id until PUBREL). So at start the
@@ -44,7 +46,8 @@ import java.util.concurrent.locks.LockSupport;
  * can arrive twice (at least once). With MQTT 5 the client keeps messages in memory only (Paho 1.2.5 resends
  * persisted MQTT 5 messages with stale topic aliases, eclipse-paho/paho.mqtt.java#1104): predictions in flight at
  * a crash are published again at the next start (at least once). After a power cut (not a process crash) a mark
- * written in the last sync interval can be lost, and that prediction published again.
+ * written in the last sync interval, or the client's copy of a prediction (its files are not forced to disk, see
+ * io.ssmedge.agent.mqtt.UnsyncedFilePersistence), can be lost, and that prediction published again.
  *
  * <p>Backpressure: at most {@value #MAX_PENDING} predictions wait for the broker; beyond that the workers wait
  * (their sensor messages stay unconfirmed at the broker). While the broker is unreachable predictions wait here,
@@ -65,15 +68,19 @@ public final class Outbox {
     private static final class Entry {
         final Prediction prediction;
         final int worker;          // whose journal file holds it
+        final long journaledNanos; // System.nanoTime() of its journal record, 0 when recovered from an earlier run
         volatile boolean handed;   // the MQTT client has it (it sends it again itself after a crash)
 
-        Entry(Prediction prediction, int worker) {
+        Entry(Prediction prediction, int worker, long journaledNanos) {
             this.prediction = prediction;
             this.worker = worker;
+            this.journaledNanos = journaledNanos;
         }
     }
 
     private final Map<Key, Entry> pending = new ConcurrentHashMap<>();
+    /** µs from a prediction's journal record to its hand-over to the MQTT client: what publishing after the sync costs. */
+    private final Recorder waits = new Recorder(60_000_000L, 2);
     private final LinkedBlockingQueue<Prediction> ready = new LinkedBlockingQueue<>();
     private final DeliveredLog delivered;
     private final java.util.Set<Key> confirmedBefore; // marks of earlier runs (until clearMarks)
@@ -87,7 +94,7 @@ public final class Outbox {
         this.confirmedBefore = ConcurrentHashMap.newKeySet();
         this.confirmedBefore.addAll(recovered.delivered());
         recovered.unconfirmed().forEach((k, p) -> pending.put(k, new Entry(p, Math.floorMod(k.stream().hashCode(),
-                workers))));
+                workers), 0)));
     }
 
     /**
@@ -133,8 +140,9 @@ public final class Outbox {
         while (pending.size() >= MAX_PENDING && !closed) {
             LockSupport.parkNanos(1_000_000);
         }
+        long now = System.nanoTime();
         for (Prediction p : ps) {
-            pending.put(Key.of(p), new Entry(p, worker));
+            pending.put(Key.of(p), new Entry(p, worker, now));
         }
     }
 
@@ -200,9 +208,13 @@ public final class Outbox {
                     busy = true;
                 }
                 Key k = Key.of(p);
-                if (!pending.containsKey(k)) { // confirmed meanwhile (the client had it after all)
+                Entry e = pending.get(k);
+                if (e == null) { // confirmed meanwhile (the client had it after all)
                     p = null;
                 } else if (sink.offer(p)) {
+                    if (e.journaledNanos != 0) {
+                        waits.recordValue(Math.min(60_000_000L, (System.nanoTime() - e.journaledNanos) / 1000));
+                    }
                     if (!confirmedByBroker) {
                         confirmed(k.stream(), k.ts());
                     }
@@ -229,7 +241,20 @@ public final class Outbox {
         return ready.isEmpty() && !busy;
     }
 
+    /** Since start: how long predictions waited from their journal record to the MQTT client (see {@link #waits}). */
+    Histogram waits() {
+        return waits.getIntervalHistogram();
+    }
+
     void close() {
+        Histogram h = waits();
+        if (h.getTotalCount() > 0) {
+            log.info("journal: {} predictions published after their sync; from journal record to the MQTT client "
+                            + "p50 {} ms, p99 {} ms, max {} ms", h.getTotalCount(),
+                    String.format(java.util.Locale.ROOT, "%.2f", h.getValueAtPercentile(50) / 1000.0),
+                    String.format(java.util.Locale.ROOT, "%.2f", h.getValueAtPercentile(99) / 1000.0),
+                    String.format(java.util.Locale.ROOT, "%.2f", h.getMaxValue() / 1000.0));
+        }
         closed = true;
         if (thread != null) {
             thread.interrupt();

@@ -61,6 +61,13 @@ public record ConnectionSpec(String name, String serverUri, String clientId, Mqt
                 dir, delivery);
     }
 
+    /** The same connection with at most {@code n} outgoing QoS 1/2 messages unconfirmed. */
+    public ConnectionSpec withMaxInflight(int n) {
+        return new ConnectionSpec(name, serverUri, clientId, version, sessionExpirySeconds, keepAliveSeconds, username,
+                password, sslSocketFactory, n, offlineBuffer, will, subscriptions, handler, onConnected, manualAcks,
+                persistence, delivery);
+    }
+
     /** The same connection, reporting which outgoing messages the broker confirmed to {@code listener}. */
     public ConnectionSpec withDelivery(DeliveryListener listener) {
         return new ConnectionSpec(name, serverUri, clientId, version, sessionExpirySeconds, keepAliveSeconds, username,

@@ -23,7 +23,7 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
         try {
             org.eclipse.paho.client.mqttv3.MqttClientPersistence store = spec.persistence() == null
                     ? new MemoryPersistence()
-                    : new org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence(spec.persistence().toString());
+                    : new UnsyncedFilePersistence(spec.persistence());
             client = new MqttAsyncClient(spec.serverUri(), spec.clientId(), spec.delivery() == null ? store
                     : new TrackedPersistence3(store, spec.delivery()));
         } catch (MqttException e) {
@@ -114,6 +114,15 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
     @Override
     protected void disconnect(long millis) throws MqttException {
         client.disconnect(millis).waitForCompletion(millis + 1000);
+    }
+
+    @Override
+    protected void abandonAttempt() {
+        try {
+            client.disconnectForcibly(0, 1000);
+        } catch (MqttException | RuntimeException e) {
+            log.debug("{}: abandoning the connection attempt: {}", spec.name(), describe(e));
+        }
     }
 
     @Override

@@ -125,6 +125,15 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
     }
 
     @Override
+    protected void abandonAttempt() {
+        try {
+            client.disconnectForcibly(0, 1000, false);
+        } catch (MqttException | RuntimeException e) {
+            log.debug("{}: abandoning the connection attempt: {}", spec.name(), describe(e));
+        }
+    }
+
+    @Override
     protected void forceClose() throws MqttException {
         if (client.isConnected()) {
             client.disconnectForcibly(0, 1000, false);

@@ -58,6 +58,12 @@ abstract class PahoConnection implements MqttConnection {
     /** Sends DISCONNECT after up to {@code millis} for in-flight work, and waits for it. */
     protected abstract void disconnect(long millis) throws Exception;
 
+    /**
+     * Gives up a connection attempt that failed or timed out. Paho keeps a timed-out attempt "in progress" while the
+     * broker never answers, and refuses every later attempt with "Connect already in progress".
+     */
+    protected abstract void abandonAttempt();
+
     /** Drops the connection if still up and releases the client's threads. */
     protected abstract void forceClose() throws Exception;
 
@@ -78,6 +84,7 @@ abstract class PahoConnection implements MqttConnection {
                 if (closed) {
                     return;
                 }
+                abandonAttempt();
                 String tls = TlsProblems.explain(e, spec.serverUri());
                 lastError = tls != null ? tls : describe(e);
                 log.warn("{}: cannot connect to {} as '{}': {}; trying again in {} s", spec.name(), spec.serverUri(),

@@ -29,12 +29,12 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The agent in a child JVM is killed with SIGKILL at random moments while the broker holds a backlog of QoS 1
- * samples, then started again, {@value #KILLS} times; after a last clean run every stream must have every
- * prediction of an uninterrupted run (the batch evaluation of the same samples: same windows, same values), none
- * lost; a prediction sent twice after a kill must be identical to the first. Uses {@code durability: journal} and
- * MQTT 3.1.1 (the agent keeps predictions the broker has not confirmed in files and sends them again after a
- * crash); see README "Losing no sample".
+ * The agent in a child JVM is killed with SIGKILL at random moments while the broker (in this JVM, or Mosquitto)
+ * holds a backlog of QoS 1 samples, then started again, {@value #KILLS} times; after a last clean run every stream
+ * must have exactly the predictions of an uninterrupted run (the batch evaluation of the same samples: same windows,
+ * same classes and values), none lost and none received twice by a subscriber. Uses {@code durability: journal},
+ * MQTT 3.1.1 and {@code predictions_qos: 2} (the journal's outbox and the client's files: see
+ * io.ssmedge.agent.journal.Outbox and README "Losing no sample").
  */
 @Tag("chaos")
 class KillNineTest {
@@ -48,16 +48,25 @@ class KillNineTest {
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // the agents' logs stay after a failure
     Path dir;
 
-    // Only against Mosquitto: the embedded broker (Artemis 2.40) stalled after a consumer holding unacknowledged
-    // messages was killed ("AMQ222109 Timed out waiting for write lock on consumer"), and then refused connections.
-    @org.junit.jupiter.api.Disabled("open defect: last full run (Mosquitto, loaded machine) delivered 1379 of 1380 windows "
-            + "(one prediction lost, 63 sent twice); see README 'Losing no sample'. Run with "
-            + "-Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
+    // Mosquitto only, for a reason in the embedded broker (Artemis 2.40): it sends an MQTT 3.1.1 consumer every queued
+    // message at once (3.1.1 has no receive maximum), and after each kill the session keeps the packet ids of the
+    // messages that were in flight. With 30 × 421 queued samples the 65,535 ids are used up after a few kills; then
+    // MQTTSessionState$OutboundStore.generateMqttId loops forever looking for a free id while holding the consumer's
+    // lock ("AMQ222109 Timed out waiting for write lock on consumer"; seen in a thread dump) and the broker serves the
+    // agent no more. See README "Losing no sample".
     @ParameterizedTest
     @EnumSource(value = TestBroker.Kind.class, names = "MOSQUITTO")
     void killNineUnderBacklogLosesAndRepeatsNoPrediction(TestBroker.Kind kind) throws Exception {
         Files.createDirectories(dir.resolve("broker"));
-        try (TestBroker broker = kind.start(dir.resolve("broker"));
+        kind.assumeAvailable();
+        // Mosquitto allows more QoS 2 messages in flight than the agent sends (with MQTT 3.1.1 Mosquitto drops what
+        // exceeds max_inflight_messages, default 20, and still answers PUBREC; deploy/mosquitto/ssm-edge.conf: 1000).
+        // 50 (the agent sends at most 20 QoS 2 messages at a time and may resend 20 of the last run) and the journal's
+        // 100 ms sync (samples are confirmed after it) pace the agent to about 500 samples/s: without them it works
+        // off the whole backlog within the first few runs, and the later kills would not fall within a backlog.
+        try (TestBroker broker = kind == TestBroker.Kind.MOSQUITTO
+                ? io.ssmedge.agent.testing.MosquittoBroker.start(dir.resolve("broker"), "max_inflight_messages 50\n")
+                : kind.start(dir.resolve("broker"));
              TestClient sink = new TestClient(broker.uri(), "kill9-sink")) {
             sink.subscribe("plant/+/predictions");
             Path config = writeConfig(broker.port());
@@ -80,22 +89,25 @@ class KillNineTest {
             Random rnd = new Random(9);
             int windows = recs[0].expectedLogp(MODEL, LENGTH, STRIDE).length / 2;
             StringBuilder progress = new StringBuilder();
+            int halfway = -1;
             for (int k = 1; k <= KILLS; k++) {
                 p = startAgent(config, k);
                 if (k % 4 == 0) {
                     Thread.sleep(rnd.nextInt(1500)); // during JVM start or the rebuild from the journal
                 } else {
                     awaitLog(k, "subscribed to");
-                    Thread.sleep(rnd.nextInt(600)); // while the backlog is being worked off
+                    Thread.sleep(rnd.nextInt(250)); // while the backlog is being worked off (paced: see the broker)
                 }
                 kill(p);
                 progress.append(' ').append(sink.on("/predictions").size());
+                if (k == KILLS / 2) {
+                    halfway = sink.on("/predictions").size();
+                }
             }
             System.out.println("kill -9 test: predictions received after each of " + KILLS + " kills:" + progress
                     + " (of " + STREAMS * windows + ")");
-            int beforeLastRun = sink.on("/predictions").size();
-            if (KILLS >= 10) {
-                assertThat(beforeLastRun).as("the kills fell while the backlog was being worked off")
+            if (KILLS >= 10) { // the agent works fast: how many of the later kills still fall within it varies
+                assertThat(halfway).as("after half the kills the backlog was still being worked off")
                         .isBetween(1, STREAMS * windows - 1);
             }
             p = startAgent(config, KILLS + 1);
@@ -113,14 +125,13 @@ class KillNineTest {
                 JsonNode n = JSON.readTree(m.payload());
                 JsonNode first = byStream.computeIfAbsent(n.get("stream").asText(), x -> new HashMap<>())
                         .putIfAbsent(n.get("ts").asDouble(), n);
-                if (first != null) { // a prediction sent again after a kill must at least be the same prediction
+                if (first != null) {
                     duplicates++;
-                    assertThat(n.get("probabilities")).isEqualTo(first.get("probabilities"));
                 }
             }
             System.out.println("kill -9 test (" + kind + " broker): " + (sink.on("/predictions").size() - duplicates)
                     + " distinct predictions of " + STREAMS * windows + " expected, " + duplicates
-                    + " sent twice (in flight at a kill)");
+                    + " received twice");
             for (int s = 0; s < STREAMS; s++) {
                 Map<Double, JsonNode> got = byStream.get("pump" + s);
                 assertThat(got).as("pump" + s).isNotNull();
@@ -134,10 +145,8 @@ class KillNineTest {
                             .isCloseTo(Math.exp(expected[2 * j + 1]), within(1e-5));
                 }
             }
-            // Duplicates: QoS 1 predictions the broker had received but not yet confirmed when the agent was killed
-            // are sent again from data_dir/mqtt-out at the next start (at least once). Bounded by the predictions in
-            // flight at each kill; see README "Losing no sample".
-            assertThat(duplicates).as("predictions sent twice").isLessThanOrEqualTo(KILLS * 10);
+            assertThat(duplicates).as("predictions received twice").isZero();
+            assertThat(sink.on("/predictions")).hasSize(STREAMS * windows);
         }
     }
 
@@ -171,11 +180,12 @@ class KillNineTest {
                 "topics:",
                 "  sensors: plant/+/sensors",
                 "  predictions: plant/{stream}/predictions",
-                "  predictions_qos: " + System.getProperty("ssmedge.chaos.qos", "1"),
+                "  predictions_qos: " + System.getProperty("ssmedge.chaos.qos", "2"),
                 "workers: {threads: 1, queue_capacity: 100000, overflow: block}",
                 "http: {enabled: false}",
                 "data_dir: " + dir.resolve("data"),
                 "durability: " + System.getProperty("ssmedge.chaos.durability", "journal"),
+                "journal: {sync_interval_ms: 100}",
                 ""));
         return c;
     }
@@ -192,6 +202,7 @@ class KillNineTest {
 
     Process startAgent(Path config, int run) throws IOException {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", // starts faster; the backlog is small
                 "-Dorg.slf4j.simpleLogger.log.io.ssmedge.agent.mqtt=" + System.getProperty("ssmedge.chaos.mqttlog", "info"),
                 "-cp", System.getProperty("java.class.path"), "io.ssmedge.agent.cli.Main", "run", "--config",
                 config.toString())

@@ -142,6 +142,8 @@ class RemoteControlTest {
                 f.key), "invalid_content", "settings.mqtt: cannot be set remotely");
         assertRefused(signed(ControlFixture.config(1, Target.agent(ID), "{\"control\": {\"enabled\": false}}"),
                 f.key), "invalid_content", "settings.control: cannot be set remotely");
+        assertRefused(signed(ControlFixture.config(1, Target.agent(ID), "{\"rollout\": {\"data_dir\": \"/etc\"}}"),
+                f.key), "invalid_content", "settings.rollout.data_dir: cannot be set remotely");
         // the window must fit the model: it is checked against the model before anything is applied
         assertRefused(signed(ControlFixture.config(1, Target.agent(ID),
                 "{\"model\": {\"path\": \"embedded:nope\"}}"), f.key), "invalid_content", "no embedded model 'nope'");

@@ -133,18 +133,14 @@ final class S4DLayer {
         float[] y = b.y;
         Rows.transposeBack(b.yT, b.capacity(), m, w, y);
         if (geluTanh) {
-            FastMath.geluTanh(y, m * w, y);
+            b.kernels().geluTanh(m * w, y, y);
         } else {
-            FastMath.geluErf(y, m * w, y);
+            b.kernels().geluErf(m * w, y, y);
         }
         // h += a · σ(g),  a = y @ valueW + valueB,  g = y @ gateW + gateB
         Rows.affine(b.kernels(), m, y, w, valueW, valueB, w, b.a);
         Rows.affine(b.kernels(), m, y, w, gateW, gateB, w, b.g);
-        FastMath.gate(b.a, b.g, m * w, b.a);
-        float[] a = b.a;
-        for (int i = 0, e = m * w; i < e; i++) {
-            h[i] += a[i];
-        }
+        b.kernels().gateAdd(m * w, b.a, b.g, h);
         if (!prenorm) {
             b.kernels().layerNorm(m, h, w, normW, normB, eps, h);
         }

@@ -219,12 +219,14 @@ final class S5Layer {
             normRows(b.kernels(), m, h, b.z);
             z = b.z;
         }
-        ssmBlock(b.kernels(), m, z, b.x(layer), b.y);
-        activateBlock(b, m);
-        float[] y = b.y;
-        for (int i = 0, e = m * width; i < e; i++) {
-            h[i] += y[i];
-        }
+        // ssmBlock with D ⊙ z left for the activation pass: y = C̃x; y += D ⊙ z and g = gelu(y) in one pass
+        final Kernels k = b.kernels();
+        float[] x = b.x(layer);
+        k.rotate(m, states, span, lamRe, lamIm, x);
+        k.mulAdd(m, width, span, z, width, bT, span, x, span);
+        k.mul(m, 2 * states, width, x, span, cT, width, b.y, width);
+        k.feedThroughGelu(m, width, b.y, d, z, b.g);
+        activateAddBlock(b, m);
         if (!prenorm) {
             normRows(b.kernels(), m, h, h);
         }
@@ -251,30 +253,34 @@ final class S5Layer {
         kernels.mulAdd(m, 2 * n, width, x, span, cT, width, y, width);
     }
 
-    /** y = act(y) on m rows, see {@link S5Activation}; tanh-GELU and σ from {@link FastMath}. */
-    private void activateBlock(S5Block b, int m) {
+    /**
+     * h += act(y) on m rows (activation and residual add) given g = gelu(y), see {@link S5Activation}; tanh-GELU
+     * and σ as in {@link FastMath}. The GLU's dense layers are products without bias, their bias added in the gate.
+     */
+    private void activateAddBlock(S5Block b, int m) {
         final int w = width;
-        final int e = m * w;
-        float[] y = b.y;
+        final Kernels k = b.kernels();
+        float[] h = b.h();
         float[] g = b.g;
         float[] t = b.t;
-        FastMath.geluTanh(y, e, g);
         switch (activation) {
             case GELU:
-                System.arraycopy(g, 0, y, 0, e);
+                for (int i = 0, e = m * w; i < e; i++) {
+                    h[i] += g[i];
+                }
                 break;
-            case HALF_GLU1: // y = g·σ(out2(g))
-                Rows.affine(b.kernels(), m, g, w, out2W, out2B, w, t);
-                FastMath.gate(g, t, e, y);
+            case HALF_GLU1: // h += g·σ(out2(g))
+                k.mul(m, w, w, g, w, out2W, w, t, w);
+                k.gateAddBias(m, w, g, t, out2B, h);
                 break;
-            case HALF_GLU2: // y = y·σ(out2(g))
-                Rows.affine(b.kernels(), m, g, w, out2W, out2B, w, t);
-                FastMath.gate(y, t, e, y);
+            case HALF_GLU2: // h += y·σ(out2(g))
+                k.mul(m, w, w, g, w, out2W, w, t, w);
+                k.gateAddBias(m, w, b.y, t, out2B, h);
                 break;
-            default: // FULL_GLU: y = out1(g)·σ(out2(g))
-                Rows.affine(b.kernels(), m, g, w, out1W, out1B, w, b.a);
-                Rows.affine(b.kernels(), m, g, w, out2W, out2B, w, t);
-                FastMath.gate(b.a, t, e, y);
+            default: // FULL_GLU: h += out1(g)·σ(out2(g))
+                Rows.affine(k, m, g, w, out1W, out1B, w, b.a);
+                k.mul(m, w, w, g, w, out2W, w, t, w);
+                k.gateAddBias(m, w, b.a, t, out2B, h);
         }
     }
 }
