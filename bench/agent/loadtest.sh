@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
 # End-to-end load test of the agent on this machine, loopback only:
-# starts a private Mosquitto on a free 127.0.0.1 port, the agent (`ssm-edge run`) against it, then
-# `ssm-edge loadgen`; prints the loadgen report and the agent's RSS, then stops everything it started.
+# starts a private Mosquitto on a free 127.0.0.1 port, the agent (`ssm-edge run`, with the launcher's JVM options
+# from deploy/jvm.options) against it, then `ssm-edge loadgen`; prints the loadgen report and the agent's memory,
+# every result line prefixed with the settings of the run, then stops everything it started.
 #
 # usage: bench/agent/loadtest.sh STREAMS RATE_HZ [DURATION_S] [STRIDE] [BATCH] [WORKERS]
-#   e.g. bench/agent/loadtest.sh 1000 10 30 60 1 1
-# Environment: SSM_EDGE_JAVA_OPTS (JVM options of the agent), WINDOW (default 60), STAGGER (default: the
-# stride, so the streams' windows end at different moments; 0 = all streams predict at the same moment).
+#   e.g. bench/agent/loadtest.sh 1000 10            (the agent's defaults: window 60, stride 8, QoS 1 in and out)
+#        bench/agent/loadtest.sh 1000 10 30 60      (stride 60, for comparison with older figures)
+# Defaults are the agent's: STRIDE 8, BATCH 1 sample per message, WORKERS 1.
+# Environment:
+#   WINDOW (60)          window length
+#   QOS_IN (1)           QoS of the sensor messages (loadgen and the agent's subscription)
+#   QOS_OUT (1)          QoS of the predictions
+#   SHADOW (0)           1 = a shadow model of the serving model's size on every stream
+#   SSM_EDGE_JAVA_OPTS   extra JVM options of the agent, after deploy/jvm.options (they override it)
+#   JAVA_HOME_AGENT      run the agent on another JDK (e.g. /usr/lib/jvm/temurin-25-jdk-amd64, to try ZGC)
+#   STAGGER (the stride) so the streams' windows end at different moments; 0 = all predict at the same moment
+#   JFR (unset)          a file name: record the agent with Java Flight Recorder (allocation, GC pauses)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-streams=${1:?streams}; rate=${2:?rate}; duration=${3:-30}; stride=${4:-60}; batch=${5:-1}; workers=${6:-1}
-window=${WINDOW:-60}
+streams=${1:?streams}; rate=${2:?rate}; duration=${3:-30}; stride=${4:-8}; batch=${5:-1}; workers=${6:-1}
+window=${WINDOW:-60}; qos_in=${QOS_IN:-1}; qos_out=${QOS_OUT:-1}; shadow=${SHADOW:-0}
 mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 [ -x "$mosquitto" ] || { echo "loadtest: install mosquitto (apt-get install mosquitto)" >&2; exit 1; }
 "$here/ssm-edge" --version >/dev/null   # builds the jar on first use
+java_agent=${JAVA_HOME_AGENT:+$JAVA_HOME_AGENT/bin/}java
 
 work=$(mktemp -d -t ssm-edge-loadtest.XXXXXX)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -36,28 +47,37 @@ model:
 mqtt: {host: 127.0.0.1, port: $mqtt_port, version: 5, client_id: loadtest-agent, max_inflight: 1000}
 topics:
   sensors: factory/line3/+/sensors
-  sensors_qos: 0
+  sensors_qos: $qos_in
   predictions: factory/line3/{stream}/predictions
-  predictions_qos: 1
+  predictions_qos: $qos_out
 workers: {threads: $workers, queue_capacity: 100000, overflow: drop-oldest, max_streams: 100000}
 http: {bind: 127.0.0.1, port: $http_port}
 metrics: {report_interval_seconds: 5}
 CONF
+jvm_opts="@deploy/jvm.options ${SSM_EDGE_JAVA_OPTS:-}"
+jfr_opts=${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile}
+shadow_flag=""; [ "$shadow" = "1" ] && shadow_flag="--load-test-shadow"
+tag="[$streams streams x $rate Hz, $batch/msg, window $window stride $stride, QoS $qos_in in/$qos_out out, shadow $([ "$shadow" = 1 ] && echo equal-size || echo none), $workers worker(s), JVM: ${jvm_opts% }${JAVA_HOME_AGENT:+ on $JAVA_HOME_AGENT}]"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 "$mosquitto" -c "$work/mosquitto.conf" 2>"$work/mosquitto.log" & pids+=($!)
-java --add-modules jdk.incubator.vector -Dssmedge.vector=true ${SSM_EDGE_JAVA_OPTS:-} -jar "$here/agent/target/ssm-edge.jar" run --config "$work/agent.yaml" 2>"$work/agent.log" &
+# the agent's JVM options are the launcher's (./ssm-edge run): deploy/jvm.options, then SSM_EDGE_JAVA_OPTS
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java_agent" "@$here/deploy/jvm.options" ${SSM_EDGE_JAVA_OPTS:-} $jfr_opts -jar "$here/agent/target/ssm-edge.jar" \
+  run --config "$work/agent.yaml" $shadow_flag 2>"$work/agent.log" &
 agent=$!; pids+=($agent)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null || { echo "agent not ready:"; cat "$work/agent.log"; exit 1; }
-echo "loadtest: $streams streams x $rate Hz, window $window stride $stride, batch $batch, $workers worker(s), agent JVM opts: ${SSM_EDGE_JAVA_OPTS:-(none)}"
+rss_start=$(curl -s "http://127.0.0.1:$http_port/api/status" | grep -o '"rss_at_start_bytes":[0-9-]*' | cut -d: -f2)
+echo "$tag machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$tag agent RSS right after start: $(awk -v b="${rss_start:--1}" 'BEGIN{printf "%.1f MB", b/1e6}')"
 java -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$mqtt_port" --streams "$streams" \
-  --rate "$rate" --batch "$batch" --duration "$duration" --warmup 10 --stagger "${STAGGER:-$stride}" \
-  --metrics-url "http://127.0.0.1:$http_port/metrics" 2>"$work/loadgen.log"
-echo "agent VmRSS/VmHWM: $(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' ' | tr '\n' ' ')"
-echo "latency per stage (ms, since start): $(curl -s "http://127.0.0.1:$http_port/api/status" | grep -o '"latency_ms":.*,"memory"' | sed 's/,"memory"$//')"
-curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^(ssm_edge_(state_bytes|streams)|jvm_memory_used_bytes\{area="heap"\}) ' || true
-curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^ssm_edge_(rejected|dropped)_messages_total' | grep -v " 0$" || true
-grep -m3 "ErrorReporter" "$work/agent.log" || true
-grep -E "samples/s" "$work/agent.log" | tail -2 || true
+  --rate "$rate" --batch "$batch" --qos "$qos_in" --duration "$duration" --warmup 10 --stagger "${STAGGER:-$stride}" \
+  --metrics-url "http://127.0.0.1:$http_port/metrics" 2>"$work/loadgen.log" | sed "s|^|$tag |" \
+  || { echo "$tag loadgen failed:"; grep -v "^\s*at " "$work/loadgen.log" | tail -5; }
+echo "$tag agent VmRSS/VmHWM: $(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' ' | tr '\n' ' ')"
+echo "$tag latency per stage (ms, since start): $(curl -s "http://127.0.0.1:$http_port/api/status" | grep -o '"latency_ms":.*,"memory"' | sed 's/,"memory"$//')"
+curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^(ssm_edge_(state_bytes|streams)|jvm_memory_used_bytes\{area="heap"\}|jvm_gc_collection_seconds_(count|sum)) ' | sed "s|^|$tag |" || true
+curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^ssm_edge_(rejected|dropped)_messages_total' | grep -v " 0$" | sed "s|^|$tag |" || true
+grep -m3 "ErrorReporter\|ERROR" "$work/agent.log" | sed "s|^|$tag |" || true
+grep -E "samples/s" "$work/agent.log" | tail -2 | sed "s|^|$tag |" || true

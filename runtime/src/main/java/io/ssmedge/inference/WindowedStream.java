@@ -20,6 +20,7 @@ public final class WindowedStream {
     private final SsmModel model;
     private final WindowSpec spec;
     private final StreamBlock block;  // one row per concurrent window
+    private final boolean compact;    // states only: stepped in a WindowedBatch
     private final int slots;          // ⌈length/stride⌉, or 1 when continuous
     private final boolean[] open;     // (slots) the row holds a window that has not ended yet
     private final float[] u;          // (slots, d_input) the sample, repeated for every row
@@ -27,13 +28,32 @@ public final class WindowedStream {
     private long samples;             // samples seen
 
     public WindowedStream(SsmModel model, WindowSpec spec) {
+        this(model, spec, false);
+    }
+
+    private WindowedStream(SsmModel model, WindowSpec spec, boolean compact) {
         this.model = model;
         this.spec = spec;
+        this.compact = compact;
         slots = spec.concurrentWindows();
-        block = model.newBlock(slots);
+        block = compact ? model.newStateBlock(slots) : model.newBlock(slots);
         open = new boolean[slots];
-        u = new float[slots * model.inputSize()];
-        logp = new float[slots * model.outputSize()];
+        u = new float[compact ? 0 : slots * model.inputSize()];
+        logp = new float[compact ? 0 : slots * model.outputSize()];
+    }
+
+    /**
+     * A stream that keeps only its windows' states (about half the bytes: no step buffers of its own) and is
+     * stepped in a {@link WindowedBatch}; {@link #offer} refuses it. Streams made from it ({@link #joining},
+     * {@link #carryTo}) are compact too. How the daemon holds thousands of streams.
+     */
+    public static WindowedStream compact(SsmModel model, WindowSpec spec) {
+        return new WindowedStream(model, spec, true);
+    }
+
+    /** Whether this stream holds states only ({@link #compact}). */
+    public boolean isCompact() {
+        return compact;
     }
 
     public SsmModel model() {
@@ -76,6 +96,10 @@ public final class WindowedStream {
                     + "output of at least " + k + " (d_output), got " + (sample == null ? "none" : sample.length)
                     + " and " + (out == null ? "none" : out.length));
         }
+        if (compact) {
+            throw new IllegalStateException("offer: this stream keeps its states only (WindowedStream.compact); step it "
+                    + "in a WindowedBatch");
+        }
         long t = samples++;
         if (!spec.continuous() && t % spec.stride() == 0) {
             int slot = (int) ((t / spec.stride()) % slots);
@@ -108,7 +132,9 @@ public final class WindowedStream {
      * running stream this way, so every window it completes is one it saw from the first sample.
      */
     public static WindowedStream joining(SsmModel model, WindowedStream at) {
-        return at(model, at.spec, at.samples);
+        WindowedStream next = new WindowedStream(model, at.spec, at.compact);
+        next.samples = at.samples;
+        return next;
     }
 
     /**
@@ -117,12 +143,31 @@ public final class WindowedStream {
      * samples back at a window start and offer those samples.
      */
     public static WindowedStream at(SsmModel model, WindowSpec spec, long samples) {
+        return at(model, spec, samples, false);
+    }
+
+    /** The same, {@link #compact} when asked. */
+    public static WindowedStream at(SsmModel model, WindowSpec spec, long samples, boolean compact) {
         if (samples < 0) {
             throw new IllegalArgumentException("WindowedStream.at: samples must be >= 0, got " + samples);
         }
-        WindowedStream next = new WindowedStream(model, spec);
+        WindowedStream next = new WindowedStream(model, spec, compact);
         next.samples = samples;
         return next;
+    }
+
+    // for WindowedBatch, which steps this stream's windows inside a larger block
+    StreamBlock block() {
+        return block;
+    }
+
+    boolean[] open() {
+        return open;
+    }
+
+    /** Counts one sample and returns its index (from 0). */
+    long advance() {
+        return samples++;
     }
 
     /** Windows open now (started and not yet ended). */
@@ -144,7 +189,7 @@ public final class WindowedStream {
      */
     public WindowedStream carryTo(SsmModel target, int[][] keptUnits) {
         PrunedCopy.check(model, keptUnits, target);
-        WindowedStream next = new WindowedStream(target, spec);
+        WindowedStream next = new WindowedStream(target, spec, compact);
         for (int s = 0; s < slots; s++) {
             model.carry(block, s, keptUnits, target, next.block, s);
             next.open[s] = open[s];

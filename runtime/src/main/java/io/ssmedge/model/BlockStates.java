@@ -29,6 +29,7 @@ public abstract class BlockStates implements StreamBlock {
     protected final float[] h;        // (S, H) features flowing through the layers
     private final float[] feat;       // (S, H) head input (mode pool)
     private final float[] logits;     // (S, d_output)
+    private final boolean steppable;  // false: states only (SsmModel#newStateBlock), the scratch arrays are empty
 
     /**
      * @param unitsPerLayer floats per stream of each layer's xRe (and of xIm when {@code separateIm})
@@ -36,6 +37,12 @@ public abstract class BlockStates implements StreamBlock {
      */
     protected BlockStates(SsmModel owner, int streams, int[] unitsPerLayer, boolean unitMajor, boolean separateIm,
                           Kernels kernels) {
+        this(owner, streams, unitsPerLayer, unitMajor, separateIm, kernels, true);
+    }
+
+    /** @param scratch false: the states only, no step buffers (the block can be copied from and to, not stepped) */
+    protected BlockStates(SsmModel owner, int streams, int[] unitsPerLayer, boolean unitMajor, boolean separateIm,
+                          Kernels kernels, boolean scratch) {
         if (streams < 1) {
             throw new IllegalArgumentException("a block needs at least one stream, got " + streams);
         }
@@ -54,9 +61,11 @@ public abstract class BlockStates implements StreamBlock {
         }
         pool = new float[streams * width];
         steps = new long[streams];
-        h = new float[streams * width];
-        feat = new float[streams * width];
-        logits = new float[streams * outputs];
+        this.steppable = scratch;
+        int rows = scratch ? streams : 0;
+        h = new float[rows * width];
+        feat = new float[rows * width];
+        logits = new float[rows * outputs];
     }
 
     final boolean ownedBy(SsmModel m) {
@@ -74,8 +83,12 @@ public abstract class BlockStates implements StreamBlock {
         head.readoutBlock(kernels, active, h, pool, steps, feat, logits, logp);
     }
 
-    /** Checks 1 ≤ active ≤ S. */
+    /** Checks 1 ≤ active ≤ S, and that this block has step buffers. */
     public final void checkActive(int active) {
+        if (!steppable) {
+            throw new IllegalStateException("this block holds stream states only (SsmModel.newStateBlock): copy them "
+                    + "into a block from newBlock to step them (io.ssmedge.inference.WindowedBatch does)");
+        }
         if (active < 1 || active > capacity) {
             throw new IllegalArgumentException("active streams must be within 1.." + capacity + ", got " + active);
         }
@@ -141,6 +154,35 @@ public abstract class BlockStates implements StreamBlock {
     @Override
     public final long totalBytes() {
         return recurrentBytes() + 4L * (h.length + feat.length + logits.length + scratchFloats());
+    }
+
+    @Override
+    public final void copyStream(int stream, StreamBlock to, int toStream) {
+        if (!(to instanceof BlockStates b) || b.owner != owner) {
+            throw new IllegalArgumentException("copyStream: the target block belongs to another model");
+        }
+        if (stream < 0 || stream >= capacity || toStream < 0 || toStream >= b.capacity) {
+            throw new IllegalArgumentException("copyStream: stream " + stream + " of " + capacity + " to stream "
+                    + toStream + " of " + b.capacity);
+        }
+        for (int l = 0; l < xRe.length; l++) {
+            copyRow(xRe[l], stream, b.xRe[l], toStream, b.capacity);
+            copyRow(xIm[l], stream, b.xIm[l], toStream, b.capacity);
+        }
+        System.arraycopy(pool, stream * width, b.pool, toStream * width, width);
+        b.steps[toStream] = steps[stream];
+    }
+
+    /** One stream's floats of a state array, in this block's layout, into another block's array of the same model. */
+    private void copyRow(float[] src, int s, float[] dst, int t, int dstCapacity) {
+        int units = src.length / capacity; // floats per stream
+        if (unitMajor) { // unit j at [j·S + s]
+            for (int j = 0; j < units; j++) {
+                dst[j * dstCapacity + t] = src[j * capacity + s];
+            }
+        } else {         // stream-major: [s·U + j]
+            System.arraycopy(src, s * units, dst, t * units, units);
+        }
     }
 
     /** Floats of the scratch buffers the subclass adds. */

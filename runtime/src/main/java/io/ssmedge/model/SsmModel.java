@@ -107,6 +107,14 @@ public interface SsmModel {
         return newBlock(streams, io.ssmedge.kernel.Kernels.preferred());
     }
 
+    /**
+     * A block of {@code streams} stream states without the step buffers (about half the bytes of
+     * {@link #newBlock}): states kept between steps, copied into a full block to be stepped
+     * ({@link StreamBlock#copyStream}); {@link #stepBlock} refuses it. The daemon keeps every stream's windows so
+     * and steps them in a shared block ({@link io.ssmedge.inference.WindowedBatch}).
+     */
+    StreamBlock newStateBlock(int streams);
+
     /** A block whose steps use the given matrix kernel (to compare kernels). */
     StreamBlock newBlock(int streams, io.ssmedge.kernel.Kernels kernels);
 

@@ -26,6 +26,15 @@ public interface StreamBlock {
     /** Bytes of every array this block holds, scratch buffers included. */
     long totalBytes();
 
+    /**
+     * Copies stream {@code stream}'s recurrent state, pooling sum and step count into stream {@code toStream} of
+     * {@code to}, a block of the same model (any capacity). How a batch gathers streams kept in their own blocks
+     * into one block to step them together, and hands them back. Allocates nothing.
+     *
+     * @throws IllegalArgumentException when {@code to} is not a block of this block's model
+     */
+    void copyStream(int stream, StreamBlock to, int toStream);
+
     /** The matrix kernel this block's steps use ("scalar", "vector-512", ...). */
     String kernel();
 }

@@ -38,6 +38,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--check", description = "only read the settings and the model, report what would run, and exit")
     boolean check;
 
+    @Option(names = "--load-test-shadow", hidden = true,
+            description = "load tests only (bench/agent/loadtest.sh --shadow): run a model of the serving model's size "
+                    + "in shadow on every stream from the start (its predictions are computed, not published)")
+    boolean loadTestShadow;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -78,6 +83,9 @@ public final class RunCommand implements Callable<Integer> {
                 return runRemotelyControlled(cfg);
             }
             Agent agent = Agent.start(cfg);
+            if (loadTestShadow) {
+                startEqualShadow(agent);
+            }
             Thread hook = new Thread(agent::stop, "ssm-edge-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             agent.awaitStopped();
@@ -87,6 +95,19 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * A shadow as costly as the serving model: the serving model with the LAST plan for 30 % masked (same size and
+     * compute, units zeroed), as bench ShadowOverhead's "equal" case.
+     */
+    private static void startEqualShadow(Agent agent) {
+        io.ssmedge.agent.deploy.ModelVersion serving = agent.deployments().serving();
+        io.ssmedge.model.SsmModel m = serving.model();
+        io.ssmedge.pruning.PruningPlan plan = io.ssmedge.pruning.Pruner.plan(m, io.ssmedge.pruning.PruningMethod.LAST,
+                30);
+        agent.deployments().startShadow(new io.ssmedge.agent.deploy.ModelVersion(m.masked(plan.kept()),
+                "sha256:load-test-shadow", 0, "masked", null), 1.0);
     }
 
     /** With {@code control.enabled}: signed configurations and commands over MQTT may change what runs. */

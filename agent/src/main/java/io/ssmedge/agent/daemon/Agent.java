@@ -84,6 +84,8 @@ public final class Agent implements AutoCloseable {
     private final Durability durability;
     private final StreamJournal journal; // null unless durability is journal
     private final MqttConnection publisher;
+    private final PredictionPublisher predictionSender;
+    private volatile long rssAtStart = -1; // resident memory right after start, before traffic (/api/status) // workers hand predictions over without waiting for the broker
     private final MqttConnection subscriber;
     private final MessageRouter router;
     private final MetricsReporter reporter;
@@ -157,6 +159,7 @@ public final class Agent implements AutoCloseable {
         publisher = MqttConnections.create(out);
         PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
                 metrics);
+        predictionSender = predictions;
         rejections = new RecentRejections(new ErrorReporter(publisher, topics.errorsTopic(clientId), metrics), 50);
         WorkerContext ctx = new WorkerContext(deployments,
                 new SensorPayloadParser(config.payload().format(), config.payload().maxBytes(), model.channels()),
@@ -218,10 +221,17 @@ public final class Agent implements AutoCloseable {
             a.rollout.start();       // may switch to the stage the rollout had reached, before traffic flows
         }
         a.pool.start();
+        a.predictionSender.start();
         a.publisher.start(); // the sensor connection starts once predictions can go out (publisherConnected)
         log.info("running {} ({}, {}) on {} worker thread{}: {} → {}", a.identity.name(), a.identity.stage(),
                 a.deployments.serving().shortVersion(), config.workers().threads(), config.workers().threads() == 1 ? "" : "s",
                 config.topics().sensors(), config.topics().predictions());
+        ProcessMemory.trimNativeHeap(); // what -XX:TrimNativeHeapInterval does a few seconds later anyway
+        a.rssAtStart = ProcessMemory.rssBytes();
+        log.info("memory right after start: RSS {} MB; heap {} MB used, at most {} MB; GC {}",
+                a.rssAtStart < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", a.rssAtStart / 1e6),
+                String.format(Locale.ROOT, "%.1f", ProcessMemory.heap().getUsed() / 1e6),
+                String.format(Locale.ROOT, "%.0f", ProcessMemory.heap().getMax() / 1e6), ProcessMemory.collectors());
         return a;
     }
 
@@ -432,6 +442,9 @@ public final class Agent implements AutoCloseable {
             // queued are finished and confirmed before the sensor connection closes
             router.close();
             boolean drained = pool.drainAndStop(Duration.ofSeconds(30));
+            if (!predictionSender.close(Duration.ofSeconds(10))) {
+                log.warn("predictions still queued after 10 s (the broker confirms nothing?); they are not published");
+            }
             if (journal != null) {
                 journal.flush(); // last sync: confirms what the workers finished, releases their predictions
                 if (!journal.drainOutbox(Duration.ofSeconds(10))) {
@@ -576,6 +589,11 @@ public final class Agent implements AutoCloseable {
 
     public MqttConnection subscriber() {
         return subscriber;
+    }
+
+    /** Resident memory right after start (before any traffic), -1 where unknown. */
+    public long rssAtStartBytes() {
+        return rssAtStart;
     }
 
     public MqttConnection publisher() {

@@ -132,6 +132,9 @@ final class AgentReport implements StatusPages {
         ObjectNode mem = metrics.putObject("memory");
         mem.put("heap_used_bytes", ProcessMemory.heap().getUsed());
         mem.put("rss_bytes", ProcessMemory.rssBytes());
+        mem.put("rss_at_start_bytes", agent.rssAtStartBytes());
+        mem.put("heap_max_bytes", ProcessMemory.heap().getMax());
+        mem.put("gc", ProcessMemory.collectors());
         List<StreamSession> streams = agent.streams();
         streams.sort(Comparator.comparing(StreamSession::id));
         mem.put("state_bytes_total", streams.stream().mapToLong(StreamSession::stateBytes).sum());

@@ -18,9 +18,14 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Formats predictions as JSON and publishes them to the stream's prediction topic (called on worker threads):
@@ -36,6 +41,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * fingerprint of the model version that made this prediction (it changes when a pruned model is promoted);
  * {@code model.release} is added when the config sets {@code model.version}. Records the publish and end-to-end
  * latency stages.
+ *
+ * <p>Hand-off ({@link #start}ed, as the daemon does): {@link #publish} puts the prediction in a bounded queue and
+ * returns; one sender thread takes everything queued at once, formats each prediction into a reused buffer and hands
+ * them to the MQTT client back to back (still one MQTT message per prediction). A worker therefore never waits for
+ * the broker (Paho blocks a publish while its in-flight window is full); it waits only when {@value #QUEUE} predictions
+ * are queued, so memory stays bounded and nothing is dropped. Not started (tests), publish sends on the caller's thread.
  */
 public final class PredictionPublisher implements PredictionSink {
     private static final Logger log = LoggerFactory.getLogger(PredictionPublisher.class);
@@ -52,6 +63,13 @@ public final class PredictionPublisher implements PredictionSink {
     private final Map<String, String> topicOf = new ConcurrentHashMap<>();
     private final Map<String, CounterSeries> predictionsByVersion = new ConcurrentHashMap<>();
     private volatile long lastFailureLog;
+    /** Predictions waiting for the sender thread (bounded: workers wait when it is full). */
+    static final int QUEUE = 16_384;
+    private final BlockingQueue<Prediction> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final List<Prediction> taken = new ArrayList<>(1024);         // sender thread only
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512); // sender thread only
+    private volatile Thread sender;
+    private volatile boolean closing;
 
     public PredictionPublisher(MqttConnection connection, TopicsConfig topics, List<String> classes, ModelIdentity model,
                                WindowSpec window, AgentMetrics metrics) {
@@ -63,23 +81,93 @@ public final class PredictionPublisher implements PredictionSink {
         this.metrics = metrics;
     }
 
+    /** Starts the sender thread: from now on {@link #publish} only queues. */
+    public synchronized void start() {
+        if (sender == null) {
+            Thread t = new Thread(this::sendQueued, "prediction-publisher");
+            t.setDaemon(true);
+            sender = t;
+            t.start();
+        }
+    }
+
+    /**
+     * Publishes what is queued (waiting at most {@code timeout}) and stops the sender thread; later predictions are
+     * sent on the caller's thread.
+     *
+     * @return whether everything queued was handed to the MQTT client
+     */
+    public boolean close(Duration timeout) throws InterruptedException {
+        Thread t;
+        synchronized (this) {
+            t = sender;
+            closing = true;
+        }
+        if (t == null) {
+            return true;
+        }
+        t.join(timeout.toMillis());
+        sender = null;
+        return queue.isEmpty();
+    }
+
     @Override
     public void publish(Prediction p) {
-        send(p, false);
+        if (sender == null) {
+            send(p, false, null);
+            return;
+        }
+        try {
+            queue.put(p);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            send(p, false, null);
+        }
+    }
+
+    /** The sender thread: everything queued at once, formatted in one reused buffer, then the next batch. */
+    private void sendQueued() {
+        while (true) {
+            try {
+                Prediction first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing) {
+                        return;
+                    }
+                    continue;
+                }
+                taken.add(first);
+                queue.drainTo(taken);
+                for (int i = 0; i < taken.size(); i++) {
+                    send(taken.get(i), false, buffer);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                metrics.internalErrors.increment();
+                log.error("prediction publisher: unexpected failure (the thread goes on)", e);
+            } finally {
+                taken.clear();
+            }
+        }
     }
 
     /** Publishes only while connected (the journal's outbox keeps the prediction otherwise and tries again). */
     @Override
     public boolean offer(Prediction p) {
-        return connection.isConnected() && send(p, true);
+        return connection.isConnected() && send(p, true, null);
     }
 
-    private boolean send(Prediction p, boolean keptByCaller) {
+    /**
+     * Formats and publishes one prediction (into {@code buffer}, reused, or a new one for null); false when the MQTT
+     * client refused it ({@code keptByCaller}: the caller tries again, so it is not counted as a failure).
+     */
+    private boolean send(Prediction p, boolean keptByCaller, ByteArrayOutputStream buffer) {
         long start = System.nanoTime();
         double now = Timestamps.nowMillis();
         double e2e = now - p.tsMillis();
         boolean e2eValid = p.tsFromSensor() && e2e > -1000 && e2e < MAX_CLOCK_GAP_MS;
-        byte[] json = format(p, e2eValid ? Math.max(0, e2e) : Double.NaN);
+        byte[] json = format(p, e2eValid ? Math.max(0, e2e) : Double.NaN, buffer);
         try {
             connection.publish(topicOf.computeIfAbsent(p.stream(), topics::predictionTopic), json, topics.predictionsQos(),
                     false);
@@ -141,7 +229,12 @@ public final class PredictionPublisher implements PredictionSink {
 
     /** The JSON of a prediction ({@code e2eMs} NaN = unknown). */
     byte[] format(Prediction p, double e2eMs) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(384);
+        return format(p, e2eMs, null);
+    }
+
+    private byte[] format(Prediction p, double e2eMs, ByteArrayOutputStream reuse) {
+        ByteArrayOutputStream out = reuse != null ? reuse : new ByteArrayOutputStream(384);
+        out.reset();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("stream", p.stream());

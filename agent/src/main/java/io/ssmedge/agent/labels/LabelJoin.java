@@ -7,6 +7,10 @@ package io.ssmedge.agent.labels;
  * (before the window ends); both sides wait in bounded buffers. Predictions arrive in ts order (the worker
  * rejects samples that go back in time), which lets a label that can no longer match be given up at once.
  *
+ * <p>Memory: the buffers start small and double when full, up to {@code capacity}: a stream keeps about
+ * max_delay_seconds of its predictions, few at a low rate (75 at one prediction per 8 s), and a stream without labels
+ * needs no label buffer (with 10,000 streams the full-size buffers alone took 290 MB).
+ *
  * <p>Not thread-safe: owned by the worker thread of its stream. Scores go to the stream's and the overall
  * {@link LiveScore}.
  */
@@ -16,30 +20,34 @@ public final class LabelJoin {
     private final LiveScore stream;
     private final LiveScore overall;
     // predictions waiting for a label, oldest first (ring buffer)
-    private final double[] predTs;     // (capacity) sensor ts, ascending
-    private final int[] predClass;     // (capacity)
-    private final boolean[] predUsed;  // (capacity) already scored
-    private final LabelWaiter[] predWaiter; // (capacity) told the label or the give-up, null when none
+    private double[] predTs;     // (capacity) sensor ts, ascending
+    private int[] predClass;     // (capacity)
+    private boolean[] predUsed;  // (capacity) already scored
+    private LabelWaiter[] predWaiter; // (capacity) told the label or the give-up, null when none
     private int head;
     private int size;
     // labels that came before their prediction
-    private final double[] labelTs;    // (capacity)
-    private final int[] labelClass;    // (capacity)
+    private double[] labelTs;    // (capacity)
+    private int[] labelClass;    // (capacity)
     private int pending;
     private long matched;
     private long unmatched;
+    private final int capacity;        // most predictions (and most early labels) kept
+    private static final int FIRST = 8;
 
     public LabelJoin(double windowMs, double maxDelayMs, int capacity, LiveScore stream, LiveScore overall) {
         this.windowMs = windowMs;
         this.maxDelayMs = maxDelayMs;
         this.stream = stream;
         this.overall = overall;
-        predTs = new double[capacity];
-        predClass = new int[capacity];
-        predUsed = new boolean[capacity];
-        predWaiter = new LabelWaiter[capacity];
-        labelTs = new double[capacity];
-        labelClass = new int[capacity];
+        this.capacity = capacity;
+        int first = Math.min(capacity, FIRST);
+        predTs = new double[first];
+        predClass = new int[first];
+        predUsed = new boolean[first];
+        predWaiter = new LabelWaiter[first];
+        labelTs = new double[0];
+        labelClass = new int[0];
     }
 
     /** Labels that scored a prediction. */
@@ -87,6 +95,9 @@ public final class LabelJoin {
                 unmatched++;
             }
         }
+        if (size == predTs.length && predTs.length < capacity) {
+            growPredictions();
+        }
         if (size == predTs.length) {
             dropOldest();
         }
@@ -117,6 +128,11 @@ public final class LabelJoin {
         if (size > 0 && ts < newest - windowMs) {
             unmatched++; // its prediction has passed (or never existed)
             return false;
+        }
+        if (pending == labelTs.length && labelTs.length < capacity) {
+            int n = Math.min(capacity, Math.max(FIRST, 2 * labelTs.length));
+            labelTs = java.util.Arrays.copyOf(labelTs, n);
+            labelClass = java.util.Arrays.copyOf(labelClass, n);
         }
         if (pending == labelTs.length) { // full: give up the oldest waiting label
             int oldest = 0;
@@ -192,6 +208,27 @@ public final class LabelJoin {
         }
         head = (head + 1) % predTs.length;
         size--;
+    }
+
+    /** Doubles the prediction ring (at most to capacity), oldest first from index 0. */
+    private void growPredictions() {
+        int n = Math.min(capacity, 2 * predTs.length);
+        double[] ts = new double[n];
+        int[] cls = new int[n];
+        boolean[] used = new boolean[n];
+        LabelWaiter[] waiters = new LabelWaiter[n];
+        for (int i = 0; i < size; i++) {
+            int from = (head + i) % predTs.length;
+            ts[i] = predTs[from];
+            cls[i] = predClass[from];
+            used[i] = predUsed[from];
+            waiters[i] = predWaiter[from];
+        }
+        predTs = ts;
+        predClass = cls;
+        predUsed = used;
+        predWaiter = waiters;
+        head = 0;
     }
 
     private void removeLabel(int i) {

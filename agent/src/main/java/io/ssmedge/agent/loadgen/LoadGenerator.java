@@ -240,7 +240,9 @@ public final class LoadGenerator {
                     client.publish(topics[st], b.toString().getBytes(StandardCharsets.UTF_8), s.qos(), false);
                     messages++;
                 } catch (MqttException e) {
-                    if (e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT) {
+                    // the broker has not confirmed enough QoS 1 messages yet: wait (the report shows what was sent)
+                    if (e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT
+                            || e.getReasonCode() == MqttException.REASON_CODE_NO_MESSAGE_IDS_AVAILABLE) {
                         LockSupport.parkNanos(50_000);
                         break;
                     }

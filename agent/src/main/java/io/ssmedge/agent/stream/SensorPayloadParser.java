@@ -95,7 +95,7 @@ public final class SensorPayloadParser extends PayloadParser<SampleBatch> {
                     if (n == channels.size()) {
                         throw wrongCount(n + 1 + countRest(p));
                     }
-                    v[off + n] = number(p, vt, "values[" + n + "]");
+                    v[off + n] = number(p, vt, null, n);
                     n++;
                 }
                 if (n != channels.size()) {
@@ -108,7 +108,7 @@ public final class SensorPayloadParser extends PayloadParser<SampleBatch> {
                     p.skipChildren(); // other fields (stream, unit, …) are ignored
                     continue;
                 }
-                v[off + idx] = number(p, vt, name);
+                v[off + idx] = number(p, vt, name, 0);
                 if (seen == null) {
                     seen = new boolean[channels.size()];
                 }
@@ -148,16 +148,23 @@ public final class SensorPayloadParser extends PayloadParser<SampleBatch> {
         return n;
     }
 
-    private static float number(JsonParser p, JsonToken t, String what) throws IOException {
+    /** @param name the channel's name, or null for values[index] (the message is built only for a bad value) */
+    private static float number(JsonParser p, JsonToken t, String name, int index) throws IOException {
         if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
             p.skipChildren();
-            throw new PayloadException(RejectReason.NOT_A_NUMBER, what + " must be a number, found " + describe(t));
+            throw new PayloadException(RejectReason.NOT_A_NUMBER, what(name, index) + " must be a number, found "
+                    + describe(t));
         }
         float f = p.getFloatValue();
         if (!Float.isFinite(f)) {
-            throw new PayloadException(RejectReason.NOT_A_NUMBER, what + " must be a finite number, found " + p.getText());
+            throw new PayloadException(RejectReason.NOT_A_NUMBER, what(name, index) + " must be a finite number, found "
+                    + p.getText());
         }
         return f;
+    }
+
+    private static String what(String name, int index) {
+        return name != null ? name : "values[" + index + "]";
     }
 
     private PayloadException wrongCount(int n) {

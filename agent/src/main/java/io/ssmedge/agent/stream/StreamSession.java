@@ -30,6 +30,9 @@ public final class StreamSession {
     private volatile double lastSensorTs = Double.NEGATIVE_INFINITY;
     private volatile double lastPredictionTs = Double.NaN;
     private volatile int lastClass = -1;
+    // samples of the worker's current batch not stepped yet (worker thread only): rows of the worker's staging area
+    private int[] pending = new int[4];
+    private int pendingCount;
 
     /**
      * A model version with this stream's windows of it.
@@ -156,6 +159,28 @@ public final class StreamSession {
         predictions++;
         lastPredictionTs = ts;
         lastClass = cls;
+    }
+
+    /** Queues a staged sample (row of the worker's staging area) for the next batched step. */
+    void pend(int row) {
+        if (pendingCount == pending.length) {
+            pending = java.util.Arrays.copyOf(pending, 2 * pending.length);
+        }
+        pending[pendingCount++] = row;
+    }
+
+    /** Staged samples not stepped yet. */
+    int pendingCount() {
+        return pendingCount;
+    }
+
+    /** Staging row of the r-th pending sample. */
+    int pending(int r) {
+        return pending[r];
+    }
+
+    void clearPending() {
+        pendingCount = 0;
     }
 
     void rejectedOne() {

@@ -13,11 +13,13 @@ import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
 import io.ssmedge.eval.Evaluator;
 import io.ssmedge.inference.WindowSpec;
+import io.ssmedge.inference.WindowedBatch;
 import io.ssmedge.inference.WindowedStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -40,8 +42,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * (by the journal's {@link io.ssmedge.agent.journal.Outbox}: exactly once across crashes); with {@code processed}
  * the message is confirmed once handled. A stream rebuilt from the journal recognises samples the broker delivers again by their ts.
  *
- * <p>The per-stream step ({@link WindowedStream#offer}) happens in {@link #step}; batched multi-stream stepping can
- * replace it there, since each batch taken from the queue already groups the worker's streams.
+ * <p>Batching: the worker reads a whole batch of messages first ({@link #stage}: parse, check, journal, each accepted
+ * sample into the staging area), then steps every stream that received samples together ({@link #flush}): per model
+ * (serving, shadow, finishing) one {@link WindowedBatch} gathers those streams' windows, and round r steps the r-th
+ * new sample of every stream that has one, so the kernels work on hundreds of rows instead of one stream's 8. Per
+ * stream the samples are stepped in order and the predictions are those of stepping it alone; a label or reset of
+ * a stream with staged samples steps the batch first, so it sees the stream as it would have one message at a time.
+ * Messages are confirmed after the step that used them.
  *
  * <p>Models: before each batch the worker reads the {@link DeploymentManager}'s current {@link Deployment} (one
  * volatile read) and, when it changed, moves all its streams to it ({@link #moveTo}). Per sample the serving model
@@ -72,6 +79,30 @@ public final class StreamWorker implements Runnable {
     private final float[] logpShadow;  // (d_output) shadow model
     private final float[] logpFinish;  // (d_output) a model finishing its windows
     private final List<Prediction> due = new ArrayList<>();
+    // the batch being staged (this thread only; grown when needed, never shrunk)
+    private final List<InboundMessage> unconfirmed = new ArrayList<>(BATCH); // confirmed after the next flush
+    private float[] stagedRaw;                 // (staged samples, d_input) raw values
+    private double[] stagedTs = new double[BATCH];          // (staged samples) sensor ts, or the arrival time
+    private boolean[] stagedFromSensor = new boolean[BATCH]; // (staged samples) the ts came from the sensor
+    private int[] stagedMessage = new int[BATCH];            // (staged samples) index of its message below
+    private int stagedSamples;
+    private long[] messageStart = new long[BATCH];           // (staged messages) when the worker took it, ns
+    private long[] messageQueueMicros = new long[BATCH];     // (staged messages) time it waited in the queue
+    private int stagedMessages;
+    private StreamSession[] messageStream = new StreamSession[BATCH]; // (staged messages) its stream
+    private int[] messageSamples = new int[BATCH];           // (staged messages) samples it brought
+    private int[] dueMessage = new int[BATCH];               // (due) staged message of each prediction
+    private int[] dueOrder = new int[BATCH];                 // (due) predictions grouped by message (journal)
+    private int[] messageDue = new int[BATCH + 1];           // (staged messages + 1) start of each group
+    private final List<Prediction> ofMessage = new ArrayList<>(); // one message's predictions (journal)
+    private StreamSession[] pendingStreams = new StreamSession[BATCH]; // streams with staged samples
+    private int pendingStreamCount;
+    // per pending stream (same index, after sorting): where each of its models' windows sit in the batches
+    private final Gathered serving = new Gathered();
+    private final Gathered shadow = new Gathered();
+    private final Gathered finishing = new Gathered();      // flat: finishing models of stream i at finishingFrom[i]..
+    private int[] finishingFrom = new int[BATCH + 1];
+    private final List<BatchSlot> batches = new ArrayList<>(4);
     private final JournalWriter journal; // null unless durability is journal
     private final long idleNanos;        // 0 = streams are never removed for idleness
     private final double maxFutureMillis;
@@ -90,6 +121,7 @@ public final class StreamWorker implements Runnable {
         int d = applied.serving().model().inputSize(); // every version reads the same channels (checked by the manager)
         this.classes = applied.serving().model().outputSize();
         this.samples = new SampleBatch(d);
+        this.stagedRaw = new float[BATCH * d];
         this.raw = new float[d];
         this.u = new float[d];
         this.logp = new float[classes];
@@ -153,10 +185,23 @@ public final class StreamWorker implements Runnable {
     private static void replay(WindowedStream w, ModelVersion v, SampleRing ring, long from, float[] raw, float[] u,
                                float[] out) {
         long oldest = ring.total() - ring.size();
+        // a compact stream (the worker's own) steps in a batch of one, made for the replay (restart, model switch)
+        WindowedBatch one = w.isCompact() ? new WindowedBatch(w.model(), w.spec(), 1) : null;
+        if (one != null) {
+            one.add(w);
+        }
         for (long t = from; t < ring.total(); t++) {
             ring.copy((int) (t - oldest), raw);
             v.model().normalization().apply(raw, u);
-            w.offer(u, out);
+            if (one != null) {
+                one.sample(0, u);
+                one.step(1);
+            } else {
+                w.offer(u, out);
+            }
+        }
+        if (one != null) {
+            one.release();
         }
     }
 
@@ -174,7 +219,7 @@ public final class StreamWorker implements Runnable {
         long back = Math.min(ring.size(), window.continuous() ? ring.size() : window.length() - 1L);
         long lo = Math.max(0, s - back);
         long from = Math.min(s, (lo + window.stride() - 1) / window.stride() * window.stride());
-        WindowedStream w = WindowedStream.at(v.model(), window, from);
+        WindowedStream w = WindowedStream.at(v.model(), window, from, at.isCompact());
         float[] raw = new float[ring.channels()];
         float[] u = new float[v.model().inputSize()];
         float[] out = new float[v.model().outputSize()];
@@ -222,9 +267,7 @@ public final class StreamWorker implements Runnable {
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 pickUpDeployment();
-                for (InboundMessage m : batch) {
-                    handleSafely(m);
-                }
+                handleBatch(batch);
                 batch.clear();
                 if (journal != null && journal.full()) {
                     compactJournal();
@@ -241,6 +284,7 @@ public final class StreamWorker implements Runnable {
         Deployment d = deployments.current();
         if (d != applied) {
             applied = d;
+            batches.clear(); // gathering blocks of models no stream may run any more; made again on demand
             for (StreamSession s : sessions.values()) {
                 moveTo(s, d);
             }
@@ -298,20 +342,37 @@ public final class StreamWorker implements Runnable {
         return null;
     }
 
-    /** Processes one message; nothing a message holds can end the worker. */
+    /** Processes one message (a batch of one); nothing a message holds can end the worker. */
     void handleSafely(InboundMessage m) {
+        stage(m);
+        flush();
+    }
+
+    /** Processes messages taken from the queue together: all read, then the models step once for all of them. */
+    void handleBatch(List<InboundMessage> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            stage(batch.get(i));
+        }
+        flush();
+    }
+
+    /** Reads one message into the current batch; nothing a message holds can end the worker. */
+    private void stage(InboundMessage m) {
         try {
             handle(m);
-            confirm(m);
         } catch (RuntimeException e) {
-            confirm(m); // the message cannot be handled; the broker delivering it again would not help
-            metrics.internalErrors.increment();
-            long now = System.nanoTime();
-            if (now - lastInternalErrorLog > 10_000_000_000L) { // at most one stack trace per 10 s
-                lastInternalErrorLog = now;
-                log.error("worker {}: unexpected failure on a message of stream '{}' (the message is skipped)", index,
-                        m.stream(), e);
-            }
+            internalError(m.stream(), e);
+        }
+        unconfirmed.add(m); // a message that cannot be handled is confirmed too: delivering it again would not help
+    }
+
+    private void internalError(String stream, RuntimeException e) {
+        metrics.internalErrors.increment();
+        long now = System.nanoTime();
+        if (now - lastInternalErrorLog > 10_000_000_000L) { // at most one stack trace per 10 s
+            lastInternalErrorLog = now;
+            log.error("worker {}: unexpected failure on a message of stream '{}' (the message is skipped)", index,
+                    stream, e);
         }
     }
 
@@ -327,6 +388,7 @@ public final class StreamWorker implements Runnable {
     private void handle(InboundMessage m) {
         long start = System.nanoTime();
         if (m.kind() == InboundMessage.Kind.RESET) {
+            flushIfPending(sessions.get(m.stream()));
             remove(m.stream());
             return;
         }
@@ -346,6 +408,7 @@ public final class StreamWorker implements Runnable {
             return;
         }
         if (m.kind() == InboundMessage.Kind.LABEL) {
+            flushIfPending(s); // the label join sees the predictions of the samples sent before the label
             handleLabels(s, m);
             return;
         }
@@ -373,17 +436,10 @@ public final class StreamWorker implements Runnable {
             }
         }
         s.touched(start);
-        step(s, m, from, queueMicros, start);
-        long inferenceMicros = (System.nanoTime() - start) / 1000;
-        metrics.inference.record(inferenceMicros);
-        if (journal != null) { // samples and their predictions in one record; published after its sync (Outbox)
-            journal.append(s.id(), s.recent(), samples.count() - from, due);
-        } else {
-            for (int i = 0; i < due.size(); i++) {
-                ctx.sink().publish(due.get(i));
-            }
+        if (journal != null && s.pendingCount() > 0) {
+            flush(); // journal: one record per message with the predictions it completes, so one message per stream
         }
-        due.clear();
+        stageSamples(s, m, from, queueMicros, start);
     }
 
     /**
@@ -420,65 +476,331 @@ public final class StreamWorker implements Runnable {
     }
 
     /**
-     * Feeds the message's samples to the stream's models; predictions of windows that end go to {@link #due}. A
-     * window both serving and shadow completed is a pair for the {@link DeploymentManager}.
+     * Puts the message's accepted samples into the staging area and the stream's recent samples; the models step
+     * them in {@link #flush}.
      */
-    private void step(StreamSession s, InboundMessage m, int from, long queueMicros, long start) {
+    private void stageSamples(StreamSession s, InboundMessage m, int from, long queueMicros, long start) {
+        int d = samples.channels();
+        int mi = stagedMessages++;
+        if (mi == messageStart.length) {
+            messageStart = Arrays.copyOf(messageStart, 2 * mi);
+            messageQueueMicros = Arrays.copyOf(messageQueueMicros, 2 * mi);
+            messageStream = Arrays.copyOf(messageStream, 2 * mi);
+            messageSamples = Arrays.copyOf(messageSamples, 2 * mi);
+        }
+        messageStart[mi] = start;
+        messageQueueMicros[mi] = queueMicros;
+        messageStream[mi] = s;
+        messageSamples[mi] = samples.count() - from;
+        if (s.pendingCount() == 0) {
+            if (pendingStreamCount == pendingStreams.length) {
+                pendingStreams = Arrays.copyOf(pendingStreams, 2 * pendingStreamCount);
+            }
+            pendingStreams[pendingStreamCount++] = s;
+        }
         SampleRing recent = s.recent();
-        StreamSession.Running serving = s.serving();
-        StreamSession.Running shadow = s.shadow();
-        List<StreamSession.Running> finishing = s.finishing();
         double lastTs = Double.NaN;
         for (int i = from; i < samples.count(); i++) {
+            int row = stagedSamples++;
+            if (row == stagedTs.length) {
+                stagedTs = Arrays.copyOf(stagedTs, 2 * row);
+                stagedFromSensor = Arrays.copyOf(stagedFromSensor, 2 * row);
+                stagedMessage = Arrays.copyOf(stagedMessage, 2 * row);
+                stagedRaw = Arrays.copyOf(stagedRaw, 2 * row * d);
+            }
             samples.copyRow(i, raw);
-            recent.add(samples.ts(i), raw, 0);
-            inputs.add(raw);
             double ts = samples.ts(i);
+            recent.add(ts, raw, 0);
+            inputs.add(raw);
+            System.arraycopy(raw, 0, stagedRaw, row * d, d);
             boolean fromSensor = !Double.isNaN(ts);
             if (fromSensor) {
                 lastTs = ts;
-            } else {
-                ts = m.receivedMillis();
             }
-            boolean servingEnded = offer(serving, logp);
-            boolean shadowEnded = shadow != null && offer(shadow, logpShadow);
-            StreamSession.Running finisher = null;
-            for (int f = 0; f < finishing.size(); f++) {
-                if (offer(finishing.get(f), logpFinish) && finisher == null) {
-                    finisher = finishing.get(f);
-                }
-            }
-            if (servingEnded) {
-                int cls = Evaluator.argmax(logp, 0, classes);
-                // a pair: both models computed this window from its first sample on their own (no carried state)
-                LabelWaiter waiter = shadowEnded && serving.lastWindowPure() && shadow.lastWindowPure()
-                        ? deployments.paired(s.id(), ts, serving.version(), cls, shadow.version(),
-                        Evaluator.argmax(logpShadow, 0, classes))
-                        : null;
-                emit(s, m, ts, fromSensor, cls, logp, serving.version(), waiter, queueMicros, start);
-            } else if (shadowEnded) { // the serving model joined after this window started
-                emit(s, m, ts, fromSensor, Evaluator.argmax(logpShadow, 0, classes), logpShadow, shadow.version(), null,
-                        queueMicros, start);
-            } else if (finisher != null) {
-                emit(s, m, ts, fromSensor, Evaluator.argmax(logpFinish, 0, classes), logpFinish, finisher.version(), null,
-                        queueMicros, start);
-            }
-        }
-        if (!finishing.isEmpty()) {
-            finishing.removeIf(r -> serving.windows().covers(r.windows()));
+            stagedTs[row] = fromSensor ? ts : m.receivedMillis();
+            stagedFromSensor[row] = fromSensor;
+            stagedMessage[row] = mi;
+            s.pend(row);
         }
         s.accepted(samples.count() - from, lastTs);
         metrics.samples.add(samples.count() - from);
     }
 
-    /** One normalized sample (the version's own normalization) into one model's windows. */
-    private boolean offer(StreamSession.Running r, float[] out) {
-        r.version().model().normalization().apply(raw, u);
-        return r.windows().offer(u, out);
+    /** Steps the batch now when this stream has staged samples (before a label or reset of it). */
+    private void flushIfPending(StreamSession s) {
+        if (s != null && s.pendingCount() > 0) {
+            flush();
+        }
     }
 
-    private void emit(StreamSession s, InboundMessage m, double ts, boolean fromSensor, int cls, float[] p,
-                      ModelVersion version, LabelWaiter pairWaiter, long queueMicros, long start) {
+    /**
+     * Steps every staged sample, publishes the predictions, then confirms the messages read since the last flush.
+     */
+    void flush() {
+        if (pendingStreamCount > 0) {
+            try {
+                stepStaged();
+            } catch (RuntimeException e) {
+                internalError(pendingStreams[0].id(), e);
+            } finally {
+                for (int b = 0; b < batches.size(); b++) {
+                    batches.get(b).batch.release();
+                }
+                for (int i = 0; i < pendingStreamCount; i++) {
+                    pendingStreams[i].clearPending();
+                    pendingStreams[i] = null;
+                }
+                pendingStreamCount = 0;
+            }
+            long now = System.nanoTime();
+            for (int i = 0; i < stagedMessages; i++) {
+                metrics.inference.record((now - messageStart[i]) / 1000);
+            }
+            if (journal != null) { // samples and their predictions in one record; published after its sync (Outbox)
+                journalStaged();
+            } else {
+                for (int i = 0; i < due.size(); i++) {
+                    ctx.sink().publish(due.get(i));
+                }
+            }
+            due.clear();
+            Arrays.fill(messageStream, 0, stagedMessages, null);
+        }
+        stagedSamples = 0;
+        stagedMessages = 0;
+        for (int i = 0; i < unconfirmed.size(); i++) {
+            confirm(unconfirmed.get(i));
+        }
+        unconfirmed.clear();
+    }
+
+    /**
+     * Journals each staged message in order: its samples (the last ones of its stream's ring: with the journal a
+     * stream has at most one message per flush, see {@link #handle}) with the predictions they completed.
+     */
+    private void journalStaged() {
+        int m = stagedMessages;
+        if (messageDue.length < m + 1) {
+            messageDue = new int[2 * m + 1];
+        }
+        if (dueOrder.length < due.size()) {
+            dueOrder = new int[2 * due.size()];
+        }
+        Arrays.fill(messageDue, 0, m + 1, 0);
+        for (int j = 0; j < due.size(); j++) { // counting sort of the predictions by message
+            messageDue[dueMessage[j] + 1]++;
+        }
+        for (int i = 0; i < m; i++) {
+            messageDue[i + 1] += messageDue[i];
+        }
+        for (int j = 0; j < due.size(); j++) {
+            dueOrder[messageDue[dueMessage[j]]++] = j; // messageDue[i] ends at the start of group i + 1
+        }
+        int first = 0;
+        for (int i = 0; i < m; i++) {
+            ofMessage.clear();
+            for (int k = first; k < messageDue[i]; k++) {
+                ofMessage.add(due.get(dueOrder[k]));
+            }
+            first = messageDue[i];
+            journal.append(messageStream[i].id(), messageStream[i].recent(), messageSamples[i], ofMessage);
+        }
+        ofMessage.clear();
+    }
+
+    /**
+     * The batched step. Streams sorted by staged samples, most first; every model's windows of them gathered into
+     * one {@link WindowedBatch} per model; round r steps the r-th staged sample of the streams that have one (a
+     * prefix of the sorted streams, so a prefix of every batch), then handles what each stream's models completed
+     * at that sample exactly as the one-stream path did: the serving model's window is published (a pair when the
+     * shadow completed it too), else the shadow's or a finishing model's.
+     */
+    private void stepStaged() {
+        int n = pendingStreamCount;
+        sortByPendingDescending(pendingStreams, n);
+        serving.clear();
+        shadow.clear();
+        finishing.clear();
+        if (finishingFrom.length < n + 1) {
+            finishingFrom = new int[2 * n + 1];
+        }
+        for (int i = 0; i < n; i++) {
+            StreamSession s = pendingStreams[i];
+            serving.add(gather(s.serving().windows(), i));
+            shadow.add(s.shadow() == null ? null : gather(s.shadow().windows(), i));
+            finishingFrom[i] = finishing.size;
+            List<StreamSession.Running> fin = s.finishing();
+            for (int f = 0; f < fin.size(); f++) {
+                finishing.add(gather(fin.get(f).windows(), i));
+            }
+        }
+        finishingFrom[n] = finishing.size;
+        int rounds = pendingStreams[0].pendingCount();
+        int alive = n;
+        int d = samples.channels();
+        for (int r = 0; r < rounds; r++) {
+            while (pendingStreams[alive - 1].pendingCount() <= r) {
+                alive--; // sorted: streams with no r-th sample are at the end
+            }
+            for (int i = 0; i < alive; i++) {
+                StreamSession s = pendingStreams[i];
+                System.arraycopy(stagedRaw, s.pending(r) * d, raw, 0, d);
+                feed(serving, i, s.serving());
+                if (shadow.slot[i] != null) {
+                    feed(shadow, i, s.shadow());
+                }
+                for (int f = finishingFrom[i]; f < finishingFrom[i + 1]; f++) {
+                    feed(finishing, f, s.finishing().get(f - finishingFrom[i]));
+                }
+            }
+            for (int b = 0; b < batches.size(); b++) {
+                BatchSlot slot = batches.get(b);
+                int members = slot.membersBefore(alive);
+                if (members > 0) {
+                    slot.batch.step(members);
+                }
+            }
+            for (int i = 0; i < alive; i++) {
+                completed(pendingStreams[i], i, pendingStreams[i].pending(r));
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            StreamSession s = pendingStreams[i];
+            if (!s.finishing().isEmpty()) {
+                StreamSession.Running now = s.serving();
+                s.finishing().removeIf(r -> now.windows().covers(r.windows()));
+            }
+        }
+    }
+
+    /** Stream i's models after one round: publishes (or pairs) what they completed at staged sample {@code row}. */
+    private void completed(StreamSession s, int i, int row) {
+        double ts = stagedTs[row];
+        boolean fromSensor = stagedFromSensor[row];
+        int message = stagedMessage[row];
+        StreamSession.Running serving = s.serving();
+        StreamSession.Running shadow = s.shadow();
+        boolean servingEnded = this.serving.ended(i, logp);
+        boolean shadowEnded = shadow != null && this.shadow.ended(i, logpShadow);
+        StreamSession.Running finisher = null;
+        for (int f = finishingFrom[i]; f < finishingFrom[i + 1]; f++) {
+            if (finisher == null && finishing.ended(f, logpFinish)) {
+                finisher = s.finishing().get(f - finishingFrom[i]);
+            }
+        }
+        if (servingEnded) {
+            int cls = Evaluator.argmax(logp, 0, classes);
+            // a pair: both models computed this window from its first sample on their own (no carried state)
+            LabelWaiter waiter = shadowEnded && serving.lastWindowPure() && shadow.lastWindowPure()
+                    ? deployments.paired(s.id(), ts, serving.version(), cls, shadow.version(),
+                    Evaluator.argmax(logpShadow, 0, classes))
+                    : null;
+            emit(s, ts, fromSensor, cls, logp, serving.version(), waiter, message);
+        } else if (shadowEnded) { // the serving model joined after this window started
+            emit(s, ts, fromSensor, Evaluator.argmax(logpShadow, 0, classes), logpShadow, shadow.version(), null,
+                    message);
+        } else if (finisher != null) {
+            emit(s, ts, fromSensor, Evaluator.argmax(logpFinish, 0, classes), logpFinish, finisher.version(), null,
+                    message);
+        }
+    }
+
+    /** The current staged sample ({@link #raw}), normalized as this model wants, into its gathered windows. */
+    private void feed(Gathered g, int at, StreamSession.Running r) {
+        r.version().model().normalization().apply(raw, u);
+        g.slot[at].batch.sample(g.member[at], u);
+    }
+
+    /** Adds one stream's windows of a model to a batch of that model (made when none has room). */
+    private BatchSlot gather(WindowedStream w, int stream) {
+        BatchSlot slot = null;
+        for (int b = 0; b < batches.size() && slot == null; b++) {
+            BatchSlot c = batches.get(b);
+            if (c.batch.fits(w) && c.batch.size() < c.batch.capacity()) {
+                slot = c;
+            }
+        }
+        if (slot == null) {
+            slot = new BatchSlot(new WindowedBatch(w.model(), w.spec(), Math.max(1, Math.min(BATCH, ctx.maxStreams()))));
+            batches.add(slot);
+        }
+        slot.streamOf[slot.batch.size()] = stream;
+        gatheredMember = slot.batch.add(w);
+        return slot;
+    }
+
+    private int gatheredMember; // member index of the last gather (avoids a pair object per stream)
+
+    /** Insertion sort, most staged samples first; stable, and linear when the counts are mostly equal. */
+    private static void sortByPendingDescending(StreamSession[] a, int n) {
+        for (int i = 1; i < n; i++) {
+            StreamSession x = a[i];
+            int j = i - 1;
+            while (j >= 0 && a[j].pendingCount() < x.pendingCount()) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = x;
+        }
+    }
+
+    /** A gathering block of one model and the pending stream (index after sorting) of each of its members. */
+    private static final class BatchSlot {
+        final WindowedBatch batch;
+        final int[] streamOf; // (capacity)
+
+        BatchSlot(WindowedBatch batch) {
+            this.batch = batch;
+            this.streamOf = new int[batch.capacity()];
+        }
+
+        /** Members whose stream index is below {@code alive} (a prefix: members are added in stream order). */
+        int membersBefore(int alive) {
+            int m = batch.size();
+            while (m > 0 && streamOf[m - 1] >= alive) {
+                m--;
+            }
+            return m;
+        }
+    }
+
+    /** Where each pending stream's windows of one role (serving, shadow, finishing) were gathered. */
+    private final class Gathered {
+        BatchSlot[] slot = new BatchSlot[BATCH];
+        int[] member = new int[BATCH];
+        int size;
+
+        void clear() {
+            Arrays.fill(slot, 0, size, null);
+            size = 0;
+        }
+
+        /** Adds the result of the {@link #gather} just made (or nothing, for null). */
+        void add(BatchSlot s) {
+            if (size == slot.length) {
+                slot = Arrays.copyOf(slot, 2 * size);
+                member = Arrays.copyOf(member, 2 * size);
+            }
+            slot[size] = s;
+            member[size] = s == null ? -1 : gatheredMember;
+            size++;
+        }
+
+        /** Whether entry i's model completed a window in the last round; its prediction then goes to out. */
+        boolean ended(int i, float[] out) {
+            WindowedBatch b = slot[i].batch;
+            if (!b.ended(member[i])) {
+                return false;
+            }
+            b.prediction(member[i], out);
+            return true;
+        }
+    }
+
+    private void emit(StreamSession s, double ts, boolean fromSensor, int cls, float[] p,
+                      ModelVersion version, LabelWaiter pairWaiter, int message) {
+        long queueMicros = messageQueueMicros[message];
+        long start = messageStart[message];
         s.predicted(ts, cls);
         long before = s.labels().unmatched();
         LabelWaiter waiter = pairWaiter != null ? pairWaiter : deployments.scoreWaiter(version);
@@ -486,6 +808,10 @@ public final class StreamWorker implements Runnable {
             metrics.labelsMatched.increment();
         }
         metrics.labelsUnmatched.add(s.labels().unmatched() - before);
+        if (due.size() == dueMessage.length) {
+            dueMessage = Arrays.copyOf(dueMessage, 2 * due.size());
+        }
+        dueMessage[due.size()] = message;
         due.add(new Prediction(s.id(), ts, fromSensor, cls, p.clone(), queueMicros, (System.nanoTime() - start) / 1000,
                 version));
     }
@@ -530,8 +856,9 @@ public final class StreamWorker implements Runnable {
     private StreamSession newSession(String id, SampleRing recent) {
         LiveScore score = new LiveScore(classes);
         Deployment d = applied;
-        return new StreamSession(id, new StreamSession.Running(d.serving(), new WindowedStream(d.serving().model(),
-                d.window()), 0), d.shadows(id) ? new StreamSession.Running(d.shadow(), new WindowedStream(
+        // compact: the stream keeps its windows' states only; they step in the worker's batches
+        return new StreamSession(id, new StreamSession.Running(d.serving(), WindowedStream.compact(d.serving().model(),
+                d.window()), 0), d.shadows(id) ? new StreamSession.Running(d.shadow(), WindowedStream.compact(
                 d.shadow().model(), d.window()), 0) : null,
                 new LabelJoin(ctx.labelSettings().joinWindowMs(), ctx.labelSettings().maxDelaySeconds() * 1000.0,
                         ctx.labelSettings().bufferPerStream(), score, ctx.overall()), score, recent);

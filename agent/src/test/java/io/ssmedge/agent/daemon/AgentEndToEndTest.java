@@ -226,7 +226,8 @@ class AgentEndToEndTest {
         assertThat(status.get("streams").get(0).get("stream").asText()).isEqualTo("p");
         assertThat(status.get("streams").get(0).get("samples").asInt()).isEqualTo(rec.rows());
         assertThat(status.get("streams").get(0).get("state_bytes").asLong())
-                .isEqualTo(new io.ssmedge.inference.WindowedStream(MODEL, io.ssmedge.inference.WindowSpec.fixed(60, 60)).stateBytes());
+                .isEqualTo(io.ssmedge.inference.WindowedStream.compact(MODEL, // the worker keeps states only
+                        io.ssmedge.inference.WindowSpec.fixed(60, 60)).stateBytes());
         assertThat(status.get("metrics").get("memory").get("rss_bytes").asLong()).isPositive();
     }
 

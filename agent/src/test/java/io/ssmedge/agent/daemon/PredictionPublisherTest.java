@@ -25,6 +25,7 @@ class PredictionPublisherTest {
     /** An MQTT connection that keeps what it is asked to publish, or refuses everything. */
     static final class FakeConnection implements MqttConnection {
         final List<Sent> sent = new ArrayList<>();
+        volatile java.util.concurrent.CountDownLatch gate;
         boolean refuse;
 
         @Override
@@ -53,6 +54,13 @@ class PredictionPublisherTest {
 
         @Override
         public void publish(String topic, byte[] payload, int qos, boolean retained) {
+            if (gate != null) {
+                try {
+                    gate.await(); // the broker's in-flight window is full until the gate opens
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (refuse) {
                 throw new MqttException("offline buffer full");
             }
@@ -135,5 +143,36 @@ class PredictionPublisherTest {
         assertThat(metrics.publishFailures.sum()).isEqualTo(1);
         assertThat(metrics.predictions.sum()).isZero();
         assertThat(metrics.endToEnd.total().count()).isZero();
+    }
+
+    /**
+     * Started (as in the daemon), publish returns while the MQTT client blocks; once the broker takes messages
+     * again, every prediction goes out once, in order, with the same JSON the caller's-thread path writes.
+     */
+    @Test
+    void startedPublisherDoesNotMakeTheWorkerWaitForTheBroker() throws Exception {
+        mqtt.gate = new java.util.concurrent.CountDownLatch(1);
+        PredictionPublisher p = publisher(WindowSpec.fixed(60, 8));
+        p.start();
+        int n = 500;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            p.publish(new Prediction("pump" + i, 1000.0 + i, false, i % 2, new float[]{(float) Math.log(0.5),
+                    (float) Math.log(0.5)}, 40, 90, VERSION));
+        }
+        assertThat(System.nanoTime() - t0).as("publish waited for the blocked broker").isLessThan(5_000_000_000L);
+        assertThat(mqtt.sent).isEmpty();
+        mqtt.gate.countDown();
+        assertThat(p.close(Duration.ofSeconds(20))).isTrue();
+        assertThat(mqtt.sent).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            Sent s = mqtt.sent.get(i);
+            assertThat(s.topic()).isEqualTo(topics.predictionTopic("pump" + i));
+            Prediction same = new Prediction("pump" + i, 1000.0 + i, false, i % 2, new float[]{(float) Math.log(0.5),
+                    (float) Math.log(0.5)}, 40, 90, VERSION);
+            assertThat(new String(s.payload(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(new String(p.format(same, Double.NaN), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(metrics.predictions.total()).isEqualTo(n);
     }
 }

@@ -66,6 +66,11 @@ public class ShadowOverheadBench {
 
     /** A worker on s5-skab at its own window and stride, with the given shadow (none, equal, pruned30) on every stream. */
     static StreamWorker worker(String shadow) {
+        return worker(shadow, STREAMS);
+    }
+
+    /** The same for a worker serving {@code streams} streams. */
+    static StreamWorker worker(String shadow, int streams) {
         ModelVersion original = ModelVersions.load("embedded:s5-skab");
         SsmModel m = original.model();
         WindowSpec window = WindowSpec.fixed(m.trainingWindow(), m.evaluationStride());
@@ -85,7 +90,7 @@ public class ShadowOverheadBench {
                 new LabelPayloadParser(PayloadFormat.AUTO, 65536, m.classes()), LabelsConfig.defaults(),
                 new LiveScore(m.outputSize()), new AgentMetrics(), p -> published[0]++, (s, kind, r, msg) -> {
                     throw new IllegalStateException(msg);
-                }, STREAMS, new AtomicInteger());
+                }, streams, new AtomicInteger());
         StreamWorker w = new StreamWorker(0, ctx, new WorkerQueue(16, OverflowPolicy.BLOCK));
         w.pickUpDeployment();
         return w;
@@ -93,10 +98,15 @@ public class ShadowOverheadBench {
 
     /** [stream][k]: one-sample JSON messages of {@link #STREAMS} streams, without ts (no order check needed). */
     static InboundMessage[][] messages() {
+        return messages(STREAMS);
+    }
+
+    /** [stream][k]: the same for {@code streams} streams. */
+    static InboundMessage[][] messages(int streams) {
         SsmModel m = ModelVersions.load("embedded:s5-skab").model();
         SplittableRandom rnd = new SplittableRandom(7);
-        InboundMessage[][] out = new InboundMessage[STREAMS][PAYLOADS];
-        for (int s = 0; s < STREAMS; s++) {
+        InboundMessage[][] out = new InboundMessage[streams][PAYLOADS];
+        for (int s = 0; s < streams; s++) {
             for (int i = 0; i < PAYLOADS; i++) {
                 StringBuilder b = new StringBuilder("{\"values\":[");
                 for (int c = 0; c < m.inputSize(); c++) {

@@ -19,9 +19,10 @@ final class S4DBlock extends BlockStates {
     final float[] a;        // (S, H) GLU value half
     final float[] g;        // (S, H) GLU gate half
 
-    S4DBlock(S4DModel m, int streams, int[] unitsPerLayer, Kernels kernels) {
-        super(m, streams, unitsPerLayer, true, true, kernels);
-        int n = streams * m.width();
+    /** @param scratch false: states only (no step buffers), see {@link io.ssmedge.model.SsmModel#newStateBlock} */
+    S4DBlock(S4DModel m, int streams, int[] unitsPerLayer, Kernels kernels, boolean scratch) {
+        super(m, streams, unitsPerLayer, true, true, kernels, scratch);
+        int n = scratch ? streams * m.width() : 0;
         z = new float[n];
         zT = new float[n];
         yT = new float[n];

@@ -168,7 +168,12 @@ public final class S4DModel extends AbstractSsmModel<S4DState, S4DBlock> {
 
     /** A block whose dense layers use the given matrix kernel (to compare kernels). */
     public StreamBlock newBlock(int streams, Kernels kernels) {
-        return new S4DBlock(this, streams, params.unitsPerLayer(), kernels);
+        return new S4DBlock(this, streams, params.unitsPerLayer(), kernels, true);
+    }
+
+    @Override
+    public StreamBlock newStateBlock(int streams) {
+        return new S4DBlock(this, streams, params.unitsPerLayer(), Kernels.preferred(), false);
     }
 
     @Override

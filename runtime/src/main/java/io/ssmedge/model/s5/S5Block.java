@@ -21,10 +21,11 @@ final class S5Block extends BlockStates {
     final float[] a;        // (S, H) full_glu value branch
 
     /** @param spans floats per stream of each layer's state ([Re | Im | zero padding], see S5Layer#span) */
-    S5Block(S5Model m, int streams, int[] spans, Kernels kernels) {
-        super(m, streams, spans, false, false, kernels);
+    /** @param scratch false: states only (no step buffers), see {@link io.ssmedge.model.SsmModel#newStateBlock} */
+    S5Block(S5Model m, int streams, int[] spans, Kernels kernels, boolean scratch) {
+        super(m, streams, spans, false, false, kernels, scratch);
         model = m;
-        int n = streams * m.width();
+        int n = scratch ? streams * m.width() : 0;
         z = new float[n];
         y = new float[n];
         g = new float[n];

@@ -143,7 +143,16 @@ public final class S5Model extends AbstractSsmModel<S5State, S5Block> {
         for (int l = 0; l < layers.length; l++) {
             spans[l] = layers[l].span;
         }
-        return new S5Block(this, streams, spans, kernels);
+        return new S5Block(this, streams, spans, kernels, true);
+    }
+
+    @Override
+    public StreamBlock newStateBlock(int streams) {
+        int[] spans = new int[layers.length];
+        for (int l = 0; l < layers.length; l++) {
+            spans[l] = layers[l].span;
+        }
+        return new S5Block(this, streams, spans, Kernels.preferred(), false);
     }
 
     /** Stored complex states of layer l. */

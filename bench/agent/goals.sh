@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Reproduces the table "Agent at the defaults" of BENCHMARKS.md (issue #12's goals): each case is one run of
+# bench/agent/loadtest.sh at the agent's defaults (window 60, stride 8, QoS 1 in and out, 1 worker on 2 cores,
+# deploy/jvm.options), broker and load generator on the same machine. Prints one Markdown row per case with the
+# machine load (uptime) at the start of the run, then (GC=1) the pause times of Serial, G1 and, when a JDK 21+ is
+# installed, generational ZGC under the 1000 x 10 Hz load.
+#
+# usage: bench/agent/goals.sh [DURATION_S (30)]      e.g. GC=0 bench/agent/goals.sh 30
+#   CASES="idle default shadow stride60 tput1 tput10 streams10k" (all by default)
+#   JDK21 (a JDK 21+ for ZGC; default: the newest under /usr/lib/jvm, if any)
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+dur=${1:-30}
+cases=${CASES:-idle default shadow stride60 tput1 tput10 streams10k}
+out=$(mktemp -d -t ssm-edge-goals.XXXXXX)
+lt="$here/bench/agent/loadtest.sh"
+
+# field extraction from a loadtest log
+field() { # file pattern awk-program
+  grep -m1 -- "$2" "$1" | sed 's/^\[[^]]*\] //' | awk "$3"
+}
+row() { # name goal file
+  local f=$3
+  local load sent p99 p999 drop rss hwm start
+  load=$(field "$f" "machine load:" '{print $3}')
+  start=$(field "$f" "RSS right after start" '{print $6}')
+  sent=$(field "$f" "Sent " '{print $2}')
+  p99=$(field "$f" "End to end " '{gsub(",","");print $8}')
+  p999=$(field "$f" "End to end " '{gsub(",","");print $11}')
+  drop=$(field "$f" "Agent  " '{print $2}')
+  hwm=$(grep -m1 "VmHWM" "$f" | grep -o 'VmHWM:[[:space:]]*[0-9][0-9]*' | awk '{printf "%.0f", $2*1.024/1000}')
+  rss=$(grep -m1 "VmHWM" "$f" | grep -o 'VmRSS:[[:space:]]*[0-9][0-9]*' | awk '{printf "%.0f", $2*1.024/1000}')
+  printf '| %s | %s | %s | %s | %s | %s | %s MB (peak %s MB) | %s MB | %s |\n' "$1" "$2" "${sent:-?}" "${p99:-?}" \
+    "${p999:-?}" "${drop:-?}" "${rss:-?}" "${hwm:-?}" "${start:-?}" "${load:-?}"
+}
+run() { # name goal env... -- loadtest args
+  local name=$1 goal=$2; shift 2
+  local envs=()
+  while [ "$1" != "--" ]; do envs+=("$1"); shift; done; shift
+  env "${envs[@]}" "$lt" "$@" > "$out/$name.log" 2>&1
+  grep -m1 "^\[" "$out/$name.log" | sed 's/\] .*/]/' > "$out/$name.settings"
+  row "$name" "$goal" "$out/$name.log" >> "$out/table.md"
+  echo "$name: $(cat "$out/$name.settings")" >> "$out/settings.txt"
+}
+
+echo "| case | goal | sent samples/s | e2e p99 ms | e2e p99.9 ms | dropped | agent RSS at end | RSS after start | load (1 min) |" > "$out/table.md"
+echo "|---|---|---|---|---|---|---|---|---|" >> "$out/table.md"
+for c in $cases; do
+  case $c in
+    idle)       run idle "RSS after start <= 80 MB" X=1 -- 10 1 5 ;;
+    default)    run default "p99 <= 5 ms, p99.9 <= 15 ms, RSS <= 160 MB" X=1 -- 1000 10 "$dur" ;;
+    shadow)     run shadow "p99 <= 10 ms (equal-size shadow on every stream)" SHADOW=1 -- 1000 10 "$dur" ;;
+    stride60)   run stride60 "(comparison: stride 60 as the old figures)" X=1 -- 1000 10 "$dur" 60 ;;
+    tput1)      run tput1 ">= 80,000 samples/s, 1 sample/msg, no drops" X=1 -- 1000 80 "$dur" 8 1 ;;
+    tput10)     run tput10 ">= 200,000 samples/s, 10 samples/msg, no drops" X=1 -- 1000 200 "$dur" 8 10 ;;
+    streams10k) run streams10k "10,000 streams @ 1 Hz: RSS <= 300 MB, no drops" STAGGER=60 -- 10000 1 "$dur" ;;
+  esac
+done
+cat "$out/table.md"
+echo
+cat "$out/settings.txt"
+
+if [ "${GC:-1}" = "1" ]; then
+  # GC pauses under 1000 x 10 Hz: every safepoint's total time from the JVM's safepoint log (the time all Java
+  # threads stood still: GC pauses and other VM operations), max and 99th percentile.
+  pauses() { # label logfile
+    grep -o 'Total: [0-9]* ns' "$2" | awk '{print $2/1e6}' | sort -n | awk -v l="$1" '{a[NR]=$1} END {
+      if (NR == 0) { printf "| %s | 0 | - | - |\n", l; exit }
+      i = int(NR*0.99); if (i < 1) i = 1; printf "| %s | %d | %.2f | %.2f |\n", l, NR, a[i], a[NR] }'
+  }
+  echo
+  echo "| GC (1000 x 10 Hz, ${dur} s + warm-up) | safepoints | p99 pause ms | max pause ms |"
+  echo "|---|---|---|---|"
+  SSM_EDGE_JAVA_OPTS="-Xlog:safepoint:file=$out/serial.sp" "$lt" 1000 10 "$dur" > "$out/gc-serial.log" 2>&1
+  pauses "Serial (deploy/jvm.options)" "$out/serial.sp"
+  SSM_EDGE_JAVA_OPTS="-XX:-UseSerialGC -XX:+UseG1GC -Xlog:safepoint:file=$out/g1.sp" "$lt" 1000 10 "$dur" > "$out/gc-g1.log" 2>&1
+  pauses "G1" "$out/g1.sp"
+  jdk21=${JDK21:-$(ls -d /usr/lib/jvm/*-2[1-9]-* /usr/lib/jvm/*-2[1-9] 2>/dev/null | sort -V | tail -1)}
+  if [ -n "$jdk21" ] && [ -x "$jdk21/bin/java" ]; then
+    JAVA_HOME_AGENT="$jdk21" SSM_EDGE_JAVA_OPTS="-XX:-UseSerialGC -XX:+UseZGC -Xlog:safepoint:file=$out/zgc.sp" \
+      "$lt" 1000 10 "$dur" > "$out/gc-zgc.log" 2>&1
+    pauses "ZGC generational ($(basename "$jdk21"))" "$out/zgc.sp"
+  fi
+  for g in serial g1 zgc; do
+    [ -f "$out/gc-$g.log" ] && echo "$g: $(grep -m1 "End to end" "$out/gc-$g.log" | sed 's/^\[[^]]*\] //'); $(grep -m1 VmHWM "$out/gc-$g.log" | sed 's/^\[[^]]*\] //')"
+  done
+fi
+echo "(logs in $out)"
