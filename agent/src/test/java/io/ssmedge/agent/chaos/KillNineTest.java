@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
 @Tag("chaos")
 class KillNineTest {
     static final int KILLS = Integer.getInteger("ssmedge.chaos.kills", 20);
-    static final int STREAMS = 30;
+    static final int STREAMS = 50;
     static final int LENGTH = 60;
     static final int STRIDE = 8;
     static final SsmModel MODEL = ModelLoader.loadEmbedded("s5-skab");
@@ -50,7 +50,7 @@ class KillNineTest {
 
     // Mosquitto only, for a reason in the embedded broker (Artemis 2.40): it sends an MQTT 3.1.1 consumer every queued
     // message at once (3.1.1 has no receive maximum), and after each kill the session keeps the packet ids of the
-    // messages that were in flight. With 30 × 421 queued samples the 65,535 ids are used up after a few kills; then
+    // messages that were in flight. With 50 × 421 queued samples the 65,535 ids are used up after a few kills; then
     // MQTTSessionState$OutboundStore.generateMqttId loops forever looking for a free id while holding the consumer's
     // lock ("AMQ222109 Timed out waiting for write lock on consumer"; seen in a thread dump) and the broker serves the
     // agent no more. See README "Losing no sample".
@@ -89,7 +89,7 @@ class KillNineTest {
             Random rnd = new Random(9);
             int windows = recs[0].expectedLogp(MODEL, LENGTH, STRIDE).length / 2;
             StringBuilder progress = new StringBuilder();
-            int halfway = -1;
+            int withinBacklog = 0; // kills after which predictions were still due: they interrupted the work
             for (int k = 1; k <= KILLS; k++) {
                 p = startAgent(config, k);
                 if (k % 4 == 0) {
@@ -99,16 +99,17 @@ class KillNineTest {
                     Thread.sleep(rnd.nextInt(250)); // while the backlog is being worked off (paced: see the broker)
                 }
                 kill(p);
-                progress.append(' ').append(sink.on("/predictions").size());
-                if (k == KILLS / 2) {
-                    halfway = sink.on("/predictions").size();
+                int received = sink.on("/predictions").size();
+                progress.append(' ').append(received);
+                if (received < STREAMS * windows) {
+                    withinBacklog++;
                 }
             }
             System.out.println("kill -9 test: predictions received after each of " + KILLS + " kills:" + progress
                     + " (of " + STREAMS * windows + ")");
             if (KILLS >= 10) { // the agent works fast: how many of the later kills still fall within it varies
-                assertThat(halfway).as("after half the kills the backlog was still being worked off")
-                        .isBetween(1, STREAMS * windows - 1);
+                assertThat(withinBacklog).as("kills that fell while the backlog was being worked off")
+                        .isGreaterThanOrEqualTo(KILLS / 4);
             }
             p = startAgent(config, KILLS + 1);
             try {
