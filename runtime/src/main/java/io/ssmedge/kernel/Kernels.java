@@ -46,6 +46,16 @@ public interface Kernels {
     /** LayerNorm of every row of x (m, n) into y, see {@link Norms#layerNorm}; {@code y} may be {@code x}. */
     void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y);
 
+    /**
+     * The head of a two-class model on every row of f (m, n): with the logits z₀, z₁ of a row and
+     * t = z₁ − z₀ = f·w + b (w = W[:, 1] − W[:, 0], b = b₁ − b₀), the log-softmax in one exp and one log:
+     * <pre>
+     *   log p₀ = −softplus(t),  log p₁ = −softplus(−t) = t − softplus(t),  softplus(t) = max(t, 0) + log(1 + e^−|t|)
+     * </pre>
+     * (log p₀ = z₀ − log(e^z₀ + e^z₁) = −log(1 + e^t)). Writes logp (m, 2).
+     */
+    void binaryLogSoftmax(int m, int n, float[] f, float[] w, float b, float[] logp);
+
     /** y = a ⊙ x (+ b when b is not null) on every row of (m, n); {@code y} may be {@code x}. */
     void scaleShift(int m, float[] x, int n, float[] a, float[] b, float[] y);
 

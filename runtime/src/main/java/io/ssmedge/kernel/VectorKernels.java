@@ -366,39 +366,144 @@ final class VectorKernels implements Kernels {
     @Override
     public void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y) {
         KernelArgs.rows("layerNorm", m, n, x, y, scale, bias);
-        int vn = n - n % L;
-        for (int i = 0; i < m && n > 0; i++) {
-            int o = i * n;
+        int i = 0;
+        if (LaneSums.SUPPORTED && L == LaneSums.L && n > 0 && n % L == 0) {
+            float[] sc = laneScratch();
+            for (; i + L <= m; i += L) {
+                layerNormGroup(i, x, n, scale, bias, eps, y, sc);
+            }
+        }
+        for (; i < m && n > 0; i++) {
+            layerNormRow(i, x, n, scale, bias, eps, y);
+        }
+    }
+
+    /** Per-thread scratch of {@link LaneSums}: two sets of L vectors, then four vectors of per-row values. */
+    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[2 * L * L + 4 * L]);
+
+    private static float[] laneScratch() {
+        return LANE_SCRATCH.get();
+    }
+
+    /**
+     * LayerNorm of rows i0..i0+L-1 (n a multiple of L): each row's shifted sums as one vector of partial sums, the
+     * L rows' totals by {@link LaneSums}, the statistics of all L rows in one vector pass (same formulas as
+     * {@link #layerNormRow}, 1/√ in float), then each row normalized with its mean and 1/σ broadcast.
+     */
+    private static void layerNormGroup(int i0, float[] x, int n, float[] scale, float[] bias, float eps, float[] y,
+                                       float[] sc) {
+        final int q = L * L;
+        final int[] lane = LaneSums.LANE;
+        for (int r = 0; r < L; r++) {
+            int o = (i0 + r) * n;
             float k = x[o];
             FloatVector vk = FloatVector.broadcast(SP, k);
             FloatVector s1 = FloatVector.zero(SP);
             FloatVector s2 = FloatVector.zero(SP);
-            for (int j = 0; j < vn; j += L) {
+            for (int j = 0; j < n; j += L) {
                 FloatVector d = FloatVector.fromArray(SP, x, o + j).sub(vk);
                 s1 = s1.add(d);
                 s2 = d.fma(d, s2);
             }
-            float sum = s1.reduceLanes(VectorOperators.ADD);
-            float sq = s2.reduceLanes(VectorOperators.ADD);
-            for (int j = vn; j < n; j++) {
-                float d = x[o + j] - k;
-                sum += d;
-                sq += d * d;
-            }
-            float dm = sum / n;
-            float mean = k + dm;
-            float var = Math.max(0f, (sq - sum * dm) / n);
-            float inv = (float) (1.0 / Math.sqrt(var + eps));
-            FloatVector vmean = FloatVector.broadcast(SP, mean);
-            FloatVector vi = FloatVector.broadcast(SP, inv);
-            for (int j = 0; j < vn; j += L) {
+            s1.intoArray(sc, r * L);
+            s2.intoArray(sc, q + r * L);
+            sc[2 * q + lane[r]] = k;
+        }
+        FloatVector sum = LaneSums.reduce(sc, 0);
+        FloatVector sq = LaneSums.reduce(sc, q);
+        float fn = n;
+        FloatVector dm = sum.div(fn);
+        FloatVector mean = FloatVector.fromArray(SP, sc, 2 * q).add(dm);
+        FloatVector var = sq.sub(sum.mul(dm)).div(fn).max(0f);
+        FloatVector inv = FloatVector.broadcast(SP, 1f).div(var.add(eps).sqrt());
+        mean.intoArray(sc, 2 * q + L);
+        inv.intoArray(sc, 2 * q + 2 * L);
+        for (int r = 0; r < L; r++) {
+            int o = (i0 + r) * n;
+            FloatVector vmean = FloatVector.broadcast(SP, sc[2 * q + L + lane[r]]);
+            FloatVector vi = FloatVector.broadcast(SP, sc[2 * q + 2 * L + lane[r]]);
+            for (int j = 0; j < n; j += L) {
                 FloatVector v = FloatVector.fromArray(SP, x, o + j).sub(vmean).mul(vi);
                 v.fma(FloatVector.fromArray(SP, scale, j), FloatVector.fromArray(SP, bias, j)).intoArray(y, o + j);
             }
-            for (int j = vn; j < n; j++) {
-                y[o + j] = (x[o + j] - mean) * inv * scale[j] + bias[j];
+        }
+    }
+
+    /**
+     * LayerNorm of row i with the statistics in one pass over the row, shifted by the row's first value K (so that
+     * float sums do not cancel when the mean is large against the spread; the shift changes neither):
+     * <pre>
+     *   d = x − K,  μ = K + Σd / n,  σ² = max(0, Σd² − (Σd)²/n) / n,  y = (x − μ)·(σ² + ε)^−½·scale + bias
+     * </pre>
+     * The two horizontal sums are independent, so they overlap (JDK 17 adds the lanes of a float vector one by
+     * one, which dominates short rows; two-pass statistics wait for the first sum before starting the second).
+     */
+    private static void layerNormRow(int i, float[] x, int n, float[] scale, float[] bias, float eps, float[] y) {
+        int vn = n - n % L;
+        int o = i * n;
+        float k = x[o];
+        FloatVector vk = FloatVector.broadcast(SP, k);
+        FloatVector s1 = FloatVector.zero(SP);
+        FloatVector s2 = FloatVector.zero(SP);
+        for (int j = 0; j < vn; j += L) {
+            FloatVector d = FloatVector.fromArray(SP, x, o + j).sub(vk);
+            s1 = s1.add(d);
+            s2 = d.fma(d, s2);
+        }
+        float sum = s1.reduceLanes(VectorOperators.ADD);
+        float sq = s2.reduceLanes(VectorOperators.ADD);
+        for (int j = vn; j < n; j++) {
+            float d = x[o + j] - k;
+            sum += d;
+            sq += d * d;
+        }
+        float dm = sum / n;
+        float mean = k + dm;
+        float var = Math.max(0f, (sq - sum * dm) / n);
+        float inv = (float) (1.0 / Math.sqrt(var + eps));
+        FloatVector vmean = FloatVector.broadcast(SP, mean);
+        FloatVector vi = FloatVector.broadcast(SP, inv);
+        for (int j = 0; j < vn; j += L) {
+            FloatVector v = FloatVector.fromArray(SP, x, o + j).sub(vmean).mul(vi);
+            v.fma(FloatVector.fromArray(SP, scale, j), FloatVector.fromArray(SP, bias, j)).intoArray(y, o + j);
+        }
+        for (int j = vn; j < n; j++) {
+            y[o + j] = (x[o + j] - mean) * inv * scale[j] + bias[j];
+        }
+    }
+
+    /**
+     * The two-class head: rows in groups of L when n is a multiple of L (the dot products' lane sums by
+     * {@link LaneSums}, softplus with the Vector API's exp and log1p), other rows as {@link ScalarKernels} does.
+     */
+    @Override
+    public void binaryLogSoftmax(int m, int n, float[] f, float[] w, float b, float[] logp) {
+        KernelArgs.binaryHead(m, n, f, w, logp);
+        int i = 0;
+        if (LaneSums.SUPPORTED && L == LaneSums.L && n > 0 && n % L == 0) {
+            float[] sc = laneScratch();
+            final int q = L * L;
+            final int[] lane = LaneSums.LANE;
+            for (; i + L <= m; i += L) {
+                for (int r = 0; r < L; r++) {
+                    int o = (i + r) * n;
+                    FloatVector v = FloatVector.fromArray(SP, f, o).mul(FloatVector.fromArray(SP, w, 0));
+                    for (int j = L; j < n; j += L) {
+                        v = FloatVector.fromArray(SP, f, o + j).fma(FloatVector.fromArray(SP, w, j), v);
+                    }
+                    v.intoArray(sc, r * L);
+                }
+                FloatVector t = LaneSums.reduce(sc, 0).add(b);
+                FloatVector sp = t.max(0f).add(t.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+                sp.neg().intoArray(sc, q);
+                t.sub(sp).intoArray(sc, q + L);
+                for (int r = 0; r < L; r++) {
+                    logp[2 * (i + r)] = sc[q + lane[r]];
+                    logp[2 * (i + r) + 1] = sc[q + L + lane[r]];
+                }
             }
         }
+        ScalarKernels.binaryLogSoftmaxRows(i, m, n, f, w, b, logp);
     }
 
     @Override

@@ -157,7 +157,8 @@ class KernelsTest {
     static Stream<Arguments> rowCases() {
         List<Arguments> out = new ArrayList<>();
         for (String kernel : new String[]{"scalar", "vector"}) {
-            for (int[] s : new int[][]{{1, 1}, {3, 16}, {5, 32}, {4, 45}, {2, 128}, {7, 13}}) {
+            for (int[] s : new int[][]{{1, 1}, {3, 16}, {5, 32}, {4, 45}, {2, 128}, {7, 13}, {16, 32}, {37, 32}, {20, 64},
+                {18, 8}, {33, 16}}) {
                 out.add(Arguments.of(kernel, s[0], s[1]));
             }
         }
@@ -215,6 +216,11 @@ class KernelsTest {
                 assertThat((double) y[i * n + j]).as("offset layerNorm[%d,%d]", i, j).isCloseTo(e, offset(1e-3 + 1e-3 * Math.abs(e)));
             }
         }
+        float[] yi = x.clone(); // in place: the same rows as into y above
+        g.layerNorm(m, yi, n, a, b, 1e-6f, yi);
+        float[] ye = new float[m * n];
+        g.layerNorm(m, x, n, a, b, 1e-6f, ye);
+        assertThat(yi).as("layerNorm in place").containsExactly(ye);
         g.scaleShift(m, x, n, a, b, y);
         for (int i = 0; i < m * n; i++) {
             assertThat(y[i]).isCloseTo(a[i % n] * x[i] + b[i % n], offset(1e-6f));
@@ -238,6 +244,50 @@ class KernelsTest {
                 assertThat(xc[im]).isCloseTo(a[j] * x0[im] + b[j] * x0[re], offset(1e-6f));
             }
         }
+    }
+
+    /**
+     * The two-class head against the log-softmax of both logits in float64 (z = f·W + b with W's two columns,
+     * then z − max − log Σ e^(z − max)); rows with |z₁ − z₀| up to about 200 so that e^−|t| underflows too.
+     */
+    @ParameterizedTest(name = "{0} m={1} n={2}")
+    @MethodSource("rowCases")
+    void binaryLogSoftmaxMatchesLogSoftmaxOfBothLogits(String name, int m, int n) {
+        Kernels g = kernel(name);
+        assumeTrue(g != null, "jdk.incubator.vector is not loaded in this JVM");
+        SplittableRandom r = new SplittableRandom(m * 131L + n);
+        float[] f = random(r, m * n);
+        for (int i = 0; i < m; i += 3) { // every third row scaled up: large logit differences
+            for (int j = 0; j < n; j++) {
+                f[i * n + j] *= 40f;
+            }
+        }
+        float[] w = random(r, n * 2); // (n, 2)
+        float[] b = random(r, 2);
+        float[] diff = new float[n];
+        for (int j = 0; j < n; j++) {
+            diff[j] = w[2 * j + 1] - w[2 * j];
+        }
+        float[] logp = new float[2 * m + 2];
+        java.util.Arrays.fill(logp, 9f);
+        g.binaryLogSoftmax(m, n, f, diff, b[1] - b[0], logp);
+        for (int i = 0; i < m; i++) {
+            double z0 = b[0];
+            double z1 = b[1];
+            double mag = Math.abs(b[0]) + Math.abs(b[1]);
+            for (int j = 0; j < n; j++) {
+                z0 += (double) f[i * n + j] * w[2 * j];
+                z1 += (double) f[i * n + j] * w[2 * j + 1];
+                mag += Math.abs((double) f[i * n + j] * w[2 * j]) + Math.abs((double) f[i * n + j] * w[2 * j + 1]);
+            }
+            double max = Math.max(z0, z1);
+            double lse = max + Math.log(Math.exp(z0 - max) + Math.exp(z1 - max));
+            // float32 sums of the products (relative 1e-6 of their magnitudes), then 1e-6 of the result
+            double tol = 1e-6 + 2e-6 * mag;
+            assertThat((double) logp[2 * i]).as("logp[%d, 0]", i).isCloseTo(z0 - lse, offset(tol + 1e-6 * Math.abs(z0 - lse)));
+            assertThat((double) logp[2 * i + 1]).as("logp[%d, 1]", i).isCloseTo(z1 - lse, offset(tol + 1e-6 * Math.abs(z1 - lse)));
+        }
+        assertThat(logp[2 * m]).as("past the last row").isEqualTo(9f);
     }
 
     static Stream<Arguments> elementCases() {
