@@ -545,9 +545,24 @@ final class VectorKernels implements Kernels {
 
     // ---- nonlinearities: the rational approximations of FastMath, one vector at a time ----
 
+    /** ±tanh's clamp, as vectors (the blend source of {@link #clamp}). */
+    private static final FloatVector TANH_HI = FloatVector.broadcast(SP, FastMath.TANH_CLAMP);
+    private static final FloatVector TANH_LO = FloatVector.broadcast(SP, -FastMath.TANH_CLAMP);
+    private static final FloatVector ERF_HI = FloatVector.broadcast(SP, 4f);
+    private static final FloatVector ERF_LO = FloatVector.broadcast(SP, -4f);
+
+    /**
+     * x clamped to [lo, hi] as two compares and blends: the same values as {@code x.max(lo).min(hi)} (NaN stays
+     * NaN, and the bounds are not ±0), but Vector API max/min follow Math.max's NaN and −0 rules, which C2 expands
+     * into several instructions each on x86; the clamps were a large part of tanh's cost.
+     */
+    private static FloatVector clamp(FloatVector x, FloatVector lo, FloatVector hi) {
+        return x.blend(hi, x.compare(VectorOperators.GT, hi)).blend(lo, x.compare(VectorOperators.LT, lo));
+    }
+
     /** tanh(x) as {@link FastMath#tanh}: x clamped to ±7.905, then x·p(x²)/q(x²). */
     static FloatVector tanh(FloatVector x) {
-        FloatVector c = x.max(-FastMath.TANH_CLAMP).min(FastMath.TANH_CLAMP);
+        FloatVector c = clamp(x, TANH_LO, TANH_HI);
         FloatVector x2 = c.mul(c);
         FloatVector p = x2.fma(FastMath.TANH_A13, FastMath.TANH_A11);
         p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A9));
@@ -564,7 +579,7 @@ final class VectorKernels implements Kernels {
 
     /** erf(x) as {@link FastMath#erf}: x clamped to ±4, then x·p(x²)/q(x²). */
     static FloatVector erf(FloatVector x) {
-        FloatVector c = x.max(-4f).min(4f);
+        FloatVector c = clamp(x, ERF_LO, ERF_HI);
         FloatVector x2 = c.mul(c);
         FloatVector p = x2.fma(FastMath.ERF_A13, FastMath.ERF_A11);
         p = p.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_A9));
@@ -643,13 +658,14 @@ final class VectorKernels implements Kernels {
     public void feedThroughGelu(int m, int n, float[] y, float[] d, float[] z, float[] g) {
         KernelArgs.blocks("feedThroughGelu", m, n, "d", d, false, "y", y, "z", z, "g", g);
         int vn = n - n % L;
-        for (int i = 0; i < m; i++) {
-            int o = i * n;
-            for (int j = 0; j < vn; j += L) {
-                FloatVector v = FloatVector.fromArray(SP, d, j).fma(FloatVector.fromArray(SP, z, o + j),
-                        FloatVector.fromArray(SP, y, o + j));
-                v.intoArray(y, o + j);
-                geluTanh(v).intoArray(g, o + j);
+        // column vector outer, rows inner: one long loop per column vector (d in a register), no per-row loop
+        // overhead on short rows (H = 32 is two vectors)
+        for (int j = 0; j < vn; j += L) {
+            FloatVector dj = FloatVector.fromArray(SP, d, j);
+            for (int o = j, e = m * n; o < e; o += n) {
+                FloatVector v = dj.fma(FloatVector.fromArray(SP, z, o), FloatVector.fromArray(SP, y, o));
+                v.intoArray(y, o);
+                geluTanh(v).intoArray(g, o);
             }
         }
         if (vn < n) {
@@ -665,11 +681,11 @@ final class VectorKernels implements Kernels {
             return;
         }
         int vn = n - n % L;
-        for (int i = 0; i < m; i++) {
-            int o = i * n;
-            for (int j = 0; j < vn; j += L) {
-                FloatVector g = FloatVector.fromArray(SP, t, o + j).add(FloatVector.fromArray(SP, bias, j));
-                sigmoid(g).fma(FloatVector.fromArray(SP, a, o + j), FloatVector.fromArray(SP, h, o + j)).intoArray(h, o + j);
+        for (int j = 0; j < vn; j += L) { // column vector outer, rows inner, as in feedThroughGelu
+            FloatVector bj = FloatVector.fromArray(SP, bias, j);
+            for (int o = j, e = m * n; o < e; o += n) {
+                FloatVector g = FloatVector.fromArray(SP, t, o).add(bj);
+                sigmoid(g).fma(FloatVector.fromArray(SP, a, o), FloatVector.fromArray(SP, h, o)).intoArray(h, o);
             }
         }
         if (vn < n) {
