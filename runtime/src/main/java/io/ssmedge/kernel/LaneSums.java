@@ -27,6 +27,8 @@ final class LaneSums {
     static final boolean SUPPORTED = L >= 2 && L <= 16 && Integer.bitCount(L) == 1;
     /** LANE[r]: the lane of {@link #reduce}'s result that holds the sum of input vector r (null if unsupported). */
     static final int[] LANE = SUPPORTED ? lanes() : null;
+    /** v.rearrange(ROW_ORDER) puts the sum of input vector r in lane r (null if unsupported). */
+    static final VectorShuffle<Float> ROW_ORDER = SUPPORTED ? VectorShuffle.fromArray(SP, LANE, 0) : null;
 
     private static final VectorMask<Float> ODD8 = oddBlocks(8);
     private static final VectorMask<Float> ODD4 = oddBlocks(4);
@@ -59,17 +61,29 @@ final class LaneSums {
      * the last level: lane {@link #LANE}[r] = Σ_j buf[off + r·L + j] (as it was on entry).
      */
     static FloatVector reduce(float[] buf, int off) {
-        int count = L;
-        for (int b = L / 2; b >= 1; b /= 2, count /= 2) {
-            VectorMask<Float> odd = b == 8 ? ODD8 : b == 4 ? ODD4 : b == 2 ? ODD2 : ODD1;
-            VectorShuffle<Float> swap = b == 8 ? SWAP8 : b == 4 ? SWAP4 : b == 2 ? SWAP2 : SWAP1;
-            for (int q = 0; q < count / 2; q++) {
-                FloatVector a = FloatVector.fromArray(SP, buf, off + 2 * q * L);
-                FloatVector c = FloatVector.fromArray(SP, buf, off + (2 * q + 1) * L);
-                a.blend(c, odd).add(c.blend(a, odd).rearrange(swap)).intoArray(buf, off + q * L);
-            }
+        if (L >= 16) {
+            level(buf, off, 8, ODD8, SWAP8);
         }
+        if (L >= 8) {
+            level(buf, off, 4, ODD4, SWAP4);
+        }
+        if (L >= 4) {
+            level(buf, off, 2, ODD2, SWAP2);
+        }
+        level(buf, off, 1, ODD1, SWAP1);
         return FloatVector.fromArray(SP, buf, off);
+    }
+
+    /**
+     * One level, half-block size b: its 2b input vectors (from buf[off]) pairwise into b vectors (to buf[off]). The
+     * mask and shuffle are arguments so that each call site, inlined, has them as constants.
+     */
+    private static void level(float[] buf, int off, int b, VectorMask<Float> odd, VectorShuffle<Float> swap) {
+        for (int q = 0; q < b; q++) {
+            FloatVector a = FloatVector.fromArray(SP, buf, off + 2 * q * L);
+            FloatVector c = FloatVector.fromArray(SP, buf, off + (2 * q + 1) * L);
+            a.blend(c, odd).add(c.blend(a, odd).rearrange(swap)).intoArray(buf, off + q * L);
+        }
     }
 
     /** The tree on row numbers instead of values: which input vector each lane of the result sums. */

@@ -366,32 +366,47 @@ final class VectorKernels implements Kernels {
     @Override
     public void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y) {
         KernelArgs.rows("layerNorm", m, n, x, y, scale, bias);
-        int i = 0;
-        if (LaneSums.SUPPORTED && L == LaneSums.L && n > 0 && n % L == 0) {
-            float[] sc = laneScratch();
-            for (; i + L <= m; i += L) {
-                layerNormGroup(i, x, n, scale, bias, eps, y, sc);
+        int mg = LaneSums.SUPPORTED && L == LaneSums.L && n > 0 && n % L == 0 ? m - m % L : 0;
+        if (mg > 0) {
+            float[] sc = laneScratch(2 * mg);
+            int st = LANE_FLOATS; // then μ of rows 0..mg-1, then 1/σ
+            for (int i = 0; i < mg; i += L) {
+                layerNormStats(i, x, n, eps, sc, st, mg);
+            }
+            // (x − μ)·(1/σ)·scale + bias: column vector outer (scale, bias in registers), rows inner
+            for (int j = 0; j < n; j += L) {
+                FloatVector sj = FloatVector.fromArray(SP, scale, j);
+                FloatVector bj = FloatVector.fromArray(SP, bias, j);
+                for (int i = 0, o = j; i < mg; i++, o += n) {
+                    FloatVector v = FloatVector.fromArray(SP, x, o).sub(sc[st + i]).mul(sc[st + mg + i]);
+                    v.fma(sj, bj).intoArray(y, o);
+                }
             }
         }
-        for (; i < m && n > 0; i++) {
+        for (int i = mg; i < m && n > 0; i++) {
             layerNormRow(i, x, n, scale, bias, eps, y);
         }
     }
 
-    /** Per-thread scratch of {@link LaneSums}: two sets of L vectors, then four vectors of per-row values. */
-    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[2 * L * L + 4 * L]);
+    /** Floats of the {@link LaneSums} part of the lane scratch: two sets of L vectors, then four vectors. */
+    private static final int LANE_FLOATS = 2 * L * L + 4 * L;
+    /** Per-thread lane scratch: {@link #LANE_FLOATS}, then per-row values; grows once, then reused. */
+    private static final ThreadLocal<float[][]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[LANE_FLOATS]});
 
-    private static float[] laneScratch() {
-        return LANE_SCRATCH.get();
+    private static float[] laneScratch(int rowFloats) {
+        float[][] holder = LANE_SCRATCH.get();
+        if (holder[0].length < LANE_FLOATS + rowFloats) {
+            holder[0] = new float[LANE_FLOATS + rowFloats];
+        }
+        return holder[0];
     }
 
     /**
-     * LayerNorm of rows i0..i0+L-1 (n a multiple of L): each row's shifted sums as one vector of partial sums, the
-     * L rows' totals by {@link LaneSums}, the statistics of all L rows in one vector pass (same formulas as
-     * {@link #layerNormRow}, 1/√ in float), then each row normalized with its mean and 1/σ broadcast.
+     * LayerNorm statistics of rows i0..i0+L-1 (n a multiple of L): each row's shifted sums as one vector of partial
+     * sums, the L rows' totals by {@link LaneSums}, then μ and 1/σ of all L rows in one vector pass (the formulas of
+     * {@link #layerNormRow}, 1/√ in float), written in row order to sc[st + i0 ..] and sc[st + mg + i0 ..].
      */
-    private static void layerNormGroup(int i0, float[] x, int n, float[] scale, float[] bias, float eps, float[] y,
-                                       float[] sc) {
+    private static void layerNormStats(int i0, float[] x, int n, float eps, float[] sc, int st, int mg) {
         final int q = L * L;
         final int[] lane = LaneSums.LANE;
         for (int r = 0; r < L; r++) {
@@ -416,17 +431,8 @@ final class VectorKernels implements Kernels {
         FloatVector mean = FloatVector.fromArray(SP, sc, 2 * q).add(dm);
         FloatVector var = sq.sub(sum.mul(dm)).div(fn).max(0f);
         FloatVector inv = FloatVector.broadcast(SP, 1f).div(var.add(eps).sqrt());
-        mean.intoArray(sc, 2 * q + L);
-        inv.intoArray(sc, 2 * q + 2 * L);
-        for (int r = 0; r < L; r++) {
-            int o = (i0 + r) * n;
-            FloatVector vmean = FloatVector.broadcast(SP, sc[2 * q + L + lane[r]]);
-            FloatVector vi = FloatVector.broadcast(SP, sc[2 * q + 2 * L + lane[r]]);
-            for (int j = 0; j < n; j += L) {
-                FloatVector v = FloatVector.fromArray(SP, x, o + j).sub(vmean).mul(vi);
-                v.fma(FloatVector.fromArray(SP, scale, j), FloatVector.fromArray(SP, bias, j)).intoArray(y, o + j);
-            }
-        }
+        mean.rearrange(LaneSums.ROW_ORDER).intoArray(sc, st + i0);
+        inv.rearrange(LaneSums.ROW_ORDER).intoArray(sc, st + mg + i0);
     }
 
     /**
@@ -481,7 +487,7 @@ final class VectorKernels implements Kernels {
         KernelArgs.binaryHead(m, n, f, w, logp);
         int i = 0;
         if (LaneSums.SUPPORTED && L == LaneSums.L && n > 0 && n % L == 0) {
-            float[] sc = laneScratch();
+            float[] sc = laneScratch(0);
             final int q = L * L;
             final int[] lane = LaneSums.LANE;
             for (; i + L <= m; i += L) {
