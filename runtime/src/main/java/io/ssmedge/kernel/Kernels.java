@@ -66,6 +66,18 @@ public interface Kernels {
     void rotate(int m, int n, int stride, float[] lamRe, float[] lamIm, float[] x);
 
     /**
+     * The S5 state update of m streams: x ← λ̄ ⊙ x (as {@link #rotate}, rows of stride {@code stride}: n real parts,
+     * n imaginary parts, padding) then x += z·bT ((m, k)·(k, stride), z at row stride {@code ldz}), i.e. rotate then
+     * {@link #mulAdd}. The vector kernel folds the rotation into the product's accumulators when a row is exactly
+     * two vectors of n states.
+     */
+    default void rotateMulAdd(int m, int k, int n, int stride, float[] lamRe, float[] lamIm, float[] z, int ldz,
+                              float[] bT, float[] x) {
+        rotate(m, n, stride, lamRe, lamIm, x);
+        mulAdd(m, k, stride, z, ldz, bT, stride, x, stride);
+    }
+
+    /**
      * The multi-SISO (S4D) recurrence and output of one channel over m streams, its units j ∈ [from, to)
      * unit-major (row j of x holds the streams, row stride {@code stride}):
      * <pre>

@@ -205,6 +205,130 @@ final class VectorKernels implements Kernels {
         s71.intoArray(c, c7 + L);
     }
 
+    /**
+     * {@link Kernels#rotateMulAdd}: when a row is exactly two vectors of states (n = L, stride 2L), 8-row tiles of
+     * {@link #tile8x2} whose accumulators start from the rotated states (the same operations as {@link #rotate}), so
+     * the states are read and written once; rows left over are rotated and multiplied one at a time. Otherwise
+     * rotate, then the product.
+     */
+    @Override
+    public void rotateMulAdd(int m, int k, int n, int stride, float[] lamRe, float[] lamIm, float[] z, int ldz,
+                             float[] bT, float[] x) {
+        if (n != L || stride != 2 * L) {
+            Kernels.super.rotateMulAdd(m, k, n, stride, lamRe, lamIm, z, ldz, bT, x);
+            return;
+        }
+        KernelArgs.rotate(m, n, stride, lamRe, lamIm, x);
+        KernelArgs.mulAdd(m, k, stride, z, ldz, bT, stride, x, stride);
+        int i = 0;
+        for (; i + 8 <= m; i += 8) {
+            tile8x2rot(i, k, z, ldz, bT, stride, x, stride, lamRe, lamIm);
+        }
+        for (; i < m; i++) {
+            ScalarKernels.rotateTail(0, n, i * stride, lamRe, lamIm, x);
+            tile1x2(true, i, 0, k, z, ldz, bT, stride, x, stride);
+        }
+    }
+
+    /** {@link #tile8x2} with j = 0 and c += a·b, the accumulators starting from λ̄ ⊙ c (c's row: L Re, L Im). */
+    private static void tile8x2rot(int i, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc,
+                                   float[] lamRe, float[] lamIm) {
+        FloatVector lr = FloatVector.fromArray(SP, lamRe, 0);
+        FloatVector li = FloatVector.fromArray(SP, lamIm, 0);
+        int c0 = i * ldc;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        int c6 = c5 + ldc;
+        int c7 = c6 + ldc;
+        FloatVector r0 = FloatVector.fromArray(SP, c, c0);
+        FloatVector m0 = FloatVector.fromArray(SP, c, c0 + L);
+        FloatVector s00 = lr.mul(r0).sub(li.mul(m0));
+        FloatVector s01 = lr.mul(m0).add(li.mul(r0));
+        FloatVector r1 = FloatVector.fromArray(SP, c, c1);
+        FloatVector m1 = FloatVector.fromArray(SP, c, c1 + L);
+        FloatVector s10 = lr.mul(r1).sub(li.mul(m1));
+        FloatVector s11 = lr.mul(m1).add(li.mul(r1));
+        FloatVector r2 = FloatVector.fromArray(SP, c, c2);
+        FloatVector m2 = FloatVector.fromArray(SP, c, c2 + L);
+        FloatVector s20 = lr.mul(r2).sub(li.mul(m2));
+        FloatVector s21 = lr.mul(m2).add(li.mul(r2));
+        FloatVector r3 = FloatVector.fromArray(SP, c, c3);
+        FloatVector m3 = FloatVector.fromArray(SP, c, c3 + L);
+        FloatVector s30 = lr.mul(r3).sub(li.mul(m3));
+        FloatVector s31 = lr.mul(m3).add(li.mul(r3));
+        FloatVector r4 = FloatVector.fromArray(SP, c, c4);
+        FloatVector m4 = FloatVector.fromArray(SP, c, c4 + L);
+        FloatVector s40 = lr.mul(r4).sub(li.mul(m4));
+        FloatVector s41 = lr.mul(m4).add(li.mul(r4));
+        FloatVector r5 = FloatVector.fromArray(SP, c, c5);
+        FloatVector m5 = FloatVector.fromArray(SP, c, c5 + L);
+        FloatVector s50 = lr.mul(r5).sub(li.mul(m5));
+        FloatVector s51 = lr.mul(m5).add(li.mul(r5));
+        FloatVector r6 = FloatVector.fromArray(SP, c, c6);
+        FloatVector m6 = FloatVector.fromArray(SP, c, c6 + L);
+        FloatVector s60 = lr.mul(r6).sub(li.mul(m6));
+        FloatVector s61 = lr.mul(m6).add(li.mul(r6));
+        FloatVector r7 = FloatVector.fromArray(SP, c, c7);
+        FloatVector m7 = FloatVector.fromArray(SP, c, c7 + L);
+        FloatVector s70 = lr.mul(r7).sub(li.mul(m7));
+        FloatVector s71 = lr.mul(m7).add(li.mul(r7));
+        int a0 = i * lda;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int a6 = a5 + lda;
+        int a7 = a6 + lda;
+        for (int p = 0, bp = 0; p < k; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(SP, b, bp);
+            FloatVector b1 = FloatVector.fromArray(SP, b, bp + L);
+            FloatVector v0 = FloatVector.broadcast(SP, a[a0 + p]);
+            s00 = b0.fma(v0, s00);
+            s01 = b1.fma(v0, s01);
+            FloatVector v1 = FloatVector.broadcast(SP, a[a1 + p]);
+            s10 = b0.fma(v1, s10);
+            s11 = b1.fma(v1, s11);
+            FloatVector v2 = FloatVector.broadcast(SP, a[a2 + p]);
+            s20 = b0.fma(v2, s20);
+            s21 = b1.fma(v2, s21);
+            FloatVector v3 = FloatVector.broadcast(SP, a[a3 + p]);
+            s30 = b0.fma(v3, s30);
+            s31 = b1.fma(v3, s31);
+            FloatVector v4 = FloatVector.broadcast(SP, a[a4 + p]);
+            s40 = b0.fma(v4, s40);
+            s41 = b1.fma(v4, s41);
+            FloatVector v5 = FloatVector.broadcast(SP, a[a5 + p]);
+            s50 = b0.fma(v5, s50);
+            s51 = b1.fma(v5, s51);
+            FloatVector v6 = FloatVector.broadcast(SP, a[a6 + p]);
+            s60 = b0.fma(v6, s60);
+            s61 = b1.fma(v6, s61);
+            FloatVector v7 = FloatVector.broadcast(SP, a[a7 + p]);
+            s70 = b0.fma(v7, s70);
+            s71 = b1.fma(v7, s71);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + L);
+        s60.intoArray(c, c6);
+        s61.intoArray(c, c6 + L);
+        s70.intoArray(c, c7);
+        s71.intoArray(c, c7 + L);
+    }
+
     /** c[i..i+3, j..j+2L) += a[i..i+3, :] · b[:, j..j+2L): 8 accumulators. */
     private static void tile4x2(boolean acc, int i, int j, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         int c0 = i * ldc + j;

@@ -290,6 +290,54 @@ class KernelsTest {
         assertThat(logp[2 * m]).as("past the last row").isEqualTo(9f);
     }
 
+    static Stream<Arguments> stateCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (String kernel : new String[]{"scalar", "vector"}) {
+            // {m, k, n, stride}: rows of exactly two vectors (n = 16 on 512-bit, n = 8 on 256-bit) with and
+            // without rows left over after the 8-row tiles, and general shapes
+            for (int[] s : new int[][]{{19, 32, 16, 32}, {16, 8, 16, 32}, {3, 32, 16, 32}, {17, 12, 8, 16}, {9, 7, 8, 16},
+                {5, 32, 13, 32}, {11, 4, 5, 16}, {1, 1, 1, 2}}) {
+                out.add(Arguments.of(kernel, s[0], s[1], s[2], s[3]));
+            }
+        }
+        return out.stream();
+    }
+
+    /** rotateMulAdd against x ← λ̄ ⊙ x, then x += z·bT, in float64 (padding columns only get the product). */
+    @ParameterizedTest(name = "{0} m={1} k={2} n={3} stride={4}")
+    @MethodSource("stateCases")
+    void rotateMulAddMatchesRotationThenProduct(String name, int m, int k, int n, int stride) {
+        Kernels g = kernel(name);
+        assumeTrue(g != null, "jdk.incubator.vector is not loaded in this JVM");
+        SplittableRandom r = new SplittableRandom(m * 7919L + k * 31L + n);
+        float[] lr = random(r, n);
+        float[] li = random(r, n);
+        float[] z = random(r, m * k);
+        float[] bT = random(r, k * stride);
+        float[] x = random(r, m * stride);
+        float[] x0 = x.clone();
+        g.rotateMulAdd(m, k, n, stride, lr, li, z, k, bT, x);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < stride; j++) {
+                int o = i * stride;
+                double e;
+                if (j < n) {
+                    e = (double) lr[j] * x0[o + j] - (double) li[j] * x0[o + n + j];
+                } else if (j < 2 * n) {
+                    e = (double) lr[j - n] * x0[o + j] + (double) li[j - n] * x0[o + j - n];
+                } else {
+                    e = x0[o + j];
+                }
+                double mag = Math.abs(e);
+                for (int p = 0; p < k; p++) {
+                    e += (double) z[i * k + p] * bT[p * stride + j];
+                    mag += Math.abs((double) z[i * k + p] * bT[p * stride + j]);
+                }
+                assertThat((double) x[o + j]).as("x[%d,%d]", i, j).isCloseTo(e, offset(1e-6 + 1e-6 * mag));
+            }
+        }
+    }
+
     static Stream<Arguments> elementCases() {
         List<Arguments> out = new ArrayList<>();
         for (String kernel : new String[]{"scalar", "vector"}) {
