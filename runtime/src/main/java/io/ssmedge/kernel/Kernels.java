@@ -28,6 +28,21 @@ public interface Kernels {
      */
     void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc);
 
+    /**
+     * c = a·b + bias on every row (a dense layer: a (m, k), b (k, n), c (m, n), contiguous rows; bias (n) or null).
+     * The default fills c's rows with the bias and accumulates the product.
+     */
+    default void affine(int m, int k, int n, float[] a, float[] b, float[] bias, float[] c) {
+        if (bias != null) {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(bias, 0, c, i * n, n);
+            }
+        } else {
+            java.util.Arrays.fill(c, 0, m * n, 0f);
+        }
+        mulAdd(m, k, n, a, b, c);
+    }
+
     /** c = a·b: {@link #mulAdd} with c overwritten instead of added to. */
     void mul(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc);
 

@@ -39,6 +39,32 @@ final class VectorKernels implements Kernels {
         product(false, m, k, n, a, lda, b, ldb, c, ldc);
     }
 
+    /**
+     * c = a·b, then the bias added with rows inside column vectors (instead of copying the bias into every row first:
+     * one short copy per row cost as much as the encoder's product).
+     */
+    @Override
+    public void affine(int m, int k, int n, float[] a, float[] b, float[] bias, float[] c) {
+        KernelArgs.mulAdd(m, k, n, a, k, b, n, c, n);
+        product(false, m, k, n, a, k, b, n, c, n);
+        if (bias == null) {
+            return;
+        }
+        KernelArgs.elements("affine", n, bias, bias, null);
+        int vn = n - n % L;
+        for (int j = 0; j < vn; j += L) {
+            FloatVector bj = FloatVector.fromArray(SP, bias, j);
+            for (int o = j, e = m * n; o < e; o += n) {
+                FloatVector.fromArray(SP, c, o).add(bj).intoArray(c, o);
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = vn, o = i * n; j < n; j++) {
+                c[o + j] += bias[j];
+            }
+        }
+    }
+
     /** c = a·b, or c += a·b when {@code acc}: the tiles start from zero or from c. */
     private static void product(boolean acc, int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c,
                                 int ldc) {
@@ -613,7 +639,6 @@ final class VectorKernels implements Kernels {
         if (LaneSums.SUPPORTED && L == LaneSums.L && n > 0 && n % L == 0) {
             float[] sc = laneScratch(0);
             final int q = L * L;
-            final int[] lane = LaneSums.LANE;
             for (; i + L <= m; i += L) {
                 for (int r = 0; r < L; r++) {
                     int o = (i + r) * n;
@@ -625,11 +650,11 @@ final class VectorKernels implements Kernels {
                 }
                 FloatVector t = LaneSums.reduce(sc, 0).add(b);
                 FloatVector sp = t.max(0f).add(t.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
-                sp.neg().intoArray(sc, q);
-                t.sub(sp).intoArray(sc, q + L);
-                for (int r = 0; r < L; r++) {
-                    logp[2 * (i + r)] = sc[q + lane[r]];
-                    logp[2 * (i + r) + 1] = sc[q + L + lane[r]];
+                sp.neg().rearrange(LaneSums.ROW_ORDER).intoArray(sc, q);
+                t.sub(sp).rearrange(LaneSums.ROW_ORDER).intoArray(sc, q + L);
+                for (int r = 0, o = 2 * i; r < L; r++, o += 2) {
+                    logp[o] = sc[q + r];
+                    logp[o + 1] = sc[q + L + r];
                 }
             }
         }

@@ -290,6 +290,37 @@ class KernelsTest {
         assertThat(logp[2 * m]).as("past the last row").isEqualTo(9f);
     }
 
+    /** affine (c = a·b + bias, with and without bias) against the float64 sum. */
+    @ParameterizedTest(name = "{0} m={1} k={2} n={3}")
+    @MethodSource("cases")
+    void affineMatchesNaiveProductPlusBias(String name, int m, int k, int n) {
+        Kernels g = kernel(name);
+        assumeTrue(g != null, "jdk.incubator.vector is not loaded in this JVM");
+        SplittableRandom r = new SplittableRandom(m * 1_000_033L + k * 1013L + n);
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] bias = random(r, n);
+        for (boolean withBias : new boolean[]{true, false}) {
+            float[] c = random(r, m * n + 3); // old values must not matter; the tail stays
+            float[] c0 = c.clone();
+            g.affine(m, k, n, a, b, withBias ? bias : null, c);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double e = withBias ? bias[j] : 0;
+                    double mag = Math.abs(e);
+                    for (int p = 0; p < k; p++) {
+                        e += (double) a[i * k + p] * b[p * n + j];
+                        mag += Math.abs((double) a[i * k + p] * b[p * n + j]);
+                    }
+                    assertThat((double) c[i * n + j]).as("c[%d,%d] bias %s", i, j, withBias).isCloseTo(e, offset(1e-6 + 1e-6 * mag));
+                }
+            }
+            for (int i = m * n; i < c.length; i++) {
+                assertThat(c[i]).as("past the block").isEqualTo(c0[i]);
+            }
+        }
+    }
+
     static Stream<Arguments> stateCases() {
         List<Arguments> out = new ArrayList<>();
         for (String kernel : new String[]{"scalar", "vector"}) {
