@@ -563,10 +563,11 @@ final class VectorKernels implements Kernels {
             int o = (i0 + r) * n;
             float k = x[o];
             FloatVector vk = FloatVector.broadcast(SP, k);
-            FloatVector s1 = FloatVector.zero(SP);
-            FloatVector s2 = FloatVector.zero(SP);
-            for (int j = 0; j < n; j += L) {
-                FloatVector d = FloatVector.fromArray(SP, x, o + j).sub(vk);
+            FloatVector d = FloatVector.fromArray(SP, x, o).sub(vk);
+            FloatVector s1 = d;
+            FloatVector s2 = d.mul(d);
+            for (int j = L; j < n; j += L) {
+                d = FloatVector.fromArray(SP, x, o + j).sub(vk);
                 s1 = s1.add(d);
                 s2 = d.fma(d, s2);
             }
