@@ -57,10 +57,11 @@ final class LaneSums {
     }
 
     /**
-     * Replaces the L vectors at buf[off, off + L·L) (vector r at off + r·L) by the tree's levels, in place; returns
-     * the last level: lane {@link #LANE}[r] = Σ_j buf[off + r·L + j] (as it was on entry).
+     * Replaces the L vectors at buf[off, off + L·L) (vector r at off + r·L) by the tree's levels, in place; the last
+     * level is left at buf[off, off + L): lane {@link #LANE}[r] = Σ_j buf[off + r·L + j] (as it was on entry). (The
+     * result stays in the array: a vector returned from a method that C2 does not inline is boxed.)
      */
-    static FloatVector reduce(float[] buf, int off) {
+    static void reduce(float[] buf, int off) {
         if (L >= 16) {
             level(buf, off, 8, ODD8, SWAP8);
         }
@@ -71,7 +72,6 @@ final class LaneSums {
             level(buf, off, 2, ODD2, SWAP2);
         }
         level(buf, off, 1, ODD1, SWAP1);
-        return FloatVector.fromArray(SP, buf, off);
     }
 
     /**

@@ -575,8 +575,10 @@ final class VectorKernels implements Kernels {
             s2.intoArray(sc, q + r * L);
             sc[2 * q + lane[r]] = k;
         }
-        FloatVector sum = LaneSums.reduce(sc, 0);
-        FloatVector sq = LaneSums.reduce(sc, q);
+        LaneSums.reduce(sc, 0);
+        LaneSums.reduce(sc, q);
+        FloatVector sum = FloatVector.fromArray(SP, sc, 0);
+        FloatVector sq = FloatVector.fromArray(SP, sc, q);
         float fn = n;
         FloatVector dm = sum.div(fn);
         FloatVector mean = FloatVector.fromArray(SP, sc, 2 * q).add(dm);
@@ -649,7 +651,8 @@ final class VectorKernels implements Kernels {
                     }
                     v.intoArray(sc, r * L);
                 }
-                FloatVector t = LaneSums.reduce(sc, 0).add(b);
+                LaneSums.reduce(sc, 0);
+                FloatVector t = FloatVector.fromArray(SP, sc, 0).add(b);
                 FloatVector sp = t.max(0f).add(t.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
                 sp.neg().rearrange(LaneSums.ROW_ORDER).intoArray(sc, q);
                 t.sub(sp).rearrange(LaneSums.ROW_ORDER).intoArray(sc, q + L);
@@ -700,25 +703,30 @@ final class VectorKernels implements Kernels {
     }
 
     // ---- nonlinearities: the rational approximations of FastMath, one vector at a time ----
+    //
+    // No FloatVector crosses a method boundary here: each helper loads its inputs from arrays and stores its result.
+    // C2 inlines a helper that takes or returns vectors only if the helper has not already been compiled on its own
+    // into a large method; when it has not been inlined, every vector passed is boxed (an allocation per vector and a
+    // step several times slower), which happened in some JVM runs and not in others. So the tanh polynomial is
+    // written out in the two helpers that need it.
 
-    /** ±tanh's clamp, as vectors (the blend source of {@link #clamp}). */
+    /** ±tanh's and erf's clamps, as vectors (the blend sources of the clamps below). */
     private static final FloatVector TANH_HI = FloatVector.broadcast(SP, FastMath.TANH_CLAMP);
     private static final FloatVector TANH_LO = FloatVector.broadcast(SP, -FastMath.TANH_CLAMP);
     private static final FloatVector ERF_HI = FloatVector.broadcast(SP, 4f);
     private static final FloatVector ERF_LO = FloatVector.broadcast(SP, -4f);
 
     /**
-     * x clamped to [lo, hi] as two compares and blends: the same values as {@code x.max(lo).min(hi)} (NaN stays
-     * NaN, and the bounds are not ±0), but Vector API max/min follow Math.max's NaN and −0 rules, which C2 expands
-     * into several instructions each on x86; the clamps were a large part of tanh's cost.
+     * y[o, o + L) = gelu_tanh(x[i, i + L)) = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), tanh as {@link FastMath#tanh}:
+     * its argument clamped to ±7.905, then c·p(c²)/q(c²). The clamp is two compares and blends: the same values as
+     * max/min here (NaN stays NaN, the bounds are not ±0), but Vector API max/min follow Math.max's NaN and −0 rules,
+     * which C2 expands into several instructions each on x86.
      */
-    private static FloatVector clamp(FloatVector x, FloatVector lo, FloatVector hi) {
-        return x.blend(hi, x.compare(VectorOperators.GT, hi)).blend(lo, x.compare(VectorOperators.LT, lo));
-    }
-
-    /** tanh(x) as {@link FastMath#tanh}: x clamped to ±7.905, then x·p(x²)/q(x²). */
-    static FloatVector tanh(FloatVector x) {
-        FloatVector c = clamp(x, TANH_LO, TANH_HI);
+    private static void geluTanhAt(float[] x, int i, float[] y, int o) {
+        FloatVector v = FloatVector.fromArray(SP, x, i);
+        FloatVector u = v.mul(v).fma(0.044715f, 1f).mul(v).mul(FastMath.SQRT_2_OVER_PI);
+        FloatVector c = u.blend(TANH_HI, u.compare(VectorOperators.GT, TANH_HI))
+                .blend(TANH_LO, u.compare(VectorOperators.LT, TANH_LO));
         FloatVector x2 = c.mul(c);
         FloatVector p = x2.fma(FastMath.TANH_A13, FastMath.TANH_A11);
         p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A9));
@@ -730,12 +738,43 @@ final class VectorKernels implements Kernels {
         FloatVector q = x2.fma(FastMath.TANH_B6, FastMath.TANH_B4);
         q = q.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_B2));
         q = q.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_B0));
-        return p.div(q);
+        // (1 + tanh)·½x, rounded as FastMath does (no fma near tanh = −1)
+        p.div(q).add(1f).mul(v.mul(0.5f)).intoArray(y, o);
     }
 
-    /** erf(x) as {@link FastMath#erf}: x clamped to ±4, then x·p(x²)/q(x²). */
-    static FloatVector erf(FloatVector x) {
-        FloatVector c = clamp(x, ERF_LO, ERF_HI);
+    /**
+     * The GLU gate: h[ih, ih + L) = a[ia ..]·σ(t[it ..] + bias[ib ..]) (+ h[ih ..] when {@code add}), with
+     * σ(x) = ½ + ½·tanh(x/2) and tanh as in {@link #geluTanhAt}. Pass {@link #ZEROS} and 0 for no bias (t + 0 = t);
+     * without add the fma adds zero (a single rounding of σ·a, as a multiply). All inputs are loaded before h is
+     * written, so h may alias a or t.
+     */
+    private static void gateAt(float[] a, int ia, float[] t, int it, float[] bias, int ib, float[] h, int ih,
+                               boolean add) {
+        FloatVector u = FloatVector.fromArray(SP, t, it).add(FloatVector.fromArray(SP, bias, ib)).mul(0.5f);
+        FloatVector av = FloatVector.fromArray(SP, a, ia);
+        FloatVector hv = FloatVector.fromArray(SP, add ? h : ZEROS, add ? ih : 0);
+        FloatVector c = u.blend(TANH_HI, u.compare(VectorOperators.GT, TANH_HI))
+                .blend(TANH_LO, u.compare(VectorOperators.LT, TANH_LO));
+        FloatVector x2 = c.mul(c);
+        FloatVector p = x2.fma(FastMath.TANH_A13, FastMath.TANH_A11);
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A9));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A7));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A5));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A3));
+        p = p.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_A1));
+        p = p.mul(c);
+        FloatVector q = x2.fma(FastMath.TANH_B6, FastMath.TANH_B4);
+        q = q.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_B2));
+        q = q.fma(x2, FloatVector.broadcast(SP, FastMath.TANH_B0));
+        p.div(q).fma(0.5f, 0.5f).fma(av, hv).intoArray(h, ih);
+    }
+
+    /** y[o, o + L) = gelu_erf(x[i ..]) = ½·x·(1 + erf(x/√2)), erf as {@link FastMath#erf} (clamped to ±4). */
+    private static void geluErfAt(float[] x, int i, float[] y, int o) {
+        FloatVector v = FloatVector.fromArray(SP, x, i);
+        FloatVector u = v.mul(FastMath.INV_SQRT_2);
+        FloatVector c = u.blend(ERF_HI, u.compare(VectorOperators.GT, ERF_HI))
+                .blend(ERF_LO, u.compare(VectorOperators.LT, ERF_LO));
         FloatVector x2 = c.mul(c);
         FloatVector p = x2.fma(FastMath.ERF_A13, FastMath.ERF_A11);
         p = p.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_A9));
@@ -748,18 +787,7 @@ final class VectorKernels implements Kernels {
         q = q.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_B4));
         q = q.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_B2));
         q = q.fma(x2, FloatVector.broadcast(SP, FastMath.ERF_B0));
-        return p.div(q);
-    }
-
-    /** gelu_tanh(x) = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
-    static FloatVector geluTanh(FloatVector x) {
-        FloatVector inner = x.mul(x).fma(0.044715f, 1f).mul(x).mul(FastMath.SQRT_2_OVER_PI);
-        return tanh(inner).add(1f).mul(x.mul(0.5f)); // (1 + tanh)·½x, rounded as FastMath does (no fma near tanh = −1)
-    }
-
-    /** σ(x) = ½ + ½·tanh(x/2). */
-    static FloatVector sigmoid(FloatVector x) {
-        return tanh(x.mul(0.5f)).fma(0.5f, 0.5f);
+        p.div(q).add(1f).mul(v.mul(0.5f)).intoArray(y, o);
     }
 
     @Override
@@ -767,7 +795,7 @@ final class VectorKernels implements Kernels {
         KernelArgs.elements("geluTanh", n, x, y, null);
         int vn = n - n % L;
         for (int i = 0; i < vn; i += L) {
-            geluTanh(FloatVector.fromArray(SP, x, i)).intoArray(y, i);
+            geluTanhAt(x, i, y, i);
         }
         for (int i = vn; i < n; i++) {
             y[i] = FastMath.geluTanh(x[i]);
@@ -779,8 +807,7 @@ final class VectorKernels implements Kernels {
         KernelArgs.elements("geluErf", n, x, y, null);
         int vn = n - n % L;
         for (int i = 0; i < vn; i += L) {
-            FloatVector v = FloatVector.fromArray(SP, x, i);
-            erf(v.mul(FastMath.INV_SQRT_2)).add(1f).mul(v.mul(0.5f)).intoArray(y, i);
+            geluErfAt(x, i, y, i);
         }
         for (int i = vn; i < n; i++) {
             y[i] = FastMath.geluErf(x[i]);
@@ -792,7 +819,7 @@ final class VectorKernels implements Kernels {
         KernelArgs.elements("gate", n, a, g, y);
         int vn = n - n % L;
         for (int i = 0; i < vn; i += L) {
-            sigmoid(FloatVector.fromArray(SP, g, i)).mul(FloatVector.fromArray(SP, a, i)).intoArray(y, i);
+            gateAt(a, i, g, i, ZEROS, 0, y, i, false);
         }
         for (int i = vn; i < n; i++) {
             y[i] = a[i] * FastMath.sigmoid(g[i]);
@@ -804,8 +831,7 @@ final class VectorKernels implements Kernels {
         KernelArgs.elements("gateAdd", n, a, g, h);
         int vn = n - n % L;
         for (int i = 0; i < vn; i += L) {
-            sigmoid(FloatVector.fromArray(SP, g, i)).fma(FloatVector.fromArray(SP, a, i), FloatVector.fromArray(SP, h, i))
-                    .intoArray(h, i);
+            gateAt(a, i, g, i, ZEROS, 0, h, i, true);
         }
         ScalarKernels.gateAddTail(vn, n, a, g, h);
     }
@@ -819,9 +845,8 @@ final class VectorKernels implements Kernels {
         for (int j = 0; j < vn; j += L) {
             FloatVector dj = FloatVector.fromArray(SP, d, j);
             for (int o = j, e = m * n; o < e; o += n) {
-                FloatVector v = dj.fma(FloatVector.fromArray(SP, z, o), FloatVector.fromArray(SP, y, o));
-                v.intoArray(y, o);
-                geluTanh(v).intoArray(g, o);
+                dj.fma(FloatVector.fromArray(SP, z, o), FloatVector.fromArray(SP, y, o)).intoArray(y, o);
+                geluTanhAt(y, o, g, o);
             }
         }
         if (vn < n) {
@@ -838,10 +863,8 @@ final class VectorKernels implements Kernels {
         }
         int vn = n - n % L;
         for (int j = 0; j < vn; j += L) { // column vector outer, rows inner, as in feedThroughGelu
-            FloatVector bj = FloatVector.fromArray(SP, bias, j);
             for (int o = j, e = m * n; o < e; o += n) {
-                FloatVector g = FloatVector.fromArray(SP, t, o).add(bj);
-                sigmoid(g).fma(FloatVector.fromArray(SP, a, o), FloatVector.fromArray(SP, h, o)).intoArray(h, o);
+                gateAt(a, o, t, o, bias, j, h, o, true);
             }
         }
         if (vn < n) {
