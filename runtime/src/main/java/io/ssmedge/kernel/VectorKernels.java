@@ -566,10 +566,16 @@ final class VectorKernels implements Kernels {
             FloatVector d = FloatVector.fromArray(SP, x, o).sub(vk);
             FloatVector s1 = d;
             FloatVector s2 = d.mul(d);
-            for (int j = L; j < n; j += L) {
-                d = FloatVector.fromArray(SP, x, o + j).sub(vk);
+            if (n == 2 * L) { // rows of two vectors (s5-skab): the same sums without the loop
+                d = FloatVector.fromArray(SP, x, o + L).sub(vk);
                 s1 = s1.add(d);
                 s2 = d.fma(d, s2);
+            } else {
+                for (int j = L; j < n; j += L) {
+                    d = FloatVector.fromArray(SP, x, o + j).sub(vk);
+                    s1 = s1.add(d);
+                    s2 = d.fma(d, s2);
+                }
             }
             s1.intoArray(sc, r * L);
             s2.intoArray(sc, q + r * L);
@@ -646,8 +652,12 @@ final class VectorKernels implements Kernels {
                 for (int r = 0; r < L; r++) {
                     int o = (i + r) * n;
                     FloatVector v = FloatVector.fromArray(SP, f, o).mul(FloatVector.fromArray(SP, w, 0));
-                    for (int j = L; j < n; j += L) {
-                        v = FloatVector.fromArray(SP, f, o + j).fma(FloatVector.fromArray(SP, w, j), v);
+                    if (n == 2 * L) { // rows of two vectors: without the loop (as in layerNormStats)
+                        v = FloatVector.fromArray(SP, f, o + L).fma(FloatVector.fromArray(SP, w, L), v);
+                    } else {
+                        for (int j = L; j < n; j += L) {
+                            v = FloatVector.fromArray(SP, f, o + j).fma(FloatVector.fromArray(SP, w, j), v);
+                        }
                     }
                     v.intoArray(sc, r * L);
                 }
