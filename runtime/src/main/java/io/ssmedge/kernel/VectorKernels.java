@@ -853,9 +853,10 @@ final class VectorKernels implements Kernels {
         // column vector outer, rows inner: one long loop per column vector (d in a register), no per-row loop
         // overhead on short rows (H = 32 is two vectors)
         for (int j = 0; j < vn; j += L) {
-            FloatVector dj = FloatVector.fromArray(SP, d, j);
             for (int o = j, e = m * n; o < e; o += n) {
-                dj.fma(FloatVector.fromArray(SP, z, o), FloatVector.fromArray(SP, y, o)).intoArray(y, o);
+                // d loaded here, not held in a register over the loop: no vector is live across the helper's call
+                FloatVector.fromArray(SP, d, j).fma(FloatVector.fromArray(SP, z, o), FloatVector.fromArray(SP, y, o))
+                        .intoArray(y, o);
                 geluTanhAt(y, o, g, o);
             }
         }
