@@ -49,7 +49,7 @@ public final class ClassifierHead {
     }
 
     public long bytes() {
-        return 4L * (kernel.length + bias.length + (diff == null ? 0 : diff.length));
+        return 4L * (kernel.length + bias.length); // the checkpoint's weights; the two-class diff (H floats) is not counted
     }
 
     /**
