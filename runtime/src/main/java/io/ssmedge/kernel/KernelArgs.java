@@ -71,6 +71,14 @@ final class KernelArgs {
         }
     }
 
+    /** The two-class head: f (m, n), w (n), logp (m, 2). */
+    static void binaryHead(int m, int n, float[] f, float[] w, float[] logp) {
+        nonNegative("binaryLogSoftmax", m, n, 0);
+        need("binaryLogSoftmax", "f", f, (long) m * n, "(m %d, n %d)", m, n, 0);
+        need("binaryLogSoftmax", "w", w, n, "(n %d)", n, 0, 0);
+        need("binaryLogSoftmax", "logp", logp, 2L * m, "(m %d, 2)", m, 0, 0);
+    }
+
     /** Element-wise kernels: every array holds at least n floats. */
     static void elements(String kernel, int n, float[] x, float[] y, float[] z) {
         nonNegative(kernel, n, 0, 0);

@@ -28,6 +28,21 @@ public interface Kernels {
      */
     void mulAdd(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc);
 
+    /**
+     * c = a·b + bias on every row (a dense layer: a (m, k), b (k, n), c (m, n), contiguous rows; bias (n) or null).
+     * The default fills c's rows with the bias and accumulates the product.
+     */
+    default void affine(int m, int k, int n, float[] a, float[] b, float[] bias, float[] c) {
+        if (bias != null) {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(bias, 0, c, i * n, n);
+            }
+        } else {
+            java.util.Arrays.fill(c, 0, m * n, 0f);
+        }
+        mulAdd(m, k, n, a, b, c);
+    }
+
     /** c = a·b: {@link #mulAdd} with c overwritten instead of added to. */
     void mul(int m, int k, int n, float[] a, int lda, float[] b, int ldb, float[] c, int ldc);
 
@@ -46,6 +61,16 @@ public interface Kernels {
     /** LayerNorm of every row of x (m, n) into y, see {@link Norms#layerNorm}; {@code y} may be {@code x}. */
     void layerNorm(int m, float[] x, int n, float[] scale, float[] bias, float eps, float[] y);
 
+    /**
+     * The head of a two-class model on every row of f (m, n): with the logits z₀, z₁ of a row and
+     * t = z₁ − z₀ = f·w + b (w = W[:, 1] − W[:, 0], b = b₁ − b₀), the log-softmax in one exp and one log:
+     * <pre>
+     *   log p₀ = −softplus(t),  log p₁ = −softplus(−t) = t − softplus(t),  softplus(t) = max(t, 0) + log(1 + e^−|t|)
+     * </pre>
+     * (log p₀ = z₀ − log(e^z₀ + e^z₁) = −log(1 + e^t)). Writes logp (m, 2).
+     */
+    void binaryLogSoftmax(int m, int n, float[] f, float[] w, float b, float[] logp);
+
     /** y = a ⊙ x (+ b when b is not null) on every row of (m, n); {@code y} may be {@code x}. */
     void scaleShift(int m, float[] x, int n, float[] a, float[] b, float[] y);
 
@@ -54,6 +79,18 @@ public interface Kernels {
      * imaginary parts (then padding, not touched): the diagonal recurrence step.
      */
     void rotate(int m, int n, int stride, float[] lamRe, float[] lamIm, float[] x);
+
+    /**
+     * The S5 state update of m streams: x ← λ̄ ⊙ x (as {@link #rotate}, rows of stride {@code stride}: n real parts,
+     * n imaginary parts, padding) then x += z·bT ((m, k)·(k, stride), z at row stride {@code ldz}), i.e. rotate then
+     * {@link #mulAdd}. The vector kernel folds the rotation into the product's accumulators when a row is exactly
+     * two vectors of n states.
+     */
+    default void rotateMulAdd(int m, int k, int n, int stride, float[] lamRe, float[] lamIm, float[] z, int ldz,
+                              float[] bT, float[] x) {
+        rotate(m, n, stride, lamRe, lamIm, x);
+        mulAdd(m, k, stride, z, ldz, bT, stride, x, stride);
+    }
 
     /**
      * The multi-SISO (S4D) recurrence and output of one channel over m streams, its units j ∈ [from, to)

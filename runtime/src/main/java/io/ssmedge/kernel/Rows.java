@@ -17,14 +17,7 @@ public final class Rows {
      * @param y (m, out) (written; must not alias x)
      */
     public static void affine(Kernels kernels, int m, float[] x, int in, float[] w, float[] b, int out, float[] y) {
-        if (b != null) {
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(b, 0, y, i * out, out);
-            }
-        } else {
-            java.util.Arrays.fill(y, 0, m * out, 0f);
-        }
-        kernels.mulAdd(m, in, out, x, w, y);
+        kernels.affine(m, in, out, x, w, b, y);
     }
 
     /** LayerNorm of every row of x (m, n) into y; {@code y} may be {@code x}. See {@link Norms#layerNorm}. */

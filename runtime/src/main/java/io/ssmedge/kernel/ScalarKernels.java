@@ -90,6 +90,26 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void binaryLogSoftmax(int m, int n, float[] f, float[] w, float b, float[] logp) {
+        KernelArgs.binaryHead(m, n, f, w, logp);
+        binaryLogSoftmaxRows(0, m, n, f, w, b, logp);
+    }
+
+    /** {@link #binaryLogSoftmax} of rows from..m-1 (shared with the vector kernel's rows left over). */
+    static void binaryLogSoftmaxRows(int from, int m, int n, float[] f, float[] w, float b, float[] logp) {
+        for (int i = from; i < m; i++) {
+            int o = i * n;
+            float t = b;
+            for (int j = 0; j < n; j++) {
+                t += f[o + j] * w[j];
+            }
+            double sp = Math.max(t, 0f) + Math.log(1 + Math.exp(-Math.abs(t)));
+            logp[2 * i] = (float) -sp;
+            logp[2 * i + 1] = (float) (t - sp);
+        }
+    }
+
+    @Override
     public void scaleShift(int m, float[] x, int n, float[] a, float[] b, float[] y) {
         KernelArgs.rows("scaleShift", m, n, x, y, a, b);
         if (b == null) {

@@ -27,6 +27,8 @@ public final class ClassifierHead {
     private final int classes;    // d_output
     private final float[] kernel; // (H, d_output)
     private final float[] bias;   // (d_output)
+    private final float[] diff;   // (H) W[:, 1] − W[:, 0] for two classes (the block path's one-exp log-softmax), else null
+    private final float diffBias; // b₁ − b₀ for two classes
 
     public ClassifierHead(HeadMode mode, int width, int classes, float[] kernel, float[] bias) {
         this.mode = mode;
@@ -34,10 +36,20 @@ public final class ClassifierHead {
         this.classes = classes;
         this.kernel = kernel;
         this.bias = bias;
+        if (classes == 2) {
+            diff = new float[width];
+            for (int k = 0; k < width; k++) {
+                diff[k] = kernel[k * 2 + 1] - kernel[k * 2];
+            }
+            diffBias = bias[1] - bias[0];
+        } else {
+            diff = null;
+            diffBias = 0f;
+        }
     }
 
     public long bytes() {
-        return 4L * (kernel.length + bias.length);
+        return 4L * (kernel.length + bias.length); // the checkpoint's weights; the two-class diff (H floats) is not counted
     }
 
     /**
@@ -93,6 +105,10 @@ public final class ClassifierHead {
                 pool(h, pool, s * width, steps[s], feat);
             }
             f = feat;
+        }
+        if (diff != null) { // two classes: logits difference, one exp per stream (Kernels#binaryLogSoftmax)
+            kernels.binaryLogSoftmax(m, width, f, diff, diffBias, logp);
+            return;
         }
         Rows.affine(kernels, m, f, width, kernel, bias, classes, logits);
         Rows.logSoftmax(m, logits, classes, logp);

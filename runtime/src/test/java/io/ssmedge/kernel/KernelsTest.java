@@ -157,7 +157,8 @@ class KernelsTest {
     static Stream<Arguments> rowCases() {
         List<Arguments> out = new ArrayList<>();
         for (String kernel : new String[]{"scalar", "vector"}) {
-            for (int[] s : new int[][]{{1, 1}, {3, 16}, {5, 32}, {4, 45}, {2, 128}, {7, 13}}) {
+            for (int[] s : new int[][]{{1, 1}, {3, 16}, {5, 32}, {4, 45}, {2, 128}, {7, 13}, {16, 32}, {37, 32}, {20, 64},
+                {18, 8}, {33, 16}}) {
                 out.add(Arguments.of(kernel, s[0], s[1]));
             }
         }
@@ -215,6 +216,11 @@ class KernelsTest {
                 assertThat((double) y[i * n + j]).as("offset layerNorm[%d,%d]", i, j).isCloseTo(e, offset(1e-3 + 1e-3 * Math.abs(e)));
             }
         }
+        float[] yi = x.clone(); // in place: the same rows as into y above
+        g.layerNorm(m, yi, n, a, b, 1e-6f, yi);
+        float[] ye = new float[m * n];
+        g.layerNorm(m, x, n, a, b, 1e-6f, ye);
+        assertThat(yi).as("layerNorm in place").containsExactly(ye);
         g.scaleShift(m, x, n, a, b, y);
         for (int i = 0; i < m * n; i++) {
             assertThat(y[i]).isCloseTo(a[i % n] * x[i] + b[i % n], offset(1e-6f));
@@ -236,6 +242,129 @@ class KernelsTest {
                 int im = re + n;
                 assertThat(xc[re]).isCloseTo(a[j] * x0[re] - b[j] * x0[im], offset(1e-6f));
                 assertThat(xc[im]).isCloseTo(a[j] * x0[im] + b[j] * x0[re], offset(1e-6f));
+            }
+        }
+    }
+
+    /**
+     * The two-class head against the log-softmax of both logits in float64 (z = f·W + b with W's two columns,
+     * then z − max − log Σ e^(z − max)); rows with |z₁ − z₀| up to about 200 so that e^−|t| underflows too.
+     */
+    @ParameterizedTest(name = "{0} m={1} n={2}")
+    @MethodSource("rowCases")
+    void binaryLogSoftmaxMatchesLogSoftmaxOfBothLogits(String name, int m, int n) {
+        Kernels g = kernel(name);
+        assumeTrue(g != null, "jdk.incubator.vector is not loaded in this JVM");
+        SplittableRandom r = new SplittableRandom(m * 131L + n);
+        float[] f = random(r, m * n);
+        for (int i = 0; i < m; i += 3) { // every third row scaled up: large logit differences
+            for (int j = 0; j < n; j++) {
+                f[i * n + j] *= 40f;
+            }
+        }
+        float[] w = random(r, n * 2); // (n, 2)
+        float[] b = random(r, 2);
+        float[] diff = new float[n];
+        for (int j = 0; j < n; j++) {
+            diff[j] = w[2 * j + 1] - w[2 * j];
+        }
+        float[] logp = new float[2 * m + 2];
+        java.util.Arrays.fill(logp, 9f);
+        g.binaryLogSoftmax(m, n, f, diff, b[1] - b[0], logp);
+        for (int i = 0; i < m; i++) {
+            double z0 = b[0];
+            double z1 = b[1];
+            double mag = Math.abs(b[0]) + Math.abs(b[1]);
+            for (int j = 0; j < n; j++) {
+                z0 += (double) f[i * n + j] * w[2 * j];
+                z1 += (double) f[i * n + j] * w[2 * j + 1];
+                mag += Math.abs((double) f[i * n + j] * w[2 * j]) + Math.abs((double) f[i * n + j] * w[2 * j + 1]);
+            }
+            double max = Math.max(z0, z1);
+            double lse = max + Math.log(Math.exp(z0 - max) + Math.exp(z1 - max));
+            // float32 sums of the products (relative 1e-6 of their magnitudes), then 1e-6 of the result
+            double tol = 1e-6 + 2e-6 * mag;
+            assertThat((double) logp[2 * i]).as("logp[%d, 0]", i).isCloseTo(z0 - lse, offset(tol + 1e-6 * Math.abs(z0 - lse)));
+            assertThat((double) logp[2 * i + 1]).as("logp[%d, 1]", i).isCloseTo(z1 - lse, offset(tol + 1e-6 * Math.abs(z1 - lse)));
+        }
+        assertThat(logp[2 * m]).as("past the last row").isEqualTo(9f);
+    }
+
+    /** affine (c = a·b + bias, with and without bias) against the float64 sum. */
+    @ParameterizedTest(name = "{0} m={1} k={2} n={3}")
+    @MethodSource("cases")
+    void affineMatchesNaiveProductPlusBias(String name, int m, int k, int n) {
+        Kernels g = kernel(name);
+        assumeTrue(g != null, "jdk.incubator.vector is not loaded in this JVM");
+        SplittableRandom r = new SplittableRandom(m * 1_000_033L + k * 1013L + n);
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] bias = random(r, n);
+        for (boolean withBias : new boolean[]{true, false}) {
+            float[] c = random(r, m * n + 3); // old values must not matter; the tail stays
+            float[] c0 = c.clone();
+            g.affine(m, k, n, a, b, withBias ? bias : null, c);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double e = withBias ? bias[j] : 0;
+                    double mag = Math.abs(e);
+                    for (int p = 0; p < k; p++) {
+                        e += (double) a[i * k + p] * b[p * n + j];
+                        mag += Math.abs((double) a[i * k + p] * b[p * n + j]);
+                    }
+                    assertThat((double) c[i * n + j]).as("c[%d,%d] bias %s", i, j, withBias).isCloseTo(e, offset(1e-6 + 1e-6 * mag));
+                }
+            }
+            for (int i = m * n; i < c.length; i++) {
+                assertThat(c[i]).as("past the block").isEqualTo(c0[i]);
+            }
+        }
+    }
+
+    static Stream<Arguments> stateCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (String kernel : new String[]{"scalar", "vector"}) {
+            // {m, k, n, stride}: rows of exactly two vectors (n = 16 on 512-bit, n = 8 on 256-bit) with and
+            // without rows left over after the 8-row tiles, and general shapes
+            for (int[] s : new int[][]{{19, 32, 16, 32}, {16, 8, 16, 32}, {3, 32, 16, 32}, {17, 12, 8, 16}, {9, 7, 8, 16},
+                {5, 32, 13, 32}, {11, 4, 5, 16}, {1, 1, 1, 2}}) {
+                out.add(Arguments.of(kernel, s[0], s[1], s[2], s[3]));
+            }
+        }
+        return out.stream();
+    }
+
+    /** rotateMulAdd against x ← λ̄ ⊙ x, then x += z·bT, in float64 (padding columns only get the product). */
+    @ParameterizedTest(name = "{0} m={1} k={2} n={3} stride={4}")
+    @MethodSource("stateCases")
+    void rotateMulAddMatchesRotationThenProduct(String name, int m, int k, int n, int stride) {
+        Kernels g = kernel(name);
+        assumeTrue(g != null, "jdk.incubator.vector is not loaded in this JVM");
+        SplittableRandom r = new SplittableRandom(m * 7919L + k * 31L + n);
+        float[] lr = random(r, n);
+        float[] li = random(r, n);
+        float[] z = random(r, m * k);
+        float[] bT = random(r, k * stride);
+        float[] x = random(r, m * stride);
+        float[] x0 = x.clone();
+        g.rotateMulAdd(m, k, n, stride, lr, li, z, k, bT, x);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < stride; j++) {
+                int o = i * stride;
+                double e;
+                if (j < n) {
+                    e = (double) lr[j] * x0[o + j] - (double) li[j] * x0[o + n + j];
+                } else if (j < 2 * n) {
+                    e = (double) lr[j - n] * x0[o + j] + (double) li[j - n] * x0[o + j - n];
+                } else {
+                    e = x0[o + j];
+                }
+                double mag = Math.abs(e);
+                for (int p = 0; p < k; p++) {
+                    e += (double) z[i * k + p] * bT[p * stride + j];
+                    mag += Math.abs((double) z[i * k + p] * bT[p * stride + j]);
+                }
+                assertThat((double) x[o + j]).as("x[%d,%d]", i, j).isCloseTo(e, offset(1e-6 + 1e-6 * mag));
             }
         }
     }

@@ -31,8 +31,7 @@ public final class S5StageProfile {
         int w = l.width;
         Map<String, Runnable> stages = new LinkedHashMap<>();
         stages.put("whole step", () -> model.stepBlock(b, m, u, logp));
-        stages.put("rotate", () -> k.rotate(m, l.states, l.span, l.lamRe, l.lamIm, b.x(0)));
-        stages.put("B·u gemm", () -> k.mulAdd(m, w, l.span, b.h(), w, l.bT, l.span, b.x(0), l.span));
+        stages.put("λx + B·u", () -> k.rotateMulAdd(m, w, l.states, l.span, l.lamRe, l.lamIm, b.h(), w, l.bT, b.x(0)));
         stages.put("C·x gemm", () -> k.mul(m, 2 * l.states, w, b.x(0), l.span, l.cT, w, b.y, w));
         stages.put("D⊙z+gelu", () -> k.feedThroughGelu(m, w, b.y, l.d, b.h(), b.g));
         stages.put("out2 gemm", () -> k.mul(m, w, w, b.g, w, l.out2W, w, b.t, w));
@@ -41,8 +40,14 @@ public final class S5StageProfile {
         float[] logits = BenchModels.inputs(m, model.outputSize(), 3);
         float[] lp = new float[m * model.outputSize()];
         float[] headW = BenchModels.inputs(w, model.outputSize(), 4);
-        stages.put("head gemm", () -> io.ssmedge.kernel.Rows.affine(k, m, b.h(), w, headW, null, model.outputSize(), logits));
-        stages.put("logSoftmax", () -> io.ssmedge.kernel.Rows.logSoftmax(m, logits, model.outputSize(), lp));
+        float[] encW = BenchModels.inputs(model.inputSize(), w, 5);
+        if (model.outputSize() == 2) { // the block path's two-class head: one dot product and one exp per stream
+            stages.put("head", () -> k.binaryLogSoftmax(m, w, b.h(), headW, 0.1f, lp));
+        } else {
+            stages.put("head gemm", () -> io.ssmedge.kernel.Rows.affine(k, m, b.h(), w, headW, null, model.outputSize(), logits));
+            stages.put("logSoftmax", () -> io.ssmedge.kernel.Rows.logSoftmax(m, logits, model.outputSize(), lp));
+        }
+        stages.put("encoder", () -> io.ssmedge.kernel.Rows.affine(k, m, u, model.inputSize(), encW, null, w, b.t));
         double whole = 0;
         double sum = 0;
         System.out.printf("%s, %d streams, %s, %d layers%n", name, m, k.name(), model.layers());
@@ -58,7 +63,8 @@ public final class S5StageProfile {
                 whole = ns;
                 System.out.printf("%-12s %10.0f ns/step = %8.1f ns/sample  (%.1f GFLOP/s)%n", e.getKey(), ns, ns / m,
                         BenchModels.flopsPerSample(model) * m / ns);
-            } else if (e.getKey().startsWith("head") || e.getKey().startsWith("logSoftmax")) { // once per step
+            } else if (e.getKey().startsWith("head") || e.getKey().startsWith("logSoftmax")
+                    || e.getKey().startsWith("encoder")) { // once per step
                 sum += ns;
                 System.out.printf("%-12s %10.0f ns/step       = %5.1f %% of the step%n", e.getKey(), ns, 100 * ns / whole);
             } else {

@@ -222,8 +222,7 @@ final class S5Layer {
         // ssmBlock with D ⊙ z left for the activation pass: y = C̃x; y += D ⊙ z and g = gelu(y) in one pass
         final Kernels k = b.kernels();
         float[] x = b.x(layer);
-        k.rotate(m, states, span, lamRe, lamIm, x);
-        k.mulAdd(m, width, span, z, width, bT, span, x, span);
+        k.rotateMulAdd(m, width, states, span, lamRe, lamIm, z, width, bT, x);
         k.mul(m, 2 * states, width, x, span, cT, width, b.y, width);
         k.feedThroughGelu(m, width, b.y, d, z, b.g);
         activateAddBlock(b, m);
