@@ -35,7 +35,7 @@ set_tcp_nodelay true
 allow_anonymous true
 persistence false
 max_queued_messages 1000000
-max_inflight_messages 1000
+max_inflight_messages ${BROKER_INFLIGHT:-1000}
 log_dest stderr
 log_type error
 CONF
@@ -44,7 +44,7 @@ model:
   path: embedded:s5-skab
   stage: loadtest
   window: {length: $window, stride: $stride}
-mqtt: {host: 127.0.0.1, port: $mqtt_port, version: 5, client_id: loadtest-agent, max_inflight: 1000}
+mqtt: {host: 127.0.0.1, port: $mqtt_port, version: 5, client_id: loadtest-agent, max_inflight: ${MAX_INFLIGHT:-1000}}
 topics:
   sensors: factory/line3/+/sensors
   sensors_qos: $qos_in

@@ -71,6 +71,11 @@ public final class LoadgenCommand implements Callable<Integer> {
                     "moments as on a real plant (use the agent's window stride); 0 = all aligned (default: ${DEFAULT-VALUE})"})
     int stagger;
 
+    @Option(names = "--connections", defaultValue = "4", paramLabel = "N",
+            description = {"sender connections to the broker, each with its own thread and a share of the streams: one",
+                    "connection confirms only so many QoS 1 messages per second (default: ${DEFAULT-VALUE})"})
+    int connections;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -78,7 +83,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SsmModel m = model.load();
         LoadSettings s = new LoadSettings(broker, streams, rate, batch, duration, warmup, qos, topic, predictions, prefix,
-                m.channels(), data, metricsUrl, stagger);
+                m.channels(), data, metricsUrl, stagger, connections);
         LoadReport r = new LoadGenerator(s).run();
         r.print(spec.commandLine().getOut(), s);
         return 0;
