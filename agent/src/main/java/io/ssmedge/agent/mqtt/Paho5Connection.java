@@ -46,7 +46,7 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
         if (spec.password() != null) {
             options.setPassword(spec.password());
         }
-        options.setSocketFactory(spec.sslSocketFactory() != null ? PahoSockets.tls(spec.sslSocketFactory()) : PahoSockets.plain());
+        options.setSocketFactory(plainSockets == null ? PahoSockets.tls(spec.sslSocketFactory()) : plainSockets);
         if (spec.will() != null) {
             MqttMessage will = new MqttMessage(spec.will().payload());
             will.setQos(spec.will().qos());
