@@ -143,7 +143,9 @@ public final class Agent implements AutoCloseable {
             // A broker limits the QoS 2 messages it holds for a client until their PUBREL (Mosquitto:
             // max_inflight_messages, default 20). Beyond it, an MQTT 5 client is told "quota exceeded" (and Paho's
             // MQTT 5 client keeps to the broker's Receive Maximum), but MQTT 3.1.1 has no way to say so: Mosquitto
-            // 2.0 answers PUBREC and drops the message. So with 3.1.1 at most 20 QoS 2 predictions are in flight.
+            // 2.0 answers PUBREC and drops the message. So with 3.1.1 at most 20 QoS 2 predictions are in flight,
+            // counting those the client restored from its files after a crash (Paho's own window leaves them out, and
+            // the kill -9 test lost predictions that way: PahoConnection.tryPublish).
             out = out.withMaxInflight(QOS2_INFLIGHT_3_1_1);
         }
         if (journal != null && topics.predictionsQos() > 0) {

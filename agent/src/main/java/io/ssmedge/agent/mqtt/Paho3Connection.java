@@ -16,6 +16,7 @@ import java.util.List;
 /** MQTT 3.1.1 through org.eclipse.paho.client.mqttv3 (for older brokers). */
 final class Paho3Connection extends PahoConnection implements MqttCallbackExtended {
     private final MqttAsyncClient client;
+    private final TrackedPersistence3 tracked; // null without a delivery listener
     private final MqttConnectOptions options = new MqttConnectOptions();
 
     Paho3Connection(ConnectionSpec spec) {
@@ -24,8 +25,8 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
             org.eclipse.paho.client.mqttv3.MqttClientPersistence store = spec.persistence() == null
                     ? new MemoryPersistence()
                     : new UnsyncedFilePersistence(spec.persistence());
-            client = new MqttAsyncClient(spec.serverUri(), spec.clientId(), spec.delivery() == null ? store
-                    : new TrackedPersistence3(store, spec.delivery()));
+            tracked = spec.delivery() == null ? null : new TrackedPersistence3(store, spec.delivery());
+            client = new MqttAsyncClient(spec.serverUri(), spec.clientId(), tracked == null ? store : tracked);
         } catch (MqttException e) {
             throw new io.ssmedge.agent.mqtt.MqttException(spec.name() + ": invalid broker address " + spec.serverUri()
                     + ": " + e.getMessage(), e);
@@ -99,6 +100,11 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
     @Override
     protected void send(String topic, byte[] payload, int qos, boolean retained) throws MqttException {
         client.publish(topic, payload, qos, retained);
+    }
+
+    @Override
+    protected int outstanding() {
+        return tracked == null ? -1 : tracked.outstanding();
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 /** MQTT 5 through org.eclipse.paho.mqttv5.client. */
 final class Paho5Connection extends PahoConnection implements MqttCallback {
     private final MqttAsyncClient client;
+    private final TrackedPersistence5 tracked; // null without a delivery listener
     private final MqttConnectionOptions options = new MqttConnectionOptions();
 
     Paho5Connection(ConnectionSpec spec) {
@@ -25,8 +26,8 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
             org.eclipse.paho.mqttv5.client.MqttClientPersistence store = spec.persistence() == null
                     ? new MemoryPersistence()
                     : new org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence(spec.persistence().toString());
-            client = new MqttAsyncClient(spec.serverUri(), spec.clientId(), spec.delivery() == null ? store
-                    : new TrackedPersistence5(store, spec.delivery()));
+            tracked = spec.delivery() == null ? null : new TrackedPersistence5(store, spec.delivery());
+            client = new MqttAsyncClient(spec.serverUri(), spec.clientId(), tracked == null ? store : tracked);
         } catch (MqttException e) {
             throw new io.ssmedge.agent.mqtt.MqttException(spec.name() + ": invalid broker address " + spec.serverUri()
                     + ": " + e.getMessage(), e);
@@ -107,6 +108,11 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
     @Override
     protected void send(String topic, byte[] payload, int qos, boolean retained) throws MqttException {
         client.publish(topic, payload, qos, retained);
+    }
+
+    @Override
+    protected int outstanding() {
+        return tracked == null ? -1 : tracked.outstanding();
     }
 
     @Override

@@ -40,13 +40,17 @@ final class TrackedPersistence3 implements MqttClientPersistence {
             try {
                 MqttWireMessage m = MqttWireMessage.createWireMessage(delegate.get(key));
                 if (!(m instanceof MqttPublish)) {
+                    tracking.restored(key);
                     continue;
                 }
                 payload = ((MqttPublish) m).getMessage().getPayload();
             } catch (MqttException e) {
-                continue; // Paho itself drops a corrupt file when it reads it
+                tracking.restored(key); // Paho itself drops a corrupt file when it reads it (and tells remove)
+                continue;
             }
-            if (!tracking.keep(key, payload)) {
+            if (tracking.keep(key, payload)) {
+                tracking.restored(key);
+            } else {
                 delegate.remove(key);
                 String released = DeliveryTracking.RELEASED + key.substring(key.indexOf('-') + 1);
                 if (key.startsWith(DeliveryTracking.SENT) && delegate.containsKey(released)) {
@@ -54,6 +58,11 @@ final class TrackedPersistence3 implements MqttClientPersistence {
                 }
             }
         }
+    }
+
+    /** QoS 1/2 messages held and not completed by the broker, restored ones included (see DeliveryTracking). */
+    int outstanding() {
+        return tracking.outstanding();
     }
 
     @Override

@@ -24,6 +24,11 @@ final class TrackedPersistence5 implements MqttClientPersistence {
         delegate.open(clientId);
     }
 
+    /** QoS 1/2 messages held and not completed by the broker (see DeliveryTracking). */
+    int outstanding() {
+        return tracking.outstanding();
+    }
+
     @Override
     public void put(String key, MqttPersistable p) throws MqttPersistenceException {
         if (DeliveryTracking.outgoing(key)) {

@@ -8,7 +8,6 @@ import io.ssmedge.agent.testing.TestClient;
 import io.ssmedge.eval.Evaluator;
 import io.ssmedge.model.ModelLoader;
 import io.ssmedge.model.SsmModel;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,9 +37,6 @@ import static org.awaitility.Awaitility.await;
  * io.ssmedge.agent.journal.Outbox and README "Losing no sample").
  */
 @Tag("chaos")
-@Disabled("exactly-once under kill -9 regressed when cross-stream batching (StreamWorker.flush) met the journal's "
-        + "outbox: it passed once after the merge (2,300 of 2,300), then the fresh-clone CI run lost 19 of 2,300 "
-        + "predictions (windows in the middle of a stream, none twice); see README 'Losing no sample' and issue #9")
 class KillNineTest {
     static final int KILLS = Integer.getInteger("ssmedge.chaos.kills", 20);
     static final int STREAMS = 50;
@@ -65,9 +61,9 @@ class KillNineTest {
         kind.assumeAvailable();
         // Mosquitto allows more QoS 2 messages in flight than the agent sends (with MQTT 3.1.1 Mosquitto drops what
         // exceeds max_inflight_messages, default 20, and still answers PUBREC; deploy/mosquitto/ssm-edge.conf: 1000).
-        // 50 (the agent sends at most 20 QoS 2 messages at a time and may resend 20 of the last run) and the journal's
-        // 100 ms sync (samples are confirmed after it) pace the agent to about 500 samples/s: without them it works
-        // off the whole backlog within the first few runs, and the later kills would not fall within a backlog.
+        // 50 (the agent holds at most 20 QoS 2 messages in flight, those resent from the last run included) and the
+        // journal's 100 ms sync (samples are confirmed after it) pace the agent to about 500 samples/s: without them
+        // it works off the whole backlog within the first few runs, and the later kills would not fall within it.
         try (TestBroker broker = kind == TestBroker.Kind.MOSQUITTO
                 ? io.ssmedge.agent.testing.MosquittoBroker.start(dir.resolve("broker"), "max_inflight_messages 50\n")
                 : kind.start(dir.resolve("broker"));

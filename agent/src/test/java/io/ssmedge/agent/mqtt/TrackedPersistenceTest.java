@@ -62,8 +62,11 @@ class TrackedPersistenceTest {
         p.put("s-9", publish(9, "held"));
         p.put("sb-10", publish(10, "buffered"));
         p.remove("sb-10"); // sent from the offline buffer: not a confirmation
+        assertThat(p.outstanding()).as("s- keys held").isEqualTo(3);
         p.remove("s-7");
+        p.remove("s-11"); // Paho's undo of a send it refused: never stored, not a confirmation
         assertThat(confirmed).containsExactly("first");
+        assertThat(p.outstanding()).isEqualTo(2);
         assertThat(fileThen).containsExactly(true);
         assertThat(stored("s-7")).isFalse();
         p.close(); // "killed" while s-8 and s-9 are kept
@@ -72,12 +75,14 @@ class TrackedPersistenceTest {
         again.open("agent-pub", "tcp://127.0.0.1:1883");
         assertThat(again.containsKey("s-8")).isFalse();
         assertThat(again.containsKey("s-9")).isTrue();
+        assertThat(again.outstanding()).as("restored messages count in the window").isEqualTo(1);
         assertThat(again.get("s-9").getHeaderLength()).isGreaterThan(0); // Paho parses it back
         assertThat(org.eclipse.paho.client.mqttv3.internal.wire.MqttWireMessage.createWireMessage(again.get("s-9")))
                 .isInstanceOfSatisfying(MqttPublish.class, m -> assertThat(new String(m.getMessage().getPayload(),
                         StandardCharsets.UTF_8)).isEqualTo("held"));
         again.remove("s-9");
         assertThat(confirmed).containsExactly("first", "held");
+        assertThat(again.outstanding()).isZero();
         again.close();
     }
 }

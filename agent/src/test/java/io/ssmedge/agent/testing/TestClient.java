@@ -50,11 +50,23 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes and waits for the broker's confirmation (QoS 1/2). Paho counts a confirmed message out of its window
+     * only later, on its callback thread, so on a loaded machine a fast sender can find the window full: it then
+     * waits and tries again (up to 30 s).
+     */
     public void publish(String topic, byte[] payload, int qos) {
-        try {
-            client.publish(topic, payload, qos, false);
-        } catch (MqttException e) {
-            throw new IllegalStateException("publish to " + topic + " failed: " + e.getMessage(), e);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                client.publish(topic, payload, qos, false);
+                return;
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("publish to " + topic + " failed: " + e.getMessage(), e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
         }
     }
 
