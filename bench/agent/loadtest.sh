@@ -84,6 +84,7 @@ java -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$m
 echo "$tag agent VmRSS/VmHWM: $(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' ' | tr '\n' ' ')"
 echo "$tag latency per stage (ms, since start): $(curl -s "http://127.0.0.1:$http_port/api/status" | grep -o '"latency_ms":.*,"memory"' | sed 's/,"memory"$//')"
 curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^(ssm_edge_(state_bytes|streams)|jvm_memory_used_bytes\{area="heap"\}|jvm_gc_collection_seconds_(count|sum)) ' | sed "s|^|$tag |" || true
+curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^ssm_edge_mqtt_reconnects_total' | sed "s|^|$tag |" || true
 curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^ssm_edge_(rejected|dropped)_messages_total' | grep -v " 0$" | sed "s|^|$tag |" || true
 grep -m3 "ErrorReporter\|ERROR" "$work/agent.log" | sed "s|^|$tag |" || true
 grep -E "samples/s" "$work/agent.log" | tail -2 | sed "s|^|$tag |" || true
