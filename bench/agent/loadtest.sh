@@ -19,7 +19,7 @@
 #   JFR (unset)          a file name: record the agent with Java Flight Recorder (allocation, GC pauses)
 #   MAX_INFLIGHT (1000)  the agent's mqtt.max_inflight (its MQTT 5 receive maximum for sensor messages, too)
 #   BROKER_INFLIGHT (1000) Mosquitto's max_inflight_messages (0 = no limit)
-#   CONNECTIONS (4)      the load generator's sender connections
+#   CONNECTIONS (0)      the load generator's sender connections (0: one per 10,000 messages/s, at most 8)
 #   AGENT_JAR            run the agent from another build (e.g. to compare before/after a change; the load
 #                        generator always runs from agent/target/ssm-edge.jar)
 set -euo pipefail
@@ -62,7 +62,7 @@ CONF
 jvm_opts="@deploy/jvm.options ${SSM_EDGE_JAVA_OPTS:-}"
 jfr_opts=${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile}
 shadow_flag=""; [ "$shadow" = "1" ] && shadow_flag="--load-test-shadow"
-tag="[$streams streams x $rate Hz, $batch/msg, window $window stride $stride, QoS $qos_in in/$qos_out out, shadow $([ "$shadow" = 1 ] && echo equal-size || echo none), $workers worker(s), max_inflight ${MAX_INFLIGHT:-1000}, loadgen ${CONNECTIONS:-4} conn., JVM: ${jvm_opts% }${JAVA_HOME_AGENT:+ on $JAVA_HOME_AGENT}${AGENT_JAR:+, agent $AGENT_JAR}]"
+tag="[$streams streams x $rate Hz, $batch/msg, window $window stride $stride, QoS $qos_in in/$qos_out out, shadow $([ "$shadow" = 1 ] && echo equal-size || echo none), $workers worker(s), max_inflight ${MAX_INFLIGHT:-1000}, loadgen connections ${CONNECTIONS:-auto}, JVM: ${jvm_opts% }${JAVA_HOME_AGENT:+ on $JAVA_HOME_AGENT}${AGENT_JAR:+, agent $AGENT_JAR}]"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -78,7 +78,7 @@ echo "$tag machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$tag agent RSS right after start: $(awk -v b="${rss_start:--1}" 'BEGIN{printf "%.1f MB", b/1e6}')"
 java -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$mqtt_port" --streams "$streams" \
   --rate "$rate" --batch "$batch" --qos "$qos_in" --duration "$duration" --warmup 10 --stagger "${STAGGER:-$stride}" \
-  --connections "${CONNECTIONS:-4}" \
+  --connections "${CONNECTIONS:-0}" \
   --metrics-url "http://127.0.0.1:$http_port/metrics" 2>"$work/loadgen.log" | sed "s|^|$tag |" \
   || { echo "$tag loadgen failed:"; grep -v "^\s*at " "$work/loadgen.log" | tail -5; }
 echo "$tag agent VmRSS/VmHWM: $(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' ' | tr '\n' ' ')"

@@ -71,19 +71,26 @@ public final class LoadgenCommand implements Callable<Integer> {
                     "moments as on a real plant (use the agent's window stride); 0 = all aligned (default: ${DEFAULT-VALUE})"})
     int stagger;
 
-    @Option(names = "--connections", defaultValue = "4", paramLabel = "N",
+    @Option(names = "--connections", defaultValue = "0", paramLabel = "N",
             description = {"sender connections to the broker, each with its own thread and a share of the streams: one",
-                    "connection confirms only so many QoS 1 messages per second (default: ${DEFAULT-VALUE})"})
+                    "connection gets only so many QoS 1 messages per second confirmed; 0 = one per 10,000 messages/s",
+                    "asked, at most 8 (default: ${DEFAULT-VALUE})"})
     int connections;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** One sender connection per 10,000 messages/s (what one Paho connection sustains at QoS 1 here), 1 to 8. */
+    static int autoConnections(double messagesPerSecond, int streams) {
+        return (int) Math.max(1, Math.min(Math.min(8, streams), Math.ceil(messagesPerSecond / 10_000)));
+    }
+
     @Override
     public Integer call() throws Exception {
         SsmModel m = model.load();
         LoadSettings s = new LoadSettings(broker, streams, rate, batch, duration, warmup, qos, topic, predictions, prefix,
-                m.channels(), data, metricsUrl, stagger, connections);
+                m.channels(), data, metricsUrl, stagger, connections != 0 ? connections
+                : autoConnections(streams * rate / batch, streams));
         LoadReport r = new LoadGenerator(s).run();
         r.print(spec.commandLine().getOut(), s);
         return 0;
