@@ -19,7 +19,7 @@
 #   JFR (unset)          a file name: record the agent with Java Flight Recorder (allocation, GC pauses)
 #   MAX_INFLIGHT (1000)  the agent's mqtt.max_inflight (its MQTT 5 receive maximum for sensor messages, too)
 #   BROKER_INFLIGHT (1000) Mosquitto's max_inflight_messages (0 = no limit)
-#   CONNECTIONS (0)      the load generator's sender connections (0: one per 10,000 messages/s, at most 8)
+#   CONNECTIONS (0)      the load generator's sender connections (0: one per 5,000 messages/s, at most 8)
 #   AGENT_JAR            run the agent from another build (e.g. to compare before/after a change; the load
 #                        generator always runs from agent/target/ssm-edge.jar)
 set -euo pipefail
