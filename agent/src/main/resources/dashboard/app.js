@@ -20,7 +20,7 @@
       "limit.drop": "allowed loss {x} pt",
       "card.speed": "Speed", "s.p50": "latency p50", "s.p99": "latency p99", "s.sps": "samples / s",
       "s.predictions": "predictions", "card.memory": "Memory", "m.stream": "per stream", "m.total": "all streams (state)",
-      "m.streams": "streams", "m.heap": "Java heap", "m.rss": "process (RSS)",
+      "m.streams": "streams", "m.heap": "Java heap", "m.rss": "process (RSS)", "m.rssStart": "process after start",
       "h.charts": "Last hour", "c.latency": "Latency sensor → prediction (ms)", "c.rate": "Samples per second",
       "c.quality": "Accuracy, false alarms, missed faults (%)",
       "c.note": "One point every 10 s, kept in the agent's memory; a restart starts a new hour.",
@@ -60,7 +60,7 @@
       "limit.drop": "許容低下 {x} pt",
       "card.speed": "処理速度", "s.p50": "遅延 p50", "s.p99": "遅延 p99", "s.sps": "サンプル／秒",
       "s.predictions": "予測数", "card.memory": "メモリ", "m.stream": "ストリームあたり", "m.total": "全ストリーム（状態）",
-      "m.streams": "ストリーム数", "m.heap": "Java ヒープ", "m.rss": "プロセス（RSS）",
+      "m.streams": "ストリーム数", "m.heap": "Java ヒープ", "m.rss": "プロセス（RSS）", "m.rssStart": "起動直後のプロセス",
       "h.charts": "直近1時間", "c.latency": "センサー → 予測の遅延（ms）", "c.rate": "1秒あたりのサンプル数",
       "c.quality": "正解率・誤報率・見逃し率（%）",
       "c.note": "10秒ごとに1点、エージェントのメモリに保持します。再起動すると新しく記録を始めます。",
@@ -236,6 +236,7 @@
     text("streams-count", int(nStreams));
     text("mem-heap", bytes(mem.heap_used_bytes));
     text("mem-rss", bytes(mem.rss_bytes));
+    text("mem-rss-start", bytes(mem.rss_at_start_bytes));
 
     renderLayers(s, ro);
     renderDrift(s, ro);

@@ -2,7 +2,14 @@ package io.ssmedge.agent.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ssmedge.agent.stream.RejectReason;
 
@@ -105,7 +112,25 @@ public final class AgentMetrics {
         endToEnd = stage("end_to_end", "sensor ts of the window's last sample to the prediction handed to the MQTT "
                 + "client", model);
         stages = List.of(queueWait, inference, publish, endToEnd);
-        JvmMetrics.builder().register(registry); // jvm_* and process_* (CPU, RSS, open files, start time)
+        registerJvmMetrics(registry);
+    }
+
+    /**
+     * jvm_* and process_* (heap and pools, GC, threads, classes, JIT, buffers, CPU, RSS, open files, start time):
+     * Prometheus' JvmMetrics without its native-memory and allocation-counting parts. Those two go through the
+     * platform MBean server and JMX notifications, which load about 300 JDK classes (some 2 MB of metaspace and
+     * heap, issue #12) for figures an idle gateway does not need: native memory is empty unless the JVM runs with
+     * -XX:NativeMemoryTracking, and the allocation rate belongs in a profile (JFR), not in every scrape.
+     */
+    private static void registerJvmMetrics(PrometheusRegistry registry) {
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
     }
 
     private Counter counter(String name, String help, String... labelNames) {

@@ -15,6 +15,13 @@ import org.HdrHistogram.Recorder;
 public final class LatencyStage {
     /** Values above one hour are clamped (a sensor clock far off must not break the histogram). */
     static final long MAX_MICROS = 3_600_000_000L;
+    /**
+     * Significant digits of the status figures: 2 = each value is kept to within 1 % (e.g. 4.83 ms as 4.80-4.83 ms).
+     * One histogram from 1 µs to an hour then takes 26 KB instead of 188 KB at 3 digits; each stage keeps up to five (the
+     * recorder's two, its recycled copy, total, window), so the agent's four stages hold 0.5 MB instead of 3.8 MB,
+     * a quarter of the idle agent's heap (issue #12). Prometheus' buckets are far coarser than 1 %.
+     */
+    static final int DIGITS = 2;
 
     private final String name;
     private final String help;
@@ -24,9 +31,9 @@ public final class LatencyStage {
 
     /** The HdrHistogram side: one per stage, whatever the label values. */
     private static final class Figures {
-        final Recorder recorder = new Recorder(MAX_MICROS, 3);
-        final org.HdrHistogram.Histogram total = new org.HdrHistogram.Histogram(MAX_MICROS, 3);
-        final org.HdrHistogram.Histogram window = new org.HdrHistogram.Histogram(MAX_MICROS, 3);
+        final Recorder recorder = new Recorder(MAX_MICROS, DIGITS);
+        final org.HdrHistogram.Histogram total = new org.HdrHistogram.Histogram(MAX_MICROS, DIGITS);
+        final org.HdrHistogram.Histogram window = new org.HdrHistogram.Histogram(MAX_MICROS, DIGITS);
         org.HdrHistogram.Histogram recycled;
         LatencySnapshot recent = LatencySnapshot.EMPTY;
 

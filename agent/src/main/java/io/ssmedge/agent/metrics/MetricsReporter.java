@@ -48,6 +48,17 @@ public final class MetricsReporter implements AutoCloseable {
         timer.scheduleAtFixedRate(this::report, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
     }
 
+    /** Runs {@code task} once on the reporter's thread after {@code delayMillis} (e.g. the memory figure after start). */
+    public void once(long delayMillis, Runnable task) {
+        timer.schedule(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("scheduled report failed: {}", e.toString());
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
     public Rates rates() {
         return rates;
     }

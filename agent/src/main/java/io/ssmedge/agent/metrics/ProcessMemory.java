@@ -27,21 +27,6 @@ public final class ProcessMemory {
         return statusKb("VmHWM:");
     }
 
-    /**
-     * Gives memory the C library keeps after start-up (class loading, JIT compiler arenas) back to the system: the
-     * JVM's System.trim_native_heap diagnostic command, the one -XX:TrimNativeHeapInterval runs periodically (JDK
-     * 17.0.9 and later, glibc). Does nothing where it is not available.
-     */
-    public static void trimNativeHeap() {
-        try {
-            ManagementFactory.getPlatformMBeanServer().invoke(
-                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "systemTrimNativeHeap",
-                    new Object[]{new String[0]}, new String[]{String[].class.getName()});
-        } catch (javax.management.JMException | RuntimeException e) {
-            // an older JDK or another C library: RSS is then measured untrimmed
-        }
-    }
-
     /** Names of the garbage collectors this JVM runs (e.g. "Copy, MarkSweepCompact" = Serial GC). */
     public static String collectors() {
         return String.join(", ", ManagementFactory.getGarbageCollectorMXBeans().stream()

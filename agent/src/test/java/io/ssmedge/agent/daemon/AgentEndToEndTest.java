@@ -229,6 +229,10 @@ class AgentEndToEndTest {
                 .isEqualTo(io.ssmedge.inference.WindowedStream.compact(MODEL, // the worker keeps states only
                         io.ssmedge.inference.WindowSpec.fixed(60, 60)).stateBytes());
         assertThat(status.get("metrics").get("memory").get("rss_bytes").asLong()).isPositive();
+        // "RSS after start" is taken once, MEMORY_AFTER_START_MILLIS after start, and then stays on the status page
+        await().atMost(Duration.ofMillis(Agent.MEMORY_AFTER_START_MILLIS + 15_000)).until(() -> agent.rssAtStartBytes() > 0);
+        assertThat(read(httpGet("/api/status")).get("metrics").get("memory").get("rss_at_start_bytes").asLong())
+                .isEqualTo(agent.rssAtStartBytes());
     }
 
     byte[] httpGetBytes(String path, String accept) throws Exception {
