@@ -17,6 +17,11 @@
 #   JAVA_HOME_AGENT      run the agent on another JDK (e.g. /usr/lib/jvm/temurin-25-jdk-amd64, to try ZGC)
 #   STAGGER (the stride) so the streams' windows end at different moments; 0 = all predict at the same moment
 #   JFR (unset)          a file name: record the agent with Java Flight Recorder (allocation, GC pauses)
+#   MAX_INFLIGHT (1000)  the agent's mqtt.max_inflight (its MQTT 5 receive maximum for sensor messages, too)
+#   BROKER_INFLIGHT (1000) Mosquitto's max_inflight_messages (0 = no limit)
+#   CONNECTIONS (0)      the load generator's sender connections (0: one per 5,000 messages/s, at most 8)
+#   AGENT_JAR            run the agent from another build (e.g. to compare before/after a change; the load
+#                        generator always runs from agent/target/ssm-edge.jar)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 streams=${1:?streams}; rate=${2:?rate}; duration=${3:-30}; stride=${4:-8}; batch=${5:-1}; workers=${6:-1}
@@ -35,7 +40,7 @@ set_tcp_nodelay true
 allow_anonymous true
 persistence false
 max_queued_messages 1000000
-max_inflight_messages 1000
+max_inflight_messages ${BROKER_INFLIGHT:-1000}
 log_dest stderr
 log_type error
 CONF
@@ -44,7 +49,7 @@ model:
   path: embedded:s5-skab
   stage: loadtest
   window: {length: $window, stride: $stride}
-mqtt: {host: 127.0.0.1, port: $mqtt_port, version: 5, client_id: loadtest-agent, max_inflight: 1000}
+mqtt: {host: 127.0.0.1, port: $mqtt_port, version: 5, client_id: loadtest-agent, max_inflight: ${MAX_INFLIGHT:-1000}}
 topics:
   sensors: factory/line3/+/sensors
   sensors_qos: $qos_in
@@ -57,13 +62,13 @@ CONF
 jvm_opts="@deploy/jvm.options ${SSM_EDGE_JAVA_OPTS:-}"
 jfr_opts=${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile}
 shadow_flag=""; [ "$shadow" = "1" ] && shadow_flag="--load-test-shadow"
-tag="[$streams streams x $rate Hz, $batch/msg, window $window stride $stride, QoS $qos_in in/$qos_out out, shadow $([ "$shadow" = 1 ] && echo equal-size || echo none), $workers worker(s), JVM: ${jvm_opts% }${JAVA_HOME_AGENT:+ on $JAVA_HOME_AGENT}]"
+tag="[$streams streams x $rate Hz, $batch/msg, window $window stride $stride, QoS $qos_in in/$qos_out out, shadow $([ "$shadow" = 1 ] && echo equal-size || echo none), $workers worker(s), max_inflight ${MAX_INFLIGHT:-1000}, loadgen connections ${CONNECTIONS:-auto}, JVM: ${jvm_opts% }${JAVA_HOME_AGENT:+ on $JAVA_HOME_AGENT}${AGENT_JAR:+, agent $AGENT_JAR}]"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 "$mosquitto" -c "$work/mosquitto.conf" 2>"$work/mosquitto.log" & pids+=($!)
 # the agent's JVM options are the launcher's (./ssm-edge run): deploy/jvm.options, then SSM_EDGE_JAVA_OPTS
-MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java_agent" "@$here/deploy/jvm.options" ${SSM_EDGE_JAVA_OPTS:-} $jfr_opts -jar "$here/agent/target/ssm-edge.jar" \
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java_agent" "@$here/deploy/jvm.options" ${SSM_EDGE_JAVA_OPTS:-} $jfr_opts -jar "${AGENT_JAR:-$here/agent/target/ssm-edge.jar}" \
   run --config "$work/agent.yaml" $shadow_flag 2>"$work/agent.log" &
 agent=$!; pids+=($agent)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -77,11 +82,13 @@ echo "$tag machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$tag agent RSS right after start: $(awk -v b="${rss_start:--1}" 'BEGIN{printf "%.1f MB", b/1e6}')"
 java -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$mqtt_port" --streams "$streams" \
   --rate "$rate" --batch "$batch" --qos "$qos_in" --duration "$duration" --warmup 10 --stagger "${STAGGER:-$stride}" \
+  --connections "${CONNECTIONS:-0}" \
   --metrics-url "http://127.0.0.1:$http_port/metrics" 2>"$work/loadgen.log" | sed "s|^|$tag |" \
   || { echo "$tag loadgen failed:"; grep -v "^\s*at " "$work/loadgen.log" | tail -5; }
 echo "$tag agent VmRSS/VmHWM: $(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' ' | tr '\n' ' ')"
 echo "$tag latency per stage (ms, since start): $(curl -s "http://127.0.0.1:$http_port/api/status" | grep -o '"latency_ms":.*,"memory"' | sed 's/,"memory"$//')"
 curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^(ssm_edge_(state_bytes|streams)|jvm_memory_used_bytes\{area="heap"\}|jvm_gc_collection_seconds_(count|sum)) ' | sed "s|^|$tag |" || true
+curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^ssm_edge_mqtt_reconnects_total' | sed "s|^|$tag |" || true
 curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^ssm_edge_(rejected|dropped)_messages_total' | grep -v " 0$" | sed "s|^|$tag |" || true
 grep -m3 "ErrorReporter\|ERROR" "$work/agent.log" | sed "s|^|$tag |" || true
 grep -E "samples/s" "$work/agent.log" | tail -2 | sed "s|^|$tag |" || true

@@ -188,9 +188,11 @@ public final class JournalWriter {
         for (FileChannel o : old) {
             o.close(); // its records are in the compacted file, which was forced before the switch
         }
-        for (Runnable r : ready) {
-            r.run();
-        }
+        io.ssmedge.agent.mqtt.Ack.batch(() -> { // the PUBACKs of this sync in one write (issue #12)
+            for (Runnable r : ready) {
+                r.run();
+            }
+        });
         if (!publish.isEmpty()) {
             outbox.synced(publish);
         }

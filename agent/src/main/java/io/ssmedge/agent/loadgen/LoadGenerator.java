@@ -111,20 +111,24 @@ public final class LoadGenerator {
             }
         });
         listener.subscribe(s.predictions(), 0).waitForCompletion(10_000);
-        MqttAsyncClient sender = connect(s.broker(), "ssm-edge-loadgen-send");
+        MqttAsyncClient[] senders = new MqttAsyncClient[s.connections()];
         String[] topics = new String[s.streams()];
         for (int i = 0; i < topics.length; i++) {
             topics[i] = s.sensorTopic().replace("{stream}", s.streamPrefix() + i);
         }
         try {
-            stagger(sender, topics);
-            log.info("warming up for {} s at {} samples/s", s.warmupSeconds(), (long) s.samplesPerSecond());
-            publish(sender, topics, s.warmupSeconds());
+            for (int c = 0; c < senders.length; c++) {
+                senders[c] = connect(s.broker(), "ssm-edge-loadgen-send" + c);
+            }
+            stagger(senders, topics);
+            log.info("warming up for {} s at {} samples/s over {} connection(s)", s.warmupSeconds(),
+                    (long) s.samplesPerSecond(), senders.length);
+            publishAll(senders, topics, s.warmupSeconds());
             long[] before = daemonCounters();
             measuring.set(true);
             long predictionsBefore = predictions.get();
             long t0 = System.nanoTime();
-            long sent = publish(sender, topics, s.seconds());
+            long sent = publishAll(senders, topics, s.seconds());
             double secs = (System.nanoTime() - t0) / 1e9;
             Thread.sleep(1000); // let the last predictions arrive
             measuring.set(false);
@@ -139,7 +143,11 @@ public final class LoadGenerator {
                         after == null ? -1 : after[2], after == null ? -1 : after[3]);
             }
         } finally {
-            close(sender);
+            for (MqttAsyncClient c : senders) {
+                if (c != null) {
+                    close(c);
+                }
+            }
             close(listener);
         }
     }
@@ -170,7 +178,7 @@ public final class LoadGenerator {
     }
 
     /** Gives stream i (i mod stagger) samples ahead of the others, paced at the configured total rate. */
-    private void stagger(MqttAsyncClient client, String[] topics) throws InterruptedException {
+    private void stagger(MqttAsyncClient[] senders, String[] topics) throws InterruptedException {
         if (s.stagger() <= 1) {
             return;
         }
@@ -178,7 +186,7 @@ public final class LoadGenerator {
         for (int round = 1; round < s.stagger(); round++) {
             for (int i = 0; i < topics.length; i++) {
                 if (i % s.stagger() >= round) {
-                    send(client, topics[i], Timestamps.nowMillis() - 1000);
+                    send(senders[i % senders.length], topics[i], Timestamps.nowMillis() - 1000);
                     LockSupport.parkNanos(pause);
                 }
             }
@@ -202,12 +210,51 @@ public final class LoadGenerator {
         }
     }
 
-    /** Publishes at the configured rate for the given seconds; returns samples sent. */
-    private long publish(MqttAsyncClient client, String[] topics, int seconds) throws InterruptedException {
+    /**
+     * Publishes at the configured rate for the given seconds, one thread per connection: connection c sends the
+     * streams i with i mod connections = c, at its share of the rate. Returns samples sent.
+     */
+    private long publishAll(MqttAsyncClient[] senders, String[] topics, int seconds) throws InterruptedException {
         if (seconds == 0) {
             return 0;
         }
-        double perNano = s.samplesPerSecond() / 1e9 / s.batch(); // messages per nanosecond
+        if (senders.length == 1) {
+            return publish(senders[0], topics, seconds);
+        }
+        long[] sent = new long[senders.length];
+        RuntimeException[] failed = new RuntimeException[senders.length];
+        Thread[] threads = new Thread[senders.length];
+        for (int c = 0; c < senders.length; c++) {
+            int k = c;
+            String[] mine = new String[(topics.length - k + senders.length - 1) / senders.length];
+            for (int j = 0; j < mine.length; j++) {
+                mine[j] = topics[k + j * senders.length];
+            }
+            threads[c] = new Thread(() -> {
+                try {
+                    sent[k] = publish(senders[k], mine, seconds);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    failed[k] = e;
+                }
+            }, "loadgen-send-" + c);
+            threads[c].start();
+        }
+        long total = 0;
+        for (int c = 0; c < senders.length; c++) {
+            threads[c].join();
+            if (failed[c] != null) {
+                throw failed[c];
+            }
+            total += sent[c];
+        }
+        return total;
+    }
+
+    /** Publishes the given streams at their share of the configured rate for the given seconds; returns samples sent. */
+    private long publish(MqttAsyncClient client, String[] topics, int seconds) throws InterruptedException {
+        double perNano = topics.length * s.rateHz() / 1e9 / s.batch(); // messages per nanosecond
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         long messages = 0;
@@ -221,7 +268,9 @@ public final class LoadGenerator {
             }
             long due = (long) ((now - start) * perNano);
             if (messages >= due) {
-                LockSupport.parkNanos(200_000);
+                // sleep until the next message is due, at least 1 ms: a thread woken every 200 µs cost the load
+                // generator more CPU than sending (each message still carries the time it was made)
+                LockSupport.parkNanos(Math.max(1_000_000, (long) ((messages + 1) / perNano) - (now - start)));
                 continue;
             }
             while (messages < due) {
@@ -301,7 +350,7 @@ public final class LoadGenerator {
         o.setMaxInflight(10_000);
         o.setKeepAliveInterval(30);
         o.setSocketFactory(broker.startsWith("ssl:") ? javax.net.ssl.SSLSocketFactory.getDefault()
-                : io.ssmedge.agent.mqtt.TcpNoDelay.plain());
+                : io.ssmedge.agent.mqtt.PahoSockets.plain());
         c.connect(o).waitForCompletion(10_000);
         return c;
     }

@@ -24,8 +24,10 @@ public record LoadReport(double targetSamplesPerSecond, double sentSamplesPerSec
                          long dropped, long rejected, long daemonRssBytes, long daemonStreams) {
 
     public void print(PrintWriter out, LoadSettings s) {
-        out.printf(Locale.ROOT, "Load          %d streams × %.1f Hz = %.0f samples/s asked, %d sample%s per message, QoS %d%n",
-                s.streams(), s.rateHz(), targetSamplesPerSecond, s.batch(), s.batch() == 1 ? "" : "s", s.qos());
+        out.printf(Locale.ROOT, "Load          %d streams × %.1f Hz = %.0f samples/s asked, %d sample%s per message, QoS %d, "
+                        + "%d sender connection%s%n",
+                s.streams(), s.rateHz(), targetSamplesPerSecond, s.batch(), s.batch() == 1 ? "" : "s", s.qos(),
+                s.connections(), s.connections() == 1 ? "" : "s");
         out.printf(Locale.ROOT, "Sent          %.0f samples/s (%.1f %% of asked)%n", sentSamplesPerSecond,
                 100 * sentSamplesPerSecond / targetSamplesPerSecond);
         out.printf(Locale.ROOT, "Predictions   %.1f per second received%n", predictionsPerSecond);

@@ -21,11 +21,17 @@ import java.util.List;
  * @param metricsUrl      optional daemon /metrics address for drops, latency and memory
  * @param stagger         before the warm-up, stream i gets (i mod stagger) extra samples, so the streams' windows
  *                        do not all end at the same moment (0 = aligned: every stream predicts at once)
+ * @param connections     sender connections, each with its own thread and share of the streams (one Paho client
+ *                        confirms only so many QoS 1 messages per second)
  */
 public record LoadSettings(String broker, int streams, double rateHz, int batch, int seconds, int warmupSeconds, int qos,
                            String sensorTopic, String predictions, String streamPrefix, List<String> channels, Path data,
-                           String metricsUrl, int stagger) {
+                           String metricsUrl, int stagger, int connections) {
     public LoadSettings {
+        if (connections < 1 || connections > streams) {
+            throw new IllegalArgumentException("--connections must be between 1 and the number of streams (" + streams
+                    + "), got " + connections);
+        }
         if (stagger < 0) {
             throw new IllegalArgumentException("--stagger must be ≥ 0");
         }

@@ -13,4 +13,13 @@ public interface Ack {
     };
 
     void done();
+
+    /**
+     * Runs {@code confirmations} (calls of {@link #done()}) as one batch: the acknowledgements that become ready
+     * meanwhile go to the broker together when it ends, still in arrival order (on plain TCP in one write instead of
+     * one per message). Nothing is confirmed earlier than without the batch; batches on one thread may nest.
+     */
+    static void batch(Runnable confirmations) {
+        AckBatch.run(confirmations);
+    }
 }

@@ -46,7 +46,7 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
         if (spec.password() != null) {
             options.setPassword(new String(spec.password(), java.nio.charset.StandardCharsets.UTF_8).toCharArray());
         }
-        options.setSocketFactory(spec.sslSocketFactory() != null ? TcpNoDelay.tls(spec.sslSocketFactory()) : TcpNoDelay.plain());
+        options.setSocketFactory(plainSockets == null ? PahoSockets.tls(spec.sslSocketFactory()) : plainSockets);
         if (spec.will() != null) {
             options.setWill(spec.will().topic(), spec.will().payload(), spec.will().qos(), spec.will().retained());
         }

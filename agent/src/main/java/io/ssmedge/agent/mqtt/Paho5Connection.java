@@ -47,7 +47,7 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
         if (spec.password() != null) {
             options.setPassword(spec.password());
         }
-        options.setSocketFactory(spec.sslSocketFactory() != null ? TcpNoDelay.tls(spec.sslSocketFactory()) : TcpNoDelay.plain());
+        options.setSocketFactory(plainSockets == null ? PahoSockets.tls(spec.sslSocketFactory()) : plainSockets);
         if (spec.will() != null) {
             MqttMessage will = new MqttMessage(spec.will().payload());
             will.setQos(spec.will().qos());

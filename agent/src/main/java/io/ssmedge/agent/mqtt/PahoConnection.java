@@ -19,6 +19,8 @@ abstract class PahoConnection implements MqttConnection {
     protected final ConnectionSpec spec;
     /** In-order manual acknowledgements of received QoS 1 messages (used when the spec asks for manual acks). */
     protected final AckSequencer acks;
+    /** The socket factory of a tcp:// connection (null with TLS): PUBACKs are written through it in blocks. */
+    protected final PahoSockets.Plain plainSockets;
     private final AtomicLong connects = new AtomicLong();
     private final Object connectedSignal = new Object();
     private volatile boolean closed;
@@ -29,7 +31,9 @@ abstract class PahoConnection implements MqttConnection {
 
     PahoConnection(ConnectionSpec spec) {
         this.spec = spec;
-        this.acks = new AckSequencer(spec.name(), this::sendAck);
+        this.plainSockets = spec.sslSocketFactory() == null ? PahoSockets.plain() : null;
+        boolean rawAcks = plainSockets != null && spec.serverUri().startsWith("tcp://"); // MQTT straight on TCP
+        this.acks = new AckSequencer(spec.name(), this::sendAck, rawAcks ? plainSockets::writePackets : null);
     }
 
     /** Sends the PUBACK of a received message (manual acknowledgements). */

@@ -11,6 +11,7 @@ import io.ssmedge.agent.labels.LabelJoin;
 import io.ssmedge.agent.labels.LabelWaiter;
 import io.ssmedge.agent.labels.LiveScore;
 import io.ssmedge.agent.metrics.AgentMetrics;
+import io.ssmedge.agent.mqtt.Ack;
 import io.ssmedge.eval.Evaluator;
 import io.ssmedge.inference.WindowSpec;
 import io.ssmedge.inference.WindowedBatch;
@@ -81,6 +82,11 @@ public final class StreamWorker implements Runnable {
     private final List<Prediction> due = new ArrayList<>();
     // the batch being staged (this thread only; grown when needed, never shrunk)
     private final List<InboundMessage> unconfirmed = new ArrayList<>(BATCH); // confirmed after the next flush
+    private final Runnable confirmUnconfirmed = () -> {
+        for (int i = 0; i < unconfirmed.size(); i++) {
+            confirm(unconfirmed.get(i));
+        }
+    };
     private float[] stagedRaw;                 // (staged samples, d_input) raw values
     private double[] stagedTs = new double[BATCH];          // (staged samples) sensor ts, or the arrival time
     private boolean[] stagedFromSensor = new boolean[BATCH]; // (staged samples) the ts came from the sensor
@@ -568,9 +574,7 @@ public final class StreamWorker implements Runnable {
         }
         stagedSamples = 0;
         stagedMessages = 0;
-        for (int i = 0; i < unconfirmed.size(); i++) {
-            confirm(unconfirmed.get(i));
-        }
+        Ack.batch(confirmUnconfirmed); // their PUBACKs in one write (issue #12)
         unconfirmed.clear();
     }
 
