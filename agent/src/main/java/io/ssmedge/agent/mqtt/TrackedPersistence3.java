@@ -36,27 +36,29 @@ final class TrackedPersistence3 implements MqttClientPersistence {
             if (!DeliveryTracking.outgoing(key)) {
                 continue;
             }
-            byte[] payload;
-            try {
-                MqttWireMessage m = MqttWireMessage.createWireMessage(delegate.get(key));
-                if (!(m instanceof MqttPublish)) {
-                    tracking.restored(key);
-                    continue;
-                }
-                payload = ((MqttPublish) m).getMessage().getPayload();
-            } catch (MqttException e) {
-                tracking.restored(key); // Paho itself drops a corrupt file when it reads it (and tells remove)
-                continue;
-            }
-            if (tracking.keep(key, payload)) {
-                tracking.restored(key);
-            } else {
+            if (stale(key)) {
                 delegate.remove(key);
                 String released = DeliveryTracking.RELEASED + key.substring(key.indexOf('-') + 1);
                 if (key.startsWith(DeliveryTracking.SENT) && delegate.containsKey(released)) {
                     delegate.remove(released);
                 }
+            } else {
+                tracking.restored(key);
             }
+        }
+    }
+
+    /**
+     * True when the kept message is a PUBLISH the broker confirmed in an earlier run ({@link DeliveryTracking#keep}).
+     * A file that is not a PUBLISH is not stale, nor is a corrupt one: Paho drops it itself when it reads it (and
+     * tells {@link #remove}).
+     */
+    private boolean stale(String key) {
+        try {
+            MqttWireMessage m = MqttWireMessage.createWireMessage(delegate.get(key));
+            return m instanceof MqttPublish && !tracking.keep(key, ((MqttPublish) m).getMessage().getPayload());
+        } catch (MqttException e) {
+            return false;
         }
     }
 
