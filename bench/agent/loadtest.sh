@@ -81,10 +81,17 @@ done
 echo "$tag machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$tag agent RSS right after start: $(awk -v b="${rss_start:--1}" 'BEGIN{printf "%.1f MB", b/1e6}')"
 java -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$mqtt_port" --streams "$streams" \
-  --rate "$rate" --batch "$batch" --qos "$qos_in" --duration "$duration" --warmup 10 --stagger "${STAGGER:-$stride}" \
+  --rate "$rate" --batch "$batch" --qos "$qos_in" --duration "$duration" --warmup "${WARMUP:-10}" --stagger "${STAGGER:-$stride}" \
   --connections "${CONNECTIONS:-0}" \
   --metrics-url "http://127.0.0.1:$http_port/metrics" 2>"$work/loadgen.log" | sed "s|^|$tag |" \
   || { echo "$tag loadgen failed:"; grep -v "^\s*at " "$work/loadgen.log" | tail -5; }
+# CPU seconds since start (user + system) of the agent and the broker: /proc/PID/stat fields 14 and 15, in clock ticks
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f (user %.1f, system %.1f)", ($14 + $15) / hz, $14 / hz, $15 / hz}' "/proc/$1/stat" 2>/dev/null || echo "?"; }
+echo "$tag CPU s since start: agent $(cpu_s "$agent"), broker $(cpu_s "${pids[0]}")"
+# the agent's threads by CPU seconds (user + system), largest first: which part of the agent spends the CPU
+echo "$tag agent threads, CPU s: $(for t in /proc/$agent/task/*; do
+  sed 's/.*) //' "$t/stat" | awk -v hz="$(getconf CLK_TCK)" -v n="$(tr ' ' '_' < "$t/comm")" '{printf "%.1f %s\n", ($12 + $13) / hz, n}'
+done 2>/dev/null | sort -rn | head -8 | awk '{printf "%s %s; ", $2, $1}')"
 echo "$tag agent VmRSS/VmHWM: $(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' ' | tr '\n' ' ')"
 echo "$tag latency per stage (ms, since start): $(curl -s "http://127.0.0.1:$http_port/api/status" | grep -o '"latency_ms":.*,"memory"' | sed 's/,"memory"$//')"
 curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^(ssm_edge_(state_bytes|streams)|jvm_memory_used_bytes\{area="heap"\}|jvm_gc_collection_seconds_(count|sum)) ' | sed "s|^|$tag |" || true

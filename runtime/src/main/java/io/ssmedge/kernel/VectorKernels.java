@@ -13,13 +13,25 @@ import jdk.incubator.vector.VectorSpecies;
  * written out by hand (one method per shape) because C2 keeps vectors in registers only as locals.
  */
 final class VectorKernels implements Kernels {
-    static final VectorKernels INSTANCE = new VectorKernels();
     private static final VectorSpecies<Float> SP = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The kernels the runtime uses: {@link #rotateMulAdd} rotates, then multiplies, unless
+     * {@code -Dssmedge.kernel.fusedRotate=true}. The fused 8-row tile ({@link #tile8x2rot}) is 5–7 % faster in the
+     * kernel benchmark (BENCHMARKS.md, InterleavedRatios), but in the daemon C2 compiled it with its sixteen
+     * accumulators boxed: JFR measured 2 GB/s of vector objects allocated in its FMA loop, so the worker spent 40 %
+     * more CPU and the young collections came every few hundred ms (issue #12, "Kernels in the daemon").
+     */
+    static final VectorKernels INSTANCE = new VectorKernels(Boolean.getBoolean("ssmedge.kernel.fusedRotate"));
+    /** With the fused rotation always on (tests and benchmarks of that path). */
+    static final VectorKernels FUSED = new VectorKernels(true);
     private static final int L = SP.length();
     /** Per-thread [0] (k, L) and [1] (m, L) scratch for the column tail; grows once, then reused. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
 
-    private VectorKernels() {
+    private final boolean fusedRotate; // rotateMulAdd through tile8x2rot when a row is two vectors
+
+    private VectorKernels(boolean fusedRotate) {
+        this.fusedRotate = fusedRotate;
     }
 
     @Override
@@ -232,15 +244,15 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * {@link Kernels#rotateMulAdd}: when a row is exactly two vectors of states (n = L, stride 2L), 8-row tiles of
-     * {@link #tile8x2} whose accumulators start from the rotated states (the same operations as {@link #rotate}), so
+     * {@link Kernels#rotateMulAdd}: with fusion on ({@link #FUSED}; {@link #INSTANCE} only with the property) and a
+     * row of exactly two vectors of states (n = L, stride 2L), 8-row tiles of {@link #tile8x2} whose accumulators start from the rotated states (the same operations as {@link #rotate}), so
      * the states are read and written once; rows left over are rotated and multiplied one at a time. Otherwise
      * rotate, then the product.
      */
     @Override
     public void rotateMulAdd(int m, int k, int n, int stride, float[] lamRe, float[] lamIm, float[] z, int ldz,
                              float[] bT, float[] x) {
-        if (n != L || stride != 2 * L) {
+        if (n != L || stride != 2 * L || !fusedRotate) {
             Kernels.super.rotateMulAdd(m, k, n, stride, lamRe, lamIm, z, ldz, bT, x);
             return;
         }

@@ -28,6 +28,14 @@ class KernelsTest {
     }
 
     static Kernels kernel(String name) {
+        if (name.equals("vector-fused")) { // the fused rotation (off by default): through its field, like KernelSelector
+            try {
+                return Kernels.vector() == null ? null
+                        : (Kernels) Class.forName("io.ssmedge.kernel.VectorKernels").getDeclaredField("FUSED").get(null);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        }
         return name.equals("scalar") ? Kernels.scalar() : Kernels.vector();
     }
 
@@ -323,7 +331,7 @@ class KernelsTest {
 
     static Stream<Arguments> stateCases() {
         List<Arguments> out = new ArrayList<>();
-        for (String kernel : new String[]{"scalar", "vector"}) {
+        for (String kernel : new String[]{"scalar", "vector", "vector-fused"}) {
             // {m, k, n, stride}: rows of exactly two vectors (n = 16 on 512-bit, n = 8 on 256-bit) with and
             // without rows left over after the 8-row tiles, and general shapes
             for (int[] s : new int[][]{{19, 32, 16, 32}, {16, 8, 16, 32}, {3, 32, 16, 32}, {17, 12, 8, 16}, {9, 7, 8, 16},

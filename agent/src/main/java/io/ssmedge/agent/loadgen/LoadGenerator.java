@@ -5,13 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmedge.agent.stream.Timestamps;
 import io.ssmedge.data.SensorCsv;
 import org.HdrHistogram.Histogram;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +34,9 @@ public final class LoadGenerator {
     private final Histogram e2e = new Histogram(3_600_000_000L, 3);       // µs, measured here
     private final Histogram daemonE2e = new Histogram(3_600_000_000L, 3); // µs, from the predictions
     private final AtomicLong predictions = new AtomicLong();
+    private final long[] worstPerSecond = new long[3600]; // (measured second) largest e2e in µs received in it
+    private volatile long measureStartNanos;
+    private HttpClient http; // for the agent's /metrics; made on first use
     private final AtomicBoolean measuring = new AtomicBoolean();
     private final float[][] rows;
     private final String[] rowText; // (rows) ",v1,v2,…" of each row, formatted once so sending stays cheap
@@ -93,46 +89,41 @@ public final class LoadGenerator {
         return r;
     }
 
-    public LoadReport run() throws MqttException, InterruptedException {
-        MqttAsyncClient listener = connect(s.broker(), "ssm-edge-loadgen-listen");
-        listener.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                log.warn("loadgen listener lost its connection: {}", cause.toString());
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                onPrediction(message.getPayload());
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
-        listener.subscribe(s.predictions(), 0).waitForCompletion(10_000);
-        MqttAsyncClient[] senders = new MqttAsyncClient[s.connections()];
-        String[] topics = new String[s.streams()];
+    public LoadReport run() throws IOException, InterruptedException {
+        LoadClient listener = LoadClient.subscriber(s.broker(), clientId("listen"), s.predictions(), this::onPrediction);
+        LoadClient[] senders = new LoadClient[s.connections()];
+        byte[][] topics = new byte[s.streams()][];
         for (int i = 0; i < topics.length; i++) {
-            topics[i] = s.sensorTopic().replace("{stream}", s.streamPrefix() + i);
+            topics[i] = s.sensorTopic().replace("{stream}", s.streamPrefix() + i).getBytes(StandardCharsets.UTF_8);
         }
         try {
             for (int c = 0; c < senders.length; c++) {
-                senders[c] = connect(s.broker(), "ssm-edge-loadgen-send" + c);
+                senders[c] = LoadClient.publisher(s.broker(), clientId("send" + c));
             }
             stagger(senders, topics);
             log.info("warming up for {} s at {} samples/s over {} connection(s)", s.warmupSeconds(),
                     (long) s.samplesPerSecond(), senders.length);
-            publishAll(senders, topics, s.warmupSeconds());
-            long[] before = daemonCounters();
+            // the agent's counters are read 2 s before the measured seconds start: reading /metrics costs the agent
+            // and the load generator (its first HTTP request) CPU, which would show up as a latency peak
+            int settle = Math.min(2, s.warmupSeconds());
+            publishAll(senders, topics, s.warmupSeconds() - settle);
+            String metricsBefore = metricsText();
+            long[] before = daemonCounters(metricsBefore);
+            double[] cpuBefore = daemonCpu(metricsBefore);
+            publishAll(senders, topics, settle);
+            measureStartNanos = System.nanoTime();
             measuring.set(true);
             long predictionsBefore = predictions.get();
             long t0 = System.nanoTime();
+            long cpu0 = ownCpuNanos();
             long sent = publishAll(senders, topics, s.seconds());
             double secs = (System.nanoTime() - t0) / 1e9;
+            double ownCores = (ownCpuNanos() - cpu0) / 1e9 / secs;
+            String metricsAfterPublishing = metricsText();
+            double[] cpuAfterPublishing = daemonCpu(metricsAfterPublishing);
             Thread.sleep(1000); // let the last predictions arrive
             measuring.set(false);
-            long[] after = daemonCounters();
+            long[] after = daemonCounters(metricsText());
             double predRate = (predictions.get() - predictionsBefore) / secs;
             synchronized (e2e) {
                 return new LoadReport(s.samplesPerSecond(), sent / secs, predRate, ms(e2e.getValueAtPercentile(50)),
@@ -140,16 +131,26 @@ public final class LoadGenerator {
                         ms(daemonE2e.getValueAtPercentile(99)),
                         before == null || after == null ? -1 : after[0] - before[0],
                         before == null || after == null ? -1 : after[1] - before[1],
-                        after == null ? -1 : after[2], after == null ? -1 : after[3]);
+                        after == null ? -1 : after[2], after == null ? -1 : after[3],
+                        cpuBefore == null || cpuAfterPublishing == null ? -1
+                                : (cpuAfterPublishing[0] - cpuBefore[0]) / (cpuAfterPublishing[1] - cpuBefore[1]),
+                        ownCores, worstPerSecond(s.seconds() + 1));
             }
         } finally {
-            for (MqttAsyncClient c : senders) {
-                if (c != null) {
-                    close(c);
-                }
+            for (LoadClient c : senders) {
+                close(c);
             }
             close(listener);
         }
+    }
+
+    /** The largest e2e latency of each measured second, ms (the last one holds the predictions after publishing). */
+    private double[] worstPerSecond(int seconds) {
+        double[] w = new double[Math.min(seconds, worstPerSecond.length)];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = ms(worstPerSecond[i]);
+        }
+        return w;
     }
 
     private static double ms(long micros) {
@@ -167,7 +168,10 @@ public final class LoadGenerator {
             JsonNode inAgent = p.path("latency_ms").path("end_to_end");
             predictions.incrementAndGet();
             synchronized (e2e) {
-                e2e.recordValue(Math.max(0, Math.min(3_600_000_000L, (long) ((now - ts) * 1000))));
+                long micros = Math.max(0, Math.min(3_600_000_000L, (long) ((now - ts) * 1000)));
+                e2e.recordValue(micros);
+                int second = (int) Math.min(worstPerSecond.length - 1, (System.nanoTime() - measureStartNanos) / 1_000_000_000L);
+                worstPerSecond[second] = Math.max(worstPerSecond[second], micros);
                 if (inAgent.isNumber()) {
                     daemonE2e.recordValue(Math.max(0, (long) (inAgent.asDouble() * 1000)));
                 }
@@ -178,7 +182,7 @@ public final class LoadGenerator {
     }
 
     /** Gives stream i (i mod stagger) samples ahead of the others, paced at the configured total rate. */
-    private void stagger(MqttAsyncClient[] senders, String[] topics) throws InterruptedException {
+    private void stagger(LoadClient[] senders, byte[][] topics) throws IOException, InterruptedException {
         if (s.stagger() <= 1) {
             return;
         }
@@ -193,28 +197,19 @@ public final class LoadGenerator {
         }
     }
 
-    private void send(MqttAsyncClient client, String topic, double ts) throws InterruptedException {
+    private void send(LoadClient client, byte[] topic, double ts) throws IOException, InterruptedException {
         StringBuilder b = new StringBuilder(128);
         appendTs(b, ts);
         b.append(rowText[0]);
-        while (true) {
-            try {
-                client.publish(topic, b.toString().getBytes(StandardCharsets.UTF_8), 1, false);
-                return;
-            } catch (MqttException e) {
-                if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT) {
-                    throw new IllegalStateException("loadgen publish failed: " + e.getMessage(), e);
-                }
-                Thread.sleep(1);
-            }
-        }
+        client.publish(topic, b.toString().getBytes(StandardCharsets.UTF_8), 1);
+        client.flush();
     }
 
     /**
      * Publishes at the configured rate for the given seconds, one thread per connection: connection c sends the
      * streams i with i mod connections = c, at its share of the rate. Returns samples sent.
      */
-    private long publishAll(MqttAsyncClient[] senders, String[] topics, int seconds) throws InterruptedException {
+    private long publishAll(LoadClient[] senders, byte[][] topics, int seconds) throws IOException, InterruptedException {
         if (seconds == 0) {
             return 0;
         }
@@ -222,11 +217,11 @@ public final class LoadGenerator {
             return publish(senders[0], topics, seconds);
         }
         long[] sent = new long[senders.length];
-        RuntimeException[] failed = new RuntimeException[senders.length];
+        Exception[] failed = new Exception[senders.length];
         Thread[] threads = new Thread[senders.length];
         for (int c = 0; c < senders.length; c++) {
             int k = c;
-            String[] mine = new String[(topics.length - k + senders.length - 1) / senders.length];
+            byte[][] mine = new byte[(topics.length - k + senders.length - 1) / senders.length][];
             for (int j = 0; j < mine.length; j++) {
                 mine[j] = topics[k + j * senders.length];
             }
@@ -235,7 +230,7 @@ public final class LoadGenerator {
                     sent[k] = publish(senders[k], mine, seconds);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
                     failed[k] = e;
                 }
             }, "loadgen-send-" + c);
@@ -244,8 +239,11 @@ public final class LoadGenerator {
         long total = 0;
         for (int c = 0; c < senders.length; c++) {
             threads[c].join();
+            if (failed[c] instanceof IOException e) {
+                throw e;
+            }
             if (failed[c] != null) {
-                throw failed[c];
+                throw (RuntimeException) failed[c];
             }
             total += sent[c];
         }
@@ -253,7 +251,7 @@ public final class LoadGenerator {
     }
 
     /** Publishes the given streams at their share of the configured rate for the given seconds; returns samples sent. */
-    private long publish(MqttAsyncClient client, String[] topics, int seconds) throws InterruptedException {
+    private long publish(LoadClient client, byte[][] topics, int seconds) throws IOException, InterruptedException {
         double perNano = topics.length * s.rateHz() / 1e9 / s.batch(); // messages per nanosecond
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
@@ -285,55 +283,76 @@ public final class LoadGenerator {
                     appendTs(b, ts - (s.batch() - 1 - k) * 0.01);
                     b.append(r).append('\n');
                 }
-                try {
-                    client.publish(topics[st], b.toString().getBytes(StandardCharsets.UTF_8), s.qos(), false);
-                    messages++;
-                } catch (MqttException e) {
-                    // the broker has not confirmed enough QoS 1 messages yet: wait (the report shows what was sent)
-                    if (e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT
-                            || e.getReasonCode() == MqttException.REASON_CODE_NO_MESSAGE_IDS_AVAILABLE) {
-                        LockSupport.parkNanos(50_000);
-                        break;
-                    }
-                    throw new IllegalStateException("loadgen publish failed: " + e.getMessage(), e);
-                }
+                client.publish(topics[st], b.toString().getBytes(StandardCharsets.UTF_8), s.qos());
+                messages++;
             }
+            client.flush(); // one write per burst of due messages
         }
         return messages * s.batch();
     }
 
+    /** CPU time of this process (all threads), ns. */
+    private static long ownCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+    }
+
+    /** {the agent's process_cpu_seconds_total, the second it was read at}; null when not readable. */
+    private static double[] daemonCpu(String body) {
+        if (body == null) {
+            return null;
+        }
+        for (String line : body.split("\n")) {
+            if (line.startsWith("process_cpu_seconds_total ")) {
+                return new double[]{Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim()),
+                        System.nanoTime() / 1e9};
+            }
+        }
+        return null;
+    }
+
     /** dropped, rejected, RSS, streams from the agent's /metrics; null without --metrics-url or when unreachable. */
-    private long[] daemonCounters() {
+    private static long[] daemonCounters(String body) {
+        if (body == null) {
+            return null;
+        }
+        long dropped = 0;
+        long rejected = 0;
+        long rss = -1;
+        long streams = -1;
+        for (String line : body.split("\n")) {
+            if (line.startsWith("#")) {
+                continue;
+            }
+            String[] kv = line.split(" ");
+            if (kv.length != 2) {
+                continue;
+            }
+            long v = (long) Double.parseDouble(kv[1]);
+            if (kv[0].equals("ssm_edge_dropped_messages_total")) {
+                dropped = v;
+            } else if (kv[0].startsWith("ssm_edge_rejected_messages_total{")) {
+                rejected += v;
+            } else if (kv[0].equals("process_resident_memory_bytes")) {
+                rss = v;
+            } else if (kv[0].equals("ssm_edge_streams")) {
+                streams = v;
+            }
+        }
+        return new long[]{dropped, rejected, rss, streams};
+    }
+
+    /** The agent's /metrics text; null without --metrics-url or when unreachable (logged). */
+    private String metricsText() {
         if (s.metricsUrl() == null) {
             return null;
         }
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(s.metricsUrl()))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            long dropped = 0;
-            long rejected = 0;
-            long rss = -1;
-            long streams = -1;
-            for (String line : r.body().split("\n")) {
-                if (line.startsWith("#")) {
-                    continue;
-                }
-                String[] kv = line.split(" ");
-                if (kv.length != 2) {
-                    continue;
-                }
-                long v = (long) Double.parseDouble(kv[1]);
-                if (kv[0].equals("ssm_edge_dropped_messages_total")) {
-                    dropped = v;
-                } else if (kv[0].startsWith("ssm_edge_rejected_messages_total{")) {
-                    rejected += v;
-                } else if (kv[0].equals("process_resident_memory_bytes")) {
-                    rss = v;
-                } else if (kv[0].equals("ssm_edge_streams")) {
-                    streams = v;
-                }
+            if (http == null) {
+                http = HttpClient.newHttpClient();
             }
-            return new long[]{dropped, rejected, rss, streams};
+            return http.send(HttpRequest.newBuilder(URI.create(s.metricsUrl()))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException | RuntimeException e) {
             log.warn("cannot read the agent's metrics at {}: {}", s.metricsUrl(), e.toString());
             return null;
@@ -343,23 +362,17 @@ public final class LoadGenerator {
         }
     }
 
-    private static MqttAsyncClient connect(String broker, String id) throws MqttException {
-        MqttAsyncClient c = new MqttAsyncClient(broker, id + "-" + ProcessHandle.current().pid(), new MemoryPersistence());
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(true);
-        o.setMaxInflight(10_000);
-        o.setKeepAliveInterval(30);
-        o.setSocketFactory(broker.startsWith("ssl:") ? javax.net.ssl.SSLSocketFactory.getDefault()
-                : io.ssmedge.agent.mqtt.PahoSockets.plain());
-        c.connect(o).waitForCompletion(10_000);
-        return c;
+    private static String clientId(String role) {
+        return "ssm-edge-loadgen-" + role + "-" + ProcessHandle.current().pid();
     }
 
-    private static void close(MqttAsyncClient c) {
+    private static void close(LoadClient c) {
+        if (c == null) {
+            return;
+        }
         try {
-            c.disconnect(2000).waitForCompletion(3000);
             c.close();
-        } catch (MqttException e) {
+        } catch (IOException e) {
             log.debug("loadgen client close: {}", e.toString());
         }
     }

@@ -18,10 +18,16 @@ import java.util.Locale;
  * @param rejected                messages the daemon rejected during the run (-1 unknown)
  * @param daemonRssBytes          the daemon's resident memory at the end (-1 unknown)
  * @param daemonStreams           streams the daemon serves (-1 unknown)
+ * @param daemonCpuCores          the daemon's CPU time during the measured seconds / those seconds (-1 unknown;
+ *                                its {@code process_cpu_seconds_total})
+ * @param ownCpuCores             the load generator's own CPU time during the measured seconds / those seconds
+ * @param worstPerSecondMs        the largest end-to-end latency received in each measured second (shows whether a
+ *                                high percentile comes from one bad moment or from every second)
  */
 public record LoadReport(double targetSamplesPerSecond, double sentSamplesPerSecond, double predictionsPerSecond,
                          double e2eP50Ms, double e2eP99Ms, double e2eP999Ms, double e2eMaxMs, double daemonE2eP99Ms,
-                         long dropped, long rejected, long daemonRssBytes, long daemonStreams) {
+                         long dropped, long rejected, long daemonRssBytes, long daemonStreams,
+                         double daemonCpuCores, double ownCpuCores, double[] worstPerSecondMs) {
 
     public void print(PrintWriter out, LoadSettings s) {
         out.printf(Locale.ROOT, "Load          %d streams × %.1f Hz = %.0f samples/s asked, %d sample%s per message, QoS %d, "
@@ -33,6 +39,11 @@ public record LoadReport(double targetSamplesPerSecond, double sentSamplesPerSec
         out.printf(Locale.ROOT, "Predictions   %.1f per second received%n", predictionsPerSecond);
         out.printf(Locale.ROOT, "End to end    p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms "
                 + "(sample ts to prediction received here)%n", e2eP50Ms, e2eP99Ms, e2eP999Ms, e2eMaxMs);
+        StringBuilder worst = new StringBuilder();
+        for (double w : worstPerSecondMs) {
+            worst.append(worst.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.0f", w));
+        }
+        out.printf(Locale.ROOT, "Worst per s   %s ms (largest end-to-end latency in each measured second)%n", worst);
         out.printf(Locale.ROOT, "In the agent  p99 %.2f ms (sample ts to prediction handed to its MQTT client)%n",
                 daemonE2eP99Ms);
         if (dropped >= 0) {
@@ -40,6 +51,12 @@ public record LoadReport(double targetSamplesPerSecond, double sentSamplesPerSec
                     rejected, daemonStreams, daemonRssBytes / 1e6);
         } else {
             out.println("Agent         (no --metrics-url: drops and memory not read)");
+        }
+        if (daemonCpuCores >= 0) {
+            out.printf(Locale.ROOT, "CPU           agent %.2f cores (%.1f µs per sample sent), load generator %.2f cores%n",
+                    daemonCpuCores, 1e6 * daemonCpuCores / sentSamplesPerSecond, ownCpuCores);
+        } else {
+            out.printf(Locale.ROOT, "CPU           load generator %.2f cores%n", ownCpuCores);
         }
         out.flush();
     }

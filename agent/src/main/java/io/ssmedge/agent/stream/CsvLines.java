@@ -1,23 +1,57 @@
 package io.ssmedge.agent.stream;
 
-import java.util.regex.Pattern;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Splitting CSV payloads (one record per line, ',' or ';' separated, no quoting). */
+/**
+ * Splitting CSV payloads (one record per line, ',' or ';' separated, no quoting). By hand rather than with
+ * {@code Pattern.split}: on the sensor path of every message, the regular expressions were 7 % of the agent's CPU
+ * under load (JFR, 1000 streams × 10 Hz).
+ */
 final class CsvLines {
-    private static final Pattern LINES = Pattern.compile("\r?\n|\r");
-    private static final Pattern SEMICOLON = Pattern.compile(";", Pattern.LITERAL);
-    private static final Pattern COMMA = Pattern.compile(",", Pattern.LITERAL);
-
     private CsvLines() {
     }
 
+    /** Lines of the text, split at "\r\n", "\n" or "\r"; a leading byte order mark is dropped; an empty last line is
+     * kept (as {@code Pattern.split(text, -1)} does). */
     static String[] split(String text) {
-        return LINES.split(text.startsWith("\uFEFF") ? text.substring(1) : text, -1);
+        int start = text.startsWith("\uFEFF") ? 1 : 0;
+        List<String> lines = new ArrayList<>(4);
+        int n = text.length();
+        for (int i = start; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                lines.add(text.substring(start, i));
+                if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        lines.add(text.substring(start));
+        return lines.toArray(new String[0]);
     }
 
-    /** Fields of a line: ';' separates when the line has one, else ','. */
+    /** Fields of a line: ';' separates when the line has one, else ','; empty fields are kept. */
     static String[] fields(String line) {
-        return (line.indexOf(';') >= 0 ? SEMICOLON : COMMA).split(line, -1);
+        char sep = line.indexOf(';') >= 0 ? ';' : ',';
+        int count = 1;
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) == sep) {
+                count++;
+            }
+        }
+        String[] f = new String[count];
+        int start = 0;
+        int k = 0;
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) == sep) {
+                f[k++] = line.substring(start, i);
+                start = i + 1;
+            }
+        }
+        f[k] = line.substring(start);
+        return f;
     }
 
     static float number(String field, int lineNo, String what) throws PayloadException {
