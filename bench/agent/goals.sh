@@ -21,17 +21,18 @@ field() { # file pattern awk-program
 }
 row() { # name goal file
   local f=$3
-  local load sent p99 p999 drop rss hwm start
+  local load sent p99 p999 drop rss hwm start cpu
   load=$(field "$f" "machine load:" '{print $3}')
   start=$(field "$f" "RSS right after start" '{print $6}')
   sent=$(field "$f" "Sent " '{print $2}')
   p99=$(field "$f" "End to end " '{gsub(",","");print $8}')
   p999=$(field "$f" "End to end " '{gsub(",","");print $11}')
   drop=$(field "$f" "Agent  " '{print $2}')
+  cpu=$(field "$f" "CPU           agent" '{gsub("[(]","");print $3" ("$5" µs)"}')
   hwm=$(grep -m1 "VmHWM" "$f" | grep -o 'VmHWM:[[:space:]]*[0-9][0-9]*' | awk '{printf "%.0f", $2*1.024/1000}')
   rss=$(grep -m1 "VmHWM" "$f" | grep -o 'VmRSS:[[:space:]]*[0-9][0-9]*' | awk '{printf "%.0f", $2*1.024/1000}')
-  printf '| %s | %s | %s | %s | %s | %s | %s MB (peak %s MB) | %s MB | %s |\n' "$1" "$2" "${sent:-?}" "${p99:-?}" \
-    "${p999:-?}" "${drop:-?}" "${rss:-?}" "${hwm:-?}" "${start:-?}" "${load:-?}"
+  printf '| %s | %s | %s | %s | %s | %s | %s MB (peak %s MB) | %s MB | %s | %s |\n' "$1" "$2" "${sent:-?}" "${p99:-?}" \
+    "${p999:-?}" "${drop:-?}" "${rss:-?}" "${hwm:-?}" "${start:-?}" "${cpu:-?}" "${load:-?}"
 }
 run() { # name goal env... -- loadtest args
   local name=$1 goal=$2; shift 2
@@ -43,11 +44,11 @@ run() { # name goal env... -- loadtest args
   echo "$name: $(cat "$out/$name.settings")" >> "$out/settings.txt"
 }
 
-echo "| case | goal | sent samples/s | e2e p99 ms | e2e p99.9 ms | dropped | agent RSS at end | RSS after start | load (1 min) |" > "$out/table.md"
-echo "|---|---|---|---|---|---|---|---|---|" >> "$out/table.md"
+echo "| case | goal | sent samples/s | e2e p99 ms | e2e p99.9 ms | dropped | agent RSS at end | RSS after start | agent cores (CPU per sample) | load (1 min) |" > "$out/table.md"
+echo "|---|---|---|---|---|---|---|---|---|---|" >> "$out/table.md"
 for c in $cases; do
   case $c in
-    idle)       run idle "RSS after start <= 80 MB" X=1 -- 10 1 5 ;;
+    idle)       run idle "RSS after start <= 80 MB" QUEUE_CAPACITY=10000 MAX_STREAMS=10000 -- 10 1 5 ;;
     default)    run default "p99 <= 5 ms, p99.9 <= 15 ms, RSS <= 160 MB" X=1 -- 1000 10 "$dur" ;;
     shadow)     run shadow "p99 <= 10 ms (equal-size shadow on every stream)" SHADOW=1 -- 1000 10 "$dur" ;;
     stride60)   run stride60 "(comparison: stride 60 as the old figures)" X=1 -- 1000 10 "$dur" 60 ;;

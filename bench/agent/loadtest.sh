@@ -19,7 +19,9 @@
 #   JFR (unset)          a file name: record the agent with Java Flight Recorder (allocation, GC pauses)
 #   MAX_INFLIGHT (1000)  the agent's mqtt.max_inflight (its MQTT 5 receive maximum for sensor messages, too)
 #   BROKER_INFLIGHT (1000) Mosquitto's max_inflight_messages (0 = no limit)
-#   CONNECTIONS (0)      the load generator's sender connections (0: one per 5,000 messages/s, at most 8)
+#   CONNECTIONS (0)      the load generator's sender connections (0: one per 40,000 messages/s, at most 8)
+#   QUEUE_CAPACITY (100000), MAX_STREAMS (100000): the agent's workers.queue_capacity and workers.max_streams
+#                        (the agent's own defaults are 10000 and 10000; the load test's larger queue absorbs bursts)
 #   AGENT_JAR            run the agent from another build (e.g. to compare before/after a change; the load
 #                        generator always runs from agent/target/ssm-edge.jar)
 set -euo pipefail
@@ -55,7 +57,7 @@ topics:
   sensors_qos: $qos_in
   predictions: factory/line3/{stream}/predictions
   predictions_qos: $qos_out
-workers: {threads: $workers, queue_capacity: 100000, overflow: drop-oldest, max_streams: 100000}
+workers: {threads: $workers, queue_capacity: ${QUEUE_CAPACITY:-100000}, overflow: drop-oldest, max_streams: ${MAX_STREAMS:-100000}}
 http: {bind: 127.0.0.1, port: $http_port}
 metrics: {report_interval_seconds: 5}
 CONF

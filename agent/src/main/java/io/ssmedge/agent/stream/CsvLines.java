@@ -58,7 +58,7 @@ final class CsvLines {
         String t = field.strip();
         float v;
         try {
-            v = Float.parseFloat(t);
+            v = FastDecimal.parseFloat(t);
         } catch (NumberFormatException e) {
             String shown = t.length() > 40 ? t.substring(0, 40) + "…" : t;
             throw new PayloadException(RejectReason.NOT_A_NUMBER, "CSV line " + lineNo + ": " + what

@@ -30,7 +30,7 @@ public final class Timestamps {
         }
         if (t.indexOf(':') < 0) { // a date-time always has a ':'; anything else must be a number
             try {
-                return finite(Double.parseDouble(t), text);
+                return finite(FastDecimal.parseDouble(t), text);
             } catch (NumberFormatException e) {
                 throw bad(text);
             }
