@@ -34,6 +34,7 @@ import java.util.function.Consumer;
  * followed by UTF-8.
  */
 final class LoadClient implements Closeable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LoadClient.class);
     /** Unconfirmed QoS 1 messages at most. Below 65,535 packet ids, and a broker acknowledges in order, so ids cycled
      * in order are never reused while still unconfirmed. */
     static final int WINDOW = 30_000;
@@ -225,6 +226,8 @@ final class LoadClient implements Closeable {
         } catch (IOException e) {
             if (!closing) {
                 failure = e instanceof EOFException ? new IOException("the broker closed the connection", e) : e;
+                log.warn("loadgen lost its subscription's connection, no more predictions will be counted: {}",
+                        failure.getMessage());
             }
         }
     }
