@@ -51,7 +51,7 @@ model:
   path: embedded:s5-skab
   stage: loadtest
   window: {length: $window, stride: $stride}
-mqtt: {host: 127.0.0.1, port: $mqtt_port, version: 5, client_id: loadtest-agent, max_inflight: ${MAX_INFLIGHT:-1000}}
+mqtt: {host: 127.0.0.1, port: $mqtt_port, version: ${MQTT_VERSION:-5}, client_id: loadtest-agent, max_inflight: ${MAX_INFLIGHT:-1000}}
 topics:
   sensors: factory/line3/+/sensors
   sensors_qos: $qos_in
