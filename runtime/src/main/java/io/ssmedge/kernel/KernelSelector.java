@@ -2,18 +2,19 @@ package io.ssmedge.kernel;
 
 /** Resolves the optional Vector API kernel once, without touching the incubator module unless it is loaded. */
 final class KernelSelector {
-    static final Kernels VECTOR = loadVector();
+    static final Kernels VECTOR = vector("INSTANCE");
     static final Kernels PREFERRED = choose();
 
     private KernelSelector() {
     }
 
-    private static Kernels loadVector() {
+    /** VectorKernels' static field of that name, read reflectively; null when the incubator module is not loaded. */
+    static Kernels vector(String field) {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return null;
         }
         try {
-            return (Kernels) Class.forName("io.ssmedge.kernel.VectorKernels").getDeclaredField("INSTANCE").get(null);
+            return (Kernels) Class.forName("io.ssmedge.kernel.VectorKernels").getDeclaredField(field).get(null);
         } catch (ReflectiveOperationException | LinkageError e) {
             return null;
         }

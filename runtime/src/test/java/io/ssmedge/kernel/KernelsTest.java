@@ -28,13 +28,8 @@ class KernelsTest {
     }
 
     static Kernels kernel(String name) {
-        if (name.equals("vector-fused")) { // the fused rotation (off by default): through its field, like KernelSelector
-            try {
-                return Kernels.vector() == null ? null
-                        : (Kernels) Class.forName("io.ssmedge.kernel.VectorKernels").getDeclaredField("FUSED").get(null);
-            } catch (ReflectiveOperationException e) {
-                throw new AssertionError(e);
-            }
+        if (name.equals("vector-fused")) { // the fused rotation, off by default
+            return KernelSelector.vector("FUSED");
         }
         return name.equals("scalar") ? Kernels.scalar() : Kernels.vector();
     }

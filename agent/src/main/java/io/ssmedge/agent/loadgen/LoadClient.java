@@ -131,8 +131,7 @@ final class LoadClient implements Closeable {
             throw new IOException("broker did not answer CONNECT within 10 s", e);
         }
         socket.setSoTimeout(0);
-        int len = body.length;
-        if (type != CONNACK || len != 2) {
+        if (type != CONNACK || body.length != 2) {
             throw new IOException("broker did not answer CONNECT with a CONNACK (packet type " + type + ")");
         }
         if (body[1] != 0) {
@@ -299,9 +298,7 @@ final class LoadClient implements Closeable {
         try {
             if (failure == null) {
                 header(DISCONNECT << 4, 0);
-                out.write(buf, 0, pos);
-                out.flush();
-                pos = 0;
+                write();
             }
         } finally {
             socket.close();
