@@ -182,7 +182,7 @@ public final class Agent implements AutoCloseable {
         router = new MessageRouter(new TopicFilter(topics.sensors()),
                 topics.labels() == null ? null : new TopicFilter(topics.labels()), pool, metrics,
                 config.payload().maxBytes());
-        subscriber = MqttConnections.create(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
+        subscriber = MqttConnections.subscriber(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
                 subs, router, null).withManualAcks(durability != Durability.NONE));
         String rolloutTopic = "ssm-edge/" + clientId + "/rollout";
         rollout = config.rollout().enabled() ? new RolloutDriver(config.rollout(), deployments, window, Clock.systemUTC(),

@@ -7,7 +7,8 @@ package io.ssmedge.agent.stream;
  * number as w · 10^e with an integer w. When w is exactly representable (w ≤ 2^24 for float, ≤ 2^53 for double) and
  * so is 10^|e| (|e| ≤ 10 for float: 5^10 &lt; 2^24; |e| ≤ 22 for double: 5^22 &lt; 2^53), then w · 10^e or w / 10^−e
  * is a single IEEE operation on exact operands, hence the correctly rounded value of the decimal: the same as the
- * JDK's. Everything else (more digits, larger exponents, "NaN", "Infinity", hexadecimal, a 'f'/'d' suffix, blanks,
+ * JDK's. A float with more digits (up to 2^53, as {@link Float#toString} prints up to 9) is read as that double and
+ * rounded to float unless the double lies exactly between two floats ({@link #atFloatMidpoint}). Everything else (more digits, larger exponents, "NaN", "Infinity", hexadecimal, a 'f'/'d' suffix, blanks,
  * malformed text) goes to the JDK, which also decides what is not a number.
  * <p>Why: on the sensor path {@code Float.parseFloat} allocated a quarter of the agent's garbage at 10,000
  * messages/s (its {@code FloatingDecimal} buffers and big integers; JFR, issue #12).
@@ -24,7 +25,12 @@ final class FastDecimal {
 
     /** As {@link Float#parseFloat}. */
     static float parseFloat(String s) {
-        long packed = decompose(s);
+        return parseFloat(s, 0, s.length());
+    }
+
+    /** As {@link Float#parseFloat} of {@code s.substring(from, to)}, without making that string unless the JDK reads it. */
+    static float parseFloat(String s, int from, int to) {
+        long packed = decompose(s, from, to);
         if (packed != NOT_FAST) {
             long w = packed >>> 9;
             int e = (byte) packed;
@@ -33,13 +39,39 @@ final class FastDecimal {
                 float f = e >= 0 ? (float) w * POW10F[e] : (float) w / POW10F[-e];
                 return negative ? -f : f;
             }
+            if (w <= (1L << 53) && e >= -22 && e <= 22) { // more digits, e.g. Float.toString's up to 9
+                double r = e >= 0 ? (double) w * POW10[e] : (double) w / POW10[-e];
+                float f = (float) r;
+                if (r >= Float.MIN_NORMAL && r < Float.MAX_VALUE && !atFloatMidpoint(r, f)) {
+                    return negative ? -f : f;
+                }
+            }
         }
-        return Float.parseFloat(s);
+        return Float.parseFloat(s.substring(from, to));
+    }
+
+    /**
+     * Whether the double {@code r} lies exactly halfway between two adjacent floats ({@code f = (float) r} is one).
+     * <p>Why the float read through a double is still exact otherwise: r = round53(x) is the correctly rounded double
+     * of the decimal x (Clinger). Every float and every midpoint between adjacent floats has at most 25 significant
+     * bits, so it is a double too; rounding to a double is monotonic and keeps doubles fixed, so x and r lie on the
+     * same side of each of them, or r is one of them. If r is neither a float nor a midpoint, x and r are strictly
+     * inside the same interval between two adjacent midpoints and round to the same float; if r is a float, so is
+     * x. Only a midpoint r (x at or next to the midpoint) is ambiguous: then the JDK decides (double rounding).
+     * Checked with {@code f} and its neighbour on r's side: both floats, their mean is exact in double.
+     */
+    private static boolean atFloatMidpoint(double r, float f) {
+        double b = f;
+        if (b == r) {
+            return false;
+        }
+        float other = r > b ? Math.nextUp(f) : Math.nextDown(f);
+        return r == (b + (double) other) * 0.5;
     }
 
     /** As {@link Double#parseDouble}. */
     static double parseDouble(String s) {
-        long packed = decompose(s);
+        long packed = decompose(s, 0, s.length());
         if (packed != NOT_FAST) {
             long w = packed >>> 9;
             int e = (byte) packed;
@@ -57,9 +89,9 @@ final class FastDecimal {
      * w (bits 9..63) · 10^e (bits 0..7, signed) and the sign (bit 8); {@link #NOT_FAST} for anything else or when w
      * has more than {@link #MAX_DIGITS} digits or |e| does not fit a byte.
      */
-    private static long decompose(String s) {
-        int n = s.length();
-        int i = 0;
+    private static long decompose(String s, int from, int to) {
+        int n = to;
+        int i = from;
         boolean negative = false;
         if (i < n && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
             negative = s.charAt(i) == '-';

@@ -184,16 +184,28 @@ public final class SensorPayloadParser extends PayloadParser<SampleBatch> {
             if (line.isEmpty()) {
                 continue;
             }
-            String[] f = CsvLines.fields(line);
-            if (f.length != n && f.length != n + 1) {
+            char sep = CsvLines.separator(line);
+            int fields = CsvLines.count(line, sep);
+            if (fields != n && fields != n + 1) {
                 throw new PayloadException(RejectReason.WRONG_CHANNEL_COUNT, "CSV line " + lineNo + ": expected " + n
-                        + " values (" + String.join(", ", channels) + "), optionally after a ts, got " + f.length + " fields");
+                        + " values (" + String.join(", ", channels) + "), optionally after a ts, got " + fields + " fields");
             }
-            int first = f.length - n;
-            int off = out.add(first == 1 ? Timestamps.parse(f[0]) : Double.NaN);
+            int from = 0; // fields read in place: CsvLines.number makes no strings
+            double ts = Double.NaN;
+            if (fields == n + 1) {
+                int end = line.indexOf(sep);
+                ts = Timestamps.parse(line.substring(0, end));
+                from = end + 1;
+            }
+            int off = out.add(ts);
             float[] v = out.values();
             for (int i = 0; i < n; i++) {
-                v[off + i] = CsvLines.number(f[first + i], lineNo, channels.get(i));
+                int end = line.indexOf(sep, from);
+                if (end < 0) {
+                    end = line.length();
+                }
+                v[off + i] = CsvLines.number(line, from, end, lineNo, channels.get(i));
+                from = end + 1;
             }
         }
     }

@@ -29,23 +29,39 @@ public final class TopicFilter {
         return filter;
     }
 
-    /** The stream id when the topic matches this filter, else null. */
+    /**
+     * The stream id when the topic matches this filter, else null. Walks the topic's levels in place (called for
+     * every message on the MQTT thread: {@code String.split} made 7 % of the agent's garbage under load, JFR, #12);
+     * the only string it makes is the stream id.
+     */
     public String streamOf(String topic) {
-        String[] t = topic.split("/", -1);
+        int n = topic.length();
+        int start = 0; // of the topic's current level; n + 1 once past its last level
+        String stream = null;
         for (int i = 0; i < levels.length; i++) {
-            if (levels[i].equals("#")) {
+            String level = levels[i];
+            if (level.equals("#")) {
                 break; // matches the rest (the '+' level comes before it)
             }
-            if (i >= t.length || !levels[i].equals("+") && !levels[i].equals(t[i])) {
+            if (start > n) {
+                return null; // the topic has fewer levels
+            }
+            int end = topic.indexOf('/', start);
+            if (end < 0) {
+                end = n;
+            }
+            if (i == streamLevel) {
+                stream = topic.substring(start, end);
+            } else if (!level.equals("+") && (end - start != level.length() || !topic.startsWith(level, start))) {
                 return null;
             }
+            start = end + 1;
         }
         boolean multi = levels[levels.length - 1].equals("#");
-        if (!multi && t.length != levels.length) {
-            return null;
+        if (!multi && start <= n) {
+            return null; // the topic has more levels
         }
-        String s = t[streamLevel];
-        return s.isEmpty() ? null : s;
+        return stream == null || stream.isEmpty() ? null : stream;
     }
 
     @Override

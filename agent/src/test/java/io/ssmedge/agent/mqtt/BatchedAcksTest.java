@@ -7,7 +7,9 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -48,12 +51,21 @@ class BatchedAcksTest {
                 null, true, null, null);
     }
 
-    @ParameterizedTest
-    @EnumSource(MqttVersion.class)
-    void theBrokerDeliversAgainExactlyTheMessagesNotConfirmed(MqttVersion version) throws Exception {
+    /** Both of the agent's sensor clients, with both protocol versions. */
+    static Stream<Arguments> clients() {
+        return Stream.of(MqttVersion.values()).flatMap(v -> Stream.of(Arguments.of(v, "netty"), Arguments.of(v, "paho")));
+    }
+
+    static MqttConnection connect(ConnectionSpec spec, String client) {
+        return client.equals("netty") ? new NettySubscriber(spec) : MqttConnections.create(spec);
+    }
+
+    @ParameterizedTest(name = "{0} through {1}")
+    @MethodSource("clients")
+    void theBrokerDeliversAgainExactlyTheMessagesNotConfirmed(MqttVersion version, String client) throws Exception {
         try (TestBroker broker = kind.start(dir)) {
             LinkedBlockingQueue<Received> first = new LinkedBlockingQueue<>();
-            MqttConnection c = MqttConnections.create(spec(broker, version, first));
+            MqttConnection c = connect(spec(broker, version, first), client);
             c.start();
             assertThat(c.awaitReady(Duration.ofSeconds(20))).isTrue();
 
@@ -98,7 +110,7 @@ class BatchedAcksTest {
             sender.close();
 
             LinkedBlockingQueue<Received> second = new LinkedBlockingQueue<>();
-            MqttConnection again = MqttConnections.create(spec(broker, version, second));
+            MqttConnection again = connect(spec(broker, version, second), client);
             again.start();
             try {
                 assertThat(again.awaitReady(Duration.ofSeconds(20))).isTrue();

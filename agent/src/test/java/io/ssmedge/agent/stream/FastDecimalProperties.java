@@ -31,6 +31,15 @@ class FastDecimalProperties {
                 .isEqualTo(Float.floatToRawIntBits(Float.parseFloat(text)));
     }
 
+    /** A field read in place inside its CSV line: as the JDK reads the field's own string. */
+    @Property(tries = 5_000)
+    void fieldsInPlaceAsTheJdk(@ForAll("decimals") String text, @ForAll("numberish") String before,
+                               @ForAll("numberish") String after) {
+        String line = before + text + after;
+        assertThat(Float.floatToRawIntBits(FastDecimal.parseFloat(line, before.length(), before.length() + text.length())))
+                .as(line).isEqualTo(Float.floatToRawIntBits(Float.parseFloat(text)));
+    }
+
     @Property(tries = 20_000)
     void doublesAsTheJdk(@ForAll("decimals") String text) {
         assertThat(Double.doubleToRawLongBits(FastDecimal.parseDouble(text))).as(text)
@@ -65,8 +74,39 @@ class FastDecimalProperties {
         return Arbitraries.strings().withChars("0123456789.-+eEfdxNaI ").ofMaxLength(12);
     }
 
+    /**
+     * Decimals at, next to and between midpoints of adjacent floats (k odd, 2^24 < k < 2^25: k · 2^j lies halfway
+     * between two floats), where reading a float through a double could round twice.
+     */
+    @Property(tries = 5_000)
+    void floatMidpointsAsTheJdk(@ForAll @net.jqwik.api.constraints.LongRange(min = 1L << 23, max = (1L << 24) - 1) long half,
+                                @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 28) int shift,
+                                @ForAll @net.jqwik.api.constraints.IntRange(min = -2, max = 2) int offset,
+                                @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 12) int decimals) {
+        long midpoint = (2 * half + 1) << shift;
+        java.math.BigDecimal x = java.math.BigDecimal.valueOf(midpoint + offset).movePointLeft(decimals);
+        for (String text : new String[]{x.toPlainString(), x.toString(), "-" + x.toPlainString()}) {
+            assertThat(Float.floatToRawIntBits(FastDecimal.parseFloat(text))).as(text)
+                    .isEqualTo(Float.floatToRawIntBits(Float.parseFloat(text)));
+        }
+    }
+
+    /**
+     * Decimals whose correctly rounded double is a float midpoint although they are not: read as double and then
+     * rounded to float they would come out one float off (found by searching 16-digit roundings of midpoints).
+     */
+    @Example
+    void doubleRoundingCasesGoToTheJdk() {
+        for (String text : new String[]{"3.238464159949217e-5", "3.110899939201772e-3", "8.542021678294986e-4"}) {
+            assertThat((float) Double.parseDouble(text)).as(text).isNotEqualTo(Float.parseFloat(text)); // the trap
+            assertThat(FastDecimal.parseFloat(text)).as(text).isEqualTo(Float.parseFloat(text));
+        }
+    }
+
     @Example
     void typicalSensorValues() {
+        assertThat(FastDecimal.parseFloat("16777217")).isEqualTo(16777216f); // a midpoint: ties to even
+        assertThat(FastDecimal.parseFloat("0.73123455")).isEqualTo(Float.parseFloat("0.73123455"));
         assertThat(FastDecimal.parseFloat("-12.5")).isEqualTo(-12.5f);
         assertThat(FastDecimal.parseFloat("0.0312")).isEqualTo(0.0312f);
         assertThat(Float.floatToRawIntBits(FastDecimal.parseFloat("-0"))).isEqualTo(Float.floatToRawIntBits(-0.0f));

@@ -1,0 +1,439 @@
+package io.ssmedge.agent.mqtt;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SingleThreadEventLoop;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The agent's sensor input on Netty's MQTT codec (netty-codec-mqtt) instead of Paho: a subscribe-only connection
+ * whose one event-loop thread reads, decodes and hands each message to the handler, and writes the PUBACKs.
+ *
+ * <p>Why: under load Paho's receive path cost as much CPU as inference. Its receiver thread decodes each packet
+ * and queues it for a second (callback) thread, which wakes for it: two threads and a hand-off per message
+ * (issue #12: 1000 streams × 10 Hz, Paho's receiver 9.5 s and callback 4.1 s of the agent's 41 s of CPU, the
+ * worker 11 s). Here one thread decodes everything one read returned and calls the handler directly.
+ *
+ * <p>What it does, as the Paho clients do for this connection: MQTT 5 or 3.1.1 with a persistent session (clean
+ * start off, MQTT 5 session expiry and Receive Maximum = max_inflight), keep-alive pings (the broker's Server Keep
+ * Alive wins, MQTT 5 §3.2.2.3.14), subscribing again on every connect, reconnecting after a loss with growing pauses
+ * (1 s to 30 s, {@link ManagedConnection}), PUBACKs in arrival order and, with manual acknowledgements, only after
+ * {@link Ack#done()} (written in blocks: {@link AckSequencer}). Without manual acknowledgements each QoS 1 message
+ * is confirmed right after the handler took it, as Paho does.
+ *
+ * <p>Used only where it covers everything the connection needs ({@link #supports}): plain TCP (TLS stays with
+ * Paho), subscriptions at QoS 0 or 1, no will, nothing to publish. {@code -Dssmedge.mqtt.input=paho} uses Paho.
+ */
+final class NettySubscriber extends ManagedConnection {
+    /** MQTT's own packet size limit (remaining length of at most 4 bytes): the same as Paho accepts. */
+    private static final int MAX_PACKET = 268_435_455;
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    private static final long CONNACK_TIMEOUT_MILLIS = 15_000;
+    /** Longest a PUBACK block waits in the event loop's queue when no read wakes it earlier. */
+    static final long ACK_DELAY_MILLIS = 2;
+    /**
+     * After a read that came less than {@link #BUSY_NANOS} after the previous one, the event loop waits this long
+     * before reading again ({@code -Dssmedge.mqtt.coalesceMicros}, 0 = never). See {@link Session#channelReadComplete}.
+     */
+    static final long COALESCE_NANOS = Long.getLong("ssmedge.mqtt.coalesceMicros", 200) * 1000;
+    static final long BUSY_NANOS = 1_000_000;
+    /** PUBACK without reason code and properties (MQTT 3.1.1 §3.4; MQTT 5 §3.4.2.1 allows it for Success). */
+    private static final int PUBACK = 0x40;
+
+    private final String host;
+    private final int port;
+    private final EventLoopGroup group;
+    private volatile Channel channel;    // the current (or last) connection
+    private volatile boolean connected;  // the broker accepted CONNECT on `channel` and it is not lost yet
+    private volatile boolean everConnected;
+    private final AtomicBoolean ackTimerArmed = new AtomicBoolean();
+    private int nextPacketId;            // event loop only
+    private int subscribeId = -1;        // event loop only: packet id of the SUBSCRIBE waiting for its SUBACK
+
+    NettySubscriber(ConnectionSpec spec) {
+        super(spec);
+        if (!supports(spec)) {
+            throw new IllegalArgumentException(spec.name() + ": not a plain subscribe-only connection");
+        }
+        URI uri = URI.create(spec.serverUri());
+        if (uri.getHost() == null) {
+            throw new MqttException(spec.name() + ": invalid broker address " + spec.serverUri()
+                    + " (expected tcp://host:port)");
+        }
+        this.host = uri.getHost();
+        this.port = uri.getPort() < 0 ? 1883 : uri.getPort();
+        this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("ssm-edge-mqtt-in", true));
+    }
+
+    /** True when this client covers everything {@code spec} asks for. */
+    static boolean supports(ConnectionSpec spec) {
+        return spec.handler() != null && !spec.subscriptions().isEmpty()
+                && spec.subscriptions().stream().allMatch(s -> s.qos() <= 1)
+                && spec.will() == null && spec.persistence() == null && spec.delivery() == null
+                && spec.sslSocketFactory() == null && spec.serverUri().startsWith("tcp://");
+    }
+
+    private boolean v5() {
+        return spec.version() == io.ssmedge.agent.config.MqttVersion.V5;
+    }
+
+    @Override
+    protected void connectOnce() throws Exception {
+        Session session = new Session();
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .option(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        int keepAlive = spec.keepAliveSeconds();
+                        ch.pipeline().addLast("idle", idleHandler(keepAlive))
+                                .addLast("decoder", new MqttDecoder(MAX_PACKET))
+                                .addLast("encoder", MqttEncoder.INSTANCE)
+                                .addLast("session", session);
+                    }
+                });
+        ChannelFuture f = b.connect(host, port);
+        if (!f.await(CONNECT_TIMEOUT_MILLIS + 1000L)) {
+            f.channel().close();
+            throw new IOException("no TCP connection to " + host + ":" + port + " within "
+                    + CONNECT_TIMEOUT_MILLIS / 1000 + " s");
+        }
+        if (!f.isSuccess()) {
+            throw f.cause() instanceof Exception e ? e : new IOException(f.cause());
+        }
+        channel = f.channel();
+        channel.writeAndFlush(connectMessage());
+        try {
+            session.accepted.get(CONNACK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        } catch (TimeoutException e) {
+            throw new IOException("the broker did not answer CONNECT within " + CONNACK_TIMEOUT_MILLIS / 1000 + " s");
+        }
+    }
+
+    /** Pings after {@code keepAlive} s without writing; gives the connection up after 1.5 × that without reading. */
+    private static IdleStateHandler idleHandler(int keepAlive) {
+        return keepAlive <= 0 ? new IdleStateHandler(0, 0, 0)
+                : new IdleStateHandler(keepAlive * 1500L, keepAlive * 1000L, 0, TimeUnit.MILLISECONDS);
+    }
+
+    private MqttConnectMessage connectMessage() {
+        MqttMessageBuilders.ConnectBuilder c = MqttMessageBuilders.connect()
+                .protocolVersion(v5() ? io.netty.handler.codec.mqtt.MqttVersion.MQTT_5
+                        : io.netty.handler.codec.mqtt.MqttVersion.MQTT_3_1_1)
+                .clientId(spec.clientId())
+                .cleanSession(false) // persistent session: the broker keeps subscriptions and QoS 1 messages
+                .keepAlive(spec.keepAliveSeconds());
+        if (spec.username() != null) {
+            c.hasUser(true).username(spec.username());
+        }
+        if (spec.password() != null) {
+            c.hasPassword(true).password(spec.password());
+        }
+        if (v5()) {
+            MqttProperties p = new MqttProperties();
+            // a 4-byte unsigned integer on the wire: the cast keeps the bits of values above Integer.MAX_VALUE
+            p.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(),
+                    (int) Math.min(spec.sessionExpirySeconds(), 0xFFFF_FFFFL)));
+            p.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM.value(),
+                    Math.min(65535, Math.max(spec.maxInflight(), 1))));
+            c.properties(p);
+        }
+        return c.build();
+    }
+
+    @Override
+    protected void subscribeAll() {
+        Channel ch = channel;
+        if (ch == null) {
+            return;
+        }
+        MqttMessageBuilders.SubscribeBuilder s = MqttMessageBuilders.subscribe().messageId(nextPacketId());
+        for (Subscription sub : spec.subscriptions()) {
+            s.addSubscription(MqttQoS.valueOf(sub.qos()), sub.filter());
+        }
+        subscribeId = nextPacketId;
+        ch.writeAndFlush(s.build());
+    }
+
+    private int nextPacketId() {
+        nextPacketId = nextPacketId % 65535 + 1; // 1..65535
+        return nextPacketId;
+    }
+
+    @Override
+    protected void sendAck(int messageId, int qos) throws IOException {
+        byte[] p = {(byte) PUBACK, 2, (byte) (messageId >>> 8), (byte) messageId};
+        if (!writeAcks(p, 4)) {
+            throw new IOException("not connected");
+        }
+    }
+
+    /**
+     * Writes PUBACKs as one block, through the event loop's task queue without waking it ({@code lazyExecute}):
+     * under load it wakes for the next read within a millisecond anyway and writes every block queued meanwhile;
+     * otherwise a timer wakes it after at most {@link #ACK_DELAY_MILLIS} ms. Waking it for each block had cost one
+     * sleep and wake-up of the event loop per worker batch (issue #12: on the test machine a wake-up costs more CPU
+     * than decoding a message). A later PUBACK only means the broker keeps the message a little longer.
+     *
+     * <p>Also called on the event loop (a message the handler confirms at once), and then queued as well: blocks
+     * queued earlier by workers go out first, so the broker gets every PUBACK in arrival order.
+     */
+    @Override
+    protected boolean writeAcks(byte[] packets, int len) {
+        Channel ch = channel;
+        if (ch == null || !connected || !ch.isActive()) {
+            return false;
+        }
+        ByteBuf block = Unpooled.wrappedBuffer(java.util.Arrays.copyOf(packets, len)); // the caller reuses packets
+        SingleThreadEventLoop loop = (SingleThreadEventLoop) ch.eventLoop();
+        loop.lazyExecute(() -> ch.writeAndFlush(block, ch.voidPromise()));
+        if (ackTimerArmed.compareAndSet(false, true)) {
+            loop.schedule(() -> ackTimerArmed.set(false), ACK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        return true;
+    }
+
+    @Override
+    protected void send(String topic, byte[] payload, int qos, boolean retained) {
+        throw new MqttException(spec.name() + ": this connection only receives; message to " + topic + " not sent");
+    }
+
+    @Override
+    protected boolean inflightFull(Exception e) {
+        return false;
+    }
+
+    @Override
+    public boolean isConnected() {
+        Channel ch = channel;
+        return connected && ch != null && ch.isActive();
+    }
+
+    @Override
+    protected void disconnect(long millis) throws InterruptedException {
+        Channel ch = channel;
+        if (ch != null && ch.isActive()) {
+            connected = false;
+            ch.writeAndFlush(MqttMessage.DISCONNECT).await(Math.max(millis, 100));
+            ch.close().await(1000);
+        }
+    }
+
+    @Override
+    protected void abandonAttempt() {
+        Channel ch = channel;
+        if (ch != null && !connected) {
+            ch.close();
+        }
+    }
+
+    @Override
+    protected void forceClose() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(1000);
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3000);
+    }
+
+    /** One TCP connection's MQTT conversation, on the event loop. */
+    private final class Session extends ChannelInboundHandlerAdapter {
+        final CompletableFuture<Void> accepted = new CompletableFuture<>();
+        private boolean open;        // the broker accepted this session's CONNECT
+        private Throwable failure;   // why this connection ends, when known
+        private boolean pendingAcks; // auto-acknowledged PUBACKs written but not flushed
+        private long lastRead = Long.MIN_VALUE / 2; // System.nanoTime() at the end of the previous read
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                MqttMessage m = (MqttMessage) msg;
+                if (m.decoderResult().isFailure()) {
+                    fail(ctx, new IOException("malformed packet from the broker: " + describe(m.decoderResult().cause())));
+                    return;
+                }
+                switch (m.fixedHeader().messageType()) {
+                    case CONNACK -> connAck(ctx, (MqttConnAckMessage) m);
+                    case PUBLISH -> publish(ctx, (MqttPublishMessage) m);
+                    case SUBACK -> subAck((MqttSubAckMessage) m);
+                    case PINGRESP -> {
+                    }
+                    case DISCONNECT -> fail(ctx, new IOException("the broker disconnected"
+                            + (m.variableHeader() instanceof io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader h
+                            ? " (reason code 0x" + Integer.toHexString(h.reasonCode() & 0xff) + ")" : "")));
+                    default -> log.debug("{}: ignored {} from the broker", spec.name(), m.fixedHeader().messageType());
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        private void connAck(ChannelHandlerContext ctx, MqttConnAckMessage m) {
+            MqttConnectReturnCode code = m.variableHeader().connectReturnCode();
+            if (code != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
+                IOException e = new IOException("the broker refused the connection: " + refusal(code, spec.clientId()));
+                accepted.completeExceptionally(e);
+                fail(ctx, e);
+                return;
+            }
+            if (m.variableHeader().properties().getProperty(MqttProperties.MqttPropertyType.SERVER_KEEP_ALIVE.value())
+                    instanceof MqttProperties.IntegerProperty keep && keep.value() != spec.keepAliveSeconds()) {
+                ctx.pipeline().replace("idle", "idle", idleHandler(keep.value())); // the broker's value wins
+            }
+            open = true;
+            boolean again = everConnected;
+            everConnected = true;
+            connected = true;
+            connected(again); // subscribes
+            accepted.complete(null);
+        }
+
+        private void publish(ChannelHandlerContext ctx, MqttPublishMessage m) {
+            int qos = m.fixedHeader().qosLevel().value();
+            if (qos > 1) { // never subscribed above QoS 1: the broker may not send more (MQTT §3.8.4)
+                fail(ctx, new IOException("the broker sent a QoS " + qos + " message; subscribed at QoS 1 at most"));
+                return;
+            }
+            int id = m.variableHeader().packetId();
+            byte[] payload = ByteBufUtil.getBytes(m.content());
+            deliver(m.variableHeader().topicName(), payload, id, qos);
+            if (qos == 1 && !spec.manualAcks()) { // confirmed as soon as the handler took it; flushed per read
+                ctx.write(ctx.alloc().buffer(4).writeByte(PUBACK).writeByte(2).writeShort(id), ctx.voidPromise());
+                pendingAcks = true;
+            }
+        }
+
+        private void subAck(MqttSubAckMessage m) {
+            if (m.variableHeader().messageId() != subscribeId) {
+                return;
+            }
+            List<Integer> codes = m.payload().reasonCodes();
+            String names = String.join(", ", spec.subscriptions().stream().map(Subscription::filter).toList());
+            for (int c : codes) {
+                if (c >= 0x80) {
+                    log.error("{}: the broker refused a subscription to {} (reason code {}): check its ACL",
+                            spec.name(), names, c);
+                    return;
+                }
+            }
+            log.info("{}: subscribed to {}", spec.name(), names);
+            subscribed();
+        }
+
+        /**
+         * Read coalescing (as a network card's interrupt moderation): a broker writes each message on its own, so
+         * under load the event loop would sleep and wake for nearly every message (issue #12: 7,900 wake-ups per
+         * second at 10,000 messages/s, and the worker it hands to about as often; on the test machine the wake-ups
+         * cost more CPU than the decoding). While messages come close together (the previous read less than
+         * {@link #BUSY_NANOS} ago) the loop waits {@link #COALESCE_NANOS} before reading again, so one read takes
+         * what arrived meanwhile and the worker gets it in one hand-off. It delays only messages that arrive in
+         * that pause, by less than the pause; a single message after a quiet spell is read at once.
+         */
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (pendingAcks) {
+                pendingAcks = false;
+                ctx.flush();
+            }
+            long now = System.nanoTime();
+            boolean busy = now - lastRead < BUSY_NANOS;
+            lastRead = now;
+            if (busy && COALESCE_NANOS > 0) {
+                LockSupport.parkNanos(COALESCE_NANOS);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent e) {
+                if (e.state() == IdleState.WRITER_IDLE) {
+                    ctx.writeAndFlush(MqttMessage.PINGREQ, ctx.voidPromise());
+                } else if (e.state() == IdleState.READER_IDLE) {
+                    fail(ctx, new IOException("no answer from the broker for 1.5 keep-alive intervals"));
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(ctx, cause);
+        }
+
+        private void fail(ChannelHandlerContext ctx, Throwable cause) {
+            if (failure == null) {
+                failure = cause;
+            }
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            Throwable why = failure != null ? failure : new IOException("the broker closed the connection");
+            accepted.completeExceptionally(why); // no effect once accepted
+            if (open) {
+                open = false;
+                connected = false;
+                if (!closed()) {
+                    lost(why);
+                    connectInBackground();
+                }
+            }
+        }
+    }
+
+    private static String refusal(MqttConnectReturnCode code, String clientId) {
+        return switch (code) {
+            case CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD, CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD ->
+                    "bad user name or password (check mqtt.username / password_file)";
+            case CONNECTION_REFUSED_NOT_AUTHORIZED, CONNECTION_REFUSED_NOT_AUTHORIZED_5 -> "not authorized";
+            case CONNECTION_REFUSED_IDENTIFIER_REJECTED, CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID ->
+                    "client id '" + clientId + "' rejected";
+            case CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, CONNECTION_REFUSED_UNSUPPORTED_PROTOCOL_VERSION ->
+                    "it does not speak this MQTT version (set mqtt.version)";
+            default -> code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " (0x"
+                    + Integer.toHexString(code.byteValue() & 0xff) + ")";
+        };
+    }
+}

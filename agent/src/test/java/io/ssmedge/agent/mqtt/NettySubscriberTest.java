@@ -1,0 +1,114 @@
+package io.ssmedge.agent.mqtt;
+
+import io.ssmedge.agent.config.MqttVersion;
+import io.ssmedge.agent.testing.TestBroker;
+import io.ssmedge.agent.testing.TestClient;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sensor input's Netty client against real brokers (embedded and Mosquitto); against no broker and a broker that
+ * sends garbage ({@link NettySubscriberFaultsTest}). Its manual, in-order acknowledgements are checked in {@link BatchedAcksTest}, beside Paho's.
+ */
+@ParameterizedClass(name = "{0} broker")
+@EnumSource(TestBroker.Kind.class)
+class NettySubscriberTest {
+    @Parameter
+    TestBroker.Kind kind;
+    @TempDir
+    Path dir;
+
+    static ConnectionSpec spec(String uri, String clientId, MqttVersion version, boolean manualAcks,
+                               LinkedBlockingQueue<String> into) {
+        return new ConnectionSpec("sensors in", uri, clientId, version, 3600, 30, null, null, null, 1000, 1000, null,
+                List.of(new Subscription("in/#", 1)),
+                (topic, payload, ack) -> into.add(topic + " " + new String(payload, StandardCharsets.UTF_8)),
+                null, manualAcks, null, null);
+    }
+
+    static List<String> take(LinkedBlockingQueue<String> q, int n) throws InterruptedException {
+        List<String> got = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (got.size() < n && System.nanoTime() < deadline) {
+            String s = q.poll(100, TimeUnit.MILLISECONDS);
+            if (s != null) {
+                got.add(s);
+            }
+        }
+        return got;
+    }
+
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void receivesInOrderAndSubscribesAgainAfterTheBrokerRestarts(MqttVersion version) throws Exception {
+        try (TestBroker broker = kind.start(dir)) {
+            LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+            MqttConnection c = new NettySubscriber(spec(broker.uri(), "netty-in-" + version.key(), version, false, got));
+            try (c) {
+                c.start();
+                assertThat(c.awaitReady(Duration.ofSeconds(20))).isTrue();
+                List<String> expected = new ArrayList<>();
+                try (TestClient sender = new TestClient(broker.uri(), "netty-sender")) {
+                    for (int i = 0; i < 500; i++) {
+                        sender.publish("in/s" + (i % 7), ("m" + i).getBytes(StandardCharsets.UTF_8), i % 2);
+                        expected.add("in/s" + (i % 7) + " m" + i);
+                    }
+                }
+                assertThat(take(got, 500)).containsExactlyElementsOf(expected);
+
+                broker.restart(); // forgets the session: the client must reconnect and subscribe again
+                await().atMost(Duration.ofSeconds(30)).until(() -> c.reconnects() >= 1 && c.isReady());
+                try (TestClient sender = new TestClient(broker.uri(), "netty-sender-2")) {
+                    sender.publish("in/after", "restart".getBytes(StandardCharsets.UTF_8), 1);
+                }
+                assertThat(take(got, 1)).containsExactly("in/after restart");
+            }
+            assertThat(c.isConnected()).isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void withoutManualAcksEveryMessageIsConfirmedOnceTaken(MqttVersion version) throws Exception {
+        try (TestBroker broker = kind.start(dir)) {
+            String id = "netty-auto-" + version.key();
+            LinkedBlockingQueue<String> first = new LinkedBlockingQueue<>();
+            try (MqttConnection c = new NettySubscriber(spec(broker.uri(), id, version, false, first))) {
+                c.start();
+                assertThat(c.awaitReady(Duration.ofSeconds(20))).isTrue();
+                try (TestClient sender = new TestClient(broker.uri(), "netty-sender")) {
+                    for (int i = 0; i < 100; i++) {
+                        sender.publish("in/a", ("m" + i).getBytes(StandardCharsets.UTF_8), 1);
+                    }
+                }
+                assertThat(take(first, 100)).hasSize(100);
+                Thread.sleep(300); // let the broker read the last PUBACKs
+            }
+            // the same session again: nothing left to deliver, but new messages still come
+            LinkedBlockingQueue<String> second = new LinkedBlockingQueue<>();
+            try (MqttConnection c = new NettySubscriber(spec(broker.uri(), id, version, false, second))) {
+                c.start();
+                assertThat(c.awaitReady(Duration.ofSeconds(20))).isTrue();
+                try (TestClient sender = new TestClient(broker.uri(), "netty-sender-2")) {
+                    sender.publish("in/a", "new".getBytes(StandardCharsets.UTF_8), 1);
+                }
+                assertThat(take(second, 1)).containsExactly("in/a new");
+                assertThat(second.poll(500, TimeUnit.MILLISECONDS)).isNull();
+            }
+        }
+    }
+}
