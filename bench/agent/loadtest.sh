@@ -21,6 +21,7 @@
 #   BROKER_INFLIGHT (1000) Mosquitto's max_inflight_messages (0 = no limit)
 #   CONNECTIONS (0)      the load generator's sender connections (0: one per 40,000 messages/s, at most 8)
 #   QUEUE_CAPACITY (100000), MAX_STREAMS (100000): the agent's workers.queue_capacity and workers.max_streams
+#   OVERFLOW (drop-oldest, the agent's default): workers.overflow; block = nothing dropped, the intake slows down
 #                        (the agent's own defaults are 10000 and 10000; the load test's larger queue absorbs bursts)
 #   AGENT_JAR            run the agent from another build (e.g. to compare before/after a change; the load
 #                        generator always runs from agent/target/ssm-edge.jar)
@@ -57,7 +58,7 @@ topics:
   sensors_qos: $qos_in
   predictions: factory/line3/{stream}/predictions
   predictions_qos: $qos_out
-workers: {threads: $workers, queue_capacity: ${QUEUE_CAPACITY:-100000}, overflow: drop-oldest, max_streams: ${MAX_STREAMS:-100000}}
+workers: {threads: $workers, queue_capacity: ${QUEUE_CAPACITY:-100000}, overflow: ${OVERFLOW:-drop-oldest}, max_streams: ${MAX_STREAMS:-100000}}
 http: {bind: 127.0.0.1, port: $http_port}
 metrics: {report_interval_seconds: 5}
 CONF
