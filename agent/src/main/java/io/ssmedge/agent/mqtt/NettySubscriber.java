@@ -50,7 +50,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why: under load Paho's receive path cost as much CPU as inference. Its receiver thread decodes each packet
  * and queues it for a second (callback) thread, which wakes for it: two threads and a hand-off per message
  * (issue #12: 1000 streams × 10 Hz, Paho's receiver 9.5 s and callback 4.1 s of the agent's 41 s of CPU, the
- * worker 11 s). Here one thread decodes everything one read returned and calls the handler directly.
+ * worker 11 s). Here one thread decodes everything one read returned and calls the handler directly. That alone
+ * saved nothing (this thread took 13.2 s): on the test machine each sleep and wake-up of a thread cost more than
+ * decoding, and the thread still woke for nearly every message. What saved a quarter of the agent's CPU is fewer
+ * wake-ups: reads coalesced under load ({@link Session#channelReadComplete}) and PUBACK blocks queued without
+ * waking the loop ({@link #writeAcks}); BENCHMARKS.md, "Agent at the defaults", fifth session.
  *
  * <p>What it does, as the Paho clients do for this connection: MQTT 5 or 3.1.1 with a persistent session (clean
  * start off, MQTT 5 session expiry and Receive Maximum = max_inflight), keep-alive pings (the broker's Server Keep
