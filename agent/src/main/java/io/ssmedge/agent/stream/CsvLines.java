@@ -34,14 +34,8 @@ final class CsvLines {
 
     /** Fields of a line: ';' separates when the line has one, else ','; empty fields are kept. */
     static String[] fields(String line) {
-        char sep = line.indexOf(';') >= 0 ? ';' : ',';
-        int count = 1;
-        for (int i = 0; i < line.length(); i++) {
-            if (line.charAt(i) == sep) {
-                count++;
-            }
-        }
-        String[] f = new String[count];
+        char sep = separator(line);
+        String[] f = new String[count(line, sep)];
         int start = 0;
         int k = 0;
         for (int i = 0; i < line.length(); i++) {
