@@ -146,9 +146,22 @@ final class AckSequencer {
         }
     }
 
+    /** Bytes of a PUBACK without reason code and properties. */
+    static final int PUBACK_BYTES = 4;
+
     /**
-     * Writes the PUBACKs of ready[0..n) as one block: per message 0x40 (PUBACK), remaining length 2, the packet id
-     * (MQTT 3.1.1 §3.4; MQTT 5 §3.4.2.1: reason code and properties may be left out for Success without properties).
+     * Encodes the PUBACK of packet {@code id} at {@code wire[at..at+4)}: 0x40 (PUBACK), remaining length 2, the
+     * packet id (MQTT 3.1.1 §3.4; MQTT 5 §3.4.2.1: reason code and properties may be left out for Success).
+     */
+    static void puback(byte[] wire, int at, int id) {
+        wire[at] = 0x40;
+        wire[at + 1] = 2;
+        wire[at + 2] = (byte) (id >>> 8);
+        wire[at + 3] = (byte) id;
+    }
+
+    /**
+     * Writes the PUBACKs of ready[0..n) as one block ({@link #puback} each).
      *
      * @return false when they must go through the client (no raw sender or socket, or a QoS 2 message among them)
      */
@@ -161,18 +174,14 @@ final class AckSequencer {
                 return false;
             }
         }
-        if (wire.length < 4 * n) {
-            wire = new byte[Math.max(4 * n, 2 * wire.length)];
+        if (wire.length < PUBACK_BYTES * n) {
+            wire = new byte[Math.max(PUBACK_BYTES * n, 2 * wire.length)];
         }
         for (int i = 0; i < n; i++) {
-            int id = ready[i].id;
-            wire[4 * i] = 0x40;
-            wire[4 * i + 1] = 2;
-            wire[4 * i + 2] = (byte) (id >>> 8);
-            wire[4 * i + 3] = (byte) id;
+            puback(wire, PUBACK_BYTES * i, ready[i].id);
         }
         try {
-            return raw.write(wire, 4 * n);
+            return raw.write(wire, PUBACK_BYTES * n);
         } catch (IOException ex) { // the connection failed: the broker delivers these messages again
             log.debug("{}: {} acknowledgements not sent: {}", name, n, ex.toString());
             return true;

@@ -148,8 +148,27 @@ abstract class ManagedConnection implements MqttConnection {
         }
     }
 
+    /**
+     * The broker's answer to the subscriptions (SUBACK): a code of 0x80 or more refuses one (MQTT 3.1.1 §3.9.3,
+     * MQTT 5 §3.9.3); null when the client gives none. Logs the outcome; on success the connection is ready.
+     */
+    protected final void subscriptionsAnswered(int[] codes) {
+        String names = String.join(", ", spec.subscriptions().stream().map(Subscription::filter).toList());
+        if (codes != null) {
+            for (int c : codes) {
+                if (c >= 0x80) {
+                    log.error("{}: the broker refused a subscription to {} (reason code {}): check its ACL",
+                            spec.name(), names, c);
+                    return;
+                }
+            }
+        }
+        log.info("{}: subscribed to {}", spec.name(), names);
+        subscribed();
+    }
+
     /** Called when the broker confirmed the subscriptions. */
-    protected final void subscribed() {
+    private void subscribed() {
         subscribed = true;
         synchronized (connectedSignal) {
             connectedSignal.notifyAll();

@@ -35,7 +35,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -79,15 +78,11 @@ final class NettySubscriber extends ManagedConnection {
      */
     static final long COALESCE_NANOS = Long.getLong("ssmedge.mqtt.coalesceMicros", 200) * 1000;
     static final long BUSY_NANOS = 1_000_000;
-    /** PUBACK without reason code and properties (MQTT 3.1.1 §3.4; MQTT 5 §3.4.2.1 allows it for Success). */
-    private static final int PUBACK = 0x40;
-
     private final String host;
     private final int port;
     private final EventLoopGroup group;
     private volatile Channel channel;    // the current (or last) connection
     private volatile boolean connected;  // the broker accepted CONNECT on `channel` and it is not lost yet
-    private volatile boolean everConnected;
     private final AtomicBoolean ackTimerArmed = new AtomicBoolean();
     private int nextPacketId;            // event loop only
     private int subscribeId = -1;        // event loop only: packet id of the SUBSCRIBE waiting for its SUBACK
@@ -208,8 +203,9 @@ final class NettySubscriber extends ManagedConnection {
 
     @Override
     protected void sendAck(int messageId, int qos) throws IOException {
-        byte[] p = {(byte) PUBACK, 2, (byte) (messageId >>> 8), (byte) messageId};
-        if (!writeAcks(p, 4)) {
+        byte[] p = new byte[AckSequencer.PUBACK_BYTES];
+        AckSequencer.puback(p, 0, messageId);
+        if (!writeAcks(p, p.length)) {
             throw new IOException("not connected");
         }
     }
@@ -327,10 +323,8 @@ final class NettySubscriber extends ManagedConnection {
                 ctx.pipeline().replace("idle", "idle", idleHandler(keep.value())); // the broker's value wins
             }
             open = true;
-            boolean again = everConnected;
-            everConnected = true;
             connected = true;
-            connected(again); // subscribes
+            connected(false); // subscribes; ManagedConnection counts the connects and so tells a reconnect
             accepted.complete(null);
         }
 
@@ -344,7 +338,9 @@ final class NettySubscriber extends ManagedConnection {
             byte[] payload = ByteBufUtil.getBytes(m.content());
             deliver(m.variableHeader().topicName(), payload, id, qos);
             if (qos == 1 && !spec.manualAcks()) { // confirmed as soon as the handler took it; flushed per read
-                ctx.write(ctx.alloc().buffer(4).writeByte(PUBACK).writeByte(2).writeShort(id), ctx.voidPromise());
+                byte[] p = new byte[AckSequencer.PUBACK_BYTES];
+                AckSequencer.puback(p, 0, id);
+                ctx.write(Unpooled.wrappedBuffer(p), ctx.voidPromise());
                 pendingAcks = true;
             }
         }
@@ -353,17 +349,7 @@ final class NettySubscriber extends ManagedConnection {
             if (m.variableHeader().messageId() != subscribeId) {
                 return;
             }
-            List<Integer> codes = m.payload().reasonCodes();
-            String names = String.join(", ", spec.subscriptions().stream().map(Subscription::filter).toList());
-            for (int c : codes) {
-                if (c >= 0x80) {
-                    log.error("{}: the broker refused a subscription to {} (reason code {}): check its ACL",
-                            spec.name(), names, c);
-                    return;
-                }
-            }
-            log.info("{}: subscribed to {}", spec.name(), names);
-            subscribed();
+            subscriptionsAnswered(m.payload().reasonCodes().stream().mapToInt(Integer::intValue).toArray());
         }
 
         /**

@@ -72,14 +72,7 @@ final class Paho3Connection extends PahoConnection implements MqttCallbackExtend
             client.subscribe(filters, qos, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    int[] granted = token.getGrantedQos();
-                    if (granted != null && java.util.Arrays.stream(granted).anyMatch(q -> q >= 0x80)) {
-                        log.error("{}: the broker refused a subscription to {}: check its ACL", spec.name(),
-                                String.join(", ", filters));
-                        return;
-                    }
-                    log.info("{}: subscribed to {}", spec.name(), String.join(", ", filters));
-                    subscribed();
+                    subscriptionsAnswered(token.getGrantedQos()); // 0x80: failure (MQTT 3.1.1 §3.9.3)
                 }
 
                 @Override

@@ -76,18 +76,7 @@ final class Paho5Connection extends PahoConnection implements MqttCallback {
             client.subscribe(subs, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    int[] codes = token.getReasonCodes();
-                    if (codes != null) {
-                        for (int c : codes) {
-                            if (c >= 0x80) {
-                                log.error("{}: the broker refused a subscription to {} (reason code {}): check its ACL",
-                                        spec.name(), names, c);
-                                return;
-                            }
-                        }
-                    }
-                    log.info("{}: subscribed to {}", spec.name(), names);
-                    subscribed();
+                    subscriptionsAnswered(token.getReasonCodes());
                 }
 
                 @Override

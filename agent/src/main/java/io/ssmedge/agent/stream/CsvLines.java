@@ -64,13 +64,9 @@ final class CsvLines {
         return count;
     }
 
-    static float number(String field, int lineNo, String what) throws PayloadException {
-        return number(field, 0, field.length(), lineNo, what);
-    }
-
     /**
-     * The number in {@code line[from, to)} without surrounding white space, as {@link #number(String, int, String)}
-     * of that substring; makes no string unless the value is not a plain decimal (the sensor path reads every field
+     * The number in {@code line[from, to)} without surrounding white space; makes no string unless the value is not
+     * a plain decimal (the sensor path reads every field
      * this way: field substrings were 15 % of the agent's garbage under load, JFR, #12).
      */
     static float number(String line, int from, int to, int lineNo, String what) throws PayloadException {

@@ -39,12 +39,10 @@ final class FastDecimal {
                 float f = e >= 0 ? (float) w * POW10F[e] : (float) w / POW10F[-e];
                 return negative ? -f : f;
             }
-            if (w <= (1L << 53) && e >= -22 && e <= 22) { // more digits, e.g. Float.toString's up to 9
-                double r = e >= 0 ? (double) w * POW10[e] : (double) w / POW10[-e];
-                float f = (float) r;
-                if (r >= Float.MIN_NORMAL && r < Float.MAX_VALUE && !atFloatMidpoint(r, f)) {
-                    return negative ? -f : f;
-                }
+            double r = exactDouble(packed); // more digits, e.g. Float.toString's up to 9
+            float f = (float) r;
+            if (Math.abs(r) >= Float.MIN_NORMAL && Math.abs(r) < Float.MAX_VALUE && !atFloatMidpoint(r, f)) {
+                return f; // NaN (not on the fast path) fails the comparisons
             }
         }
         return Float.parseFloat(s.substring(from, to));
@@ -72,16 +70,19 @@ final class FastDecimal {
     /** As {@link Double#parseDouble}. */
     static double parseDouble(String s) {
         long packed = decompose(s, 0, s.length());
-        if (packed != NOT_FAST) {
-            long w = packed >>> 9;
-            int e = (byte) packed;
-            boolean negative = (packed & 0x100) != 0;
-            if (w <= (1L << 53) && e >= -22 && e <= 22) {
-                double d = e >= 0 ? (double) w * POW10[e] : (double) w / POW10[-e];
-                return negative ? -d : d;
-            }
+        double d = packed == NOT_FAST ? Double.NaN : exactDouble(packed);
+        return d == d ? d : Double.parseDouble(s); // d != d: NaN, not on the fast path
+    }
+
+    /** The decimal {@code packed} (see {@link #decompose}) as the correctly rounded double, or NaN off the fast path. */
+    private static double exactDouble(long packed) {
+        long w = packed >>> 9;
+        int e = (byte) packed;
+        if (w > (1L << 53) || e < -22 || e > 22) {
+            return Double.NaN;
         }
-        return Double.parseDouble(s);
+        double d = e >= 0 ? (double) w * POW10[e] : (double) w / POW10[-e];
+        return (packed & 0x100) != 0 ? -d : d;
     }
 
     /**

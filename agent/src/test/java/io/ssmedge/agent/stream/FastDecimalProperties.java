@@ -7,6 +7,8 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -79,10 +81,10 @@ class FastDecimalProperties {
      * between two floats), where reading a float through a double could round twice.
      */
     @Property(tries = 5_000)
-    void floatMidpointsAsTheJdk(@ForAll @net.jqwik.api.constraints.LongRange(min = 1L << 23, max = (1L << 24) - 1) long half,
-                                @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 28) int shift,
-                                @ForAll @net.jqwik.api.constraints.IntRange(min = -2, max = 2) int offset,
-                                @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 12) int decimals) {
+    void floatMidpointsAsTheJdk(@ForAll @LongRange(min = 1L << 23, max = (1L << 24) - 1) long half,
+                                @ForAll @IntRange(min = 0, max = 28) int shift,
+                                @ForAll @IntRange(min = -2, max = 2) int offset,
+                                @ForAll @IntRange(min = 0, max = 12) int decimals) {
         long midpoint = (2 * half + 1) << shift;
         java.math.BigDecimal x = java.math.BigDecimal.valueOf(midpoint + offset).movePointLeft(decimals);
         for (String text : new String[]{x.toPlainString(), x.toString(), "-" + x.toPlainString()}) {
