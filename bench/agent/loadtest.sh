@@ -17,6 +17,8 @@
 #   JAVA_HOME_AGENT      run the agent on another JDK (e.g. /usr/lib/jvm/temurin-25-jdk-amd64, to try ZGC)
 #   STAGGER (the stride) so the streams' windows end at different moments; 0 = all predict at the same moment
 #   JFR (unset)          a file name: record the agent with Java Flight Recorder (allocation, GC pauses)
+#   AGENT_LOG (unset)    a file name: keep the agent's log there (its MetricsReporter lines: rates and latencies)
+#   REPORT_INTERVAL (10, the agent's default) metrics.report_interval_seconds, e.g. 1 for per-second figures in AGENT_LOG
 #   MAX_INFLIGHT (1000)  the agent's mqtt.max_inflight (its MQTT 5 receive maximum for sensor messages, too)
 #   BROKER_INFLIGHT (1000) Mosquitto's max_inflight_messages (0 = no limit)
 #   CONNECTIONS (0)      the load generator's sender connections (0: one per 40,000 messages/s, at most 8)
@@ -60,14 +62,14 @@ topics:
   predictions_qos: $qos_out
 workers: {threads: $workers, queue_capacity: ${QUEUE_CAPACITY:-100000}, overflow: ${OVERFLOW:-drop-oldest}, max_streams: ${MAX_STREAMS:-100000}}
 http: {bind: 127.0.0.1, port: $http_port}
-metrics: {report_interval_seconds: 5}
+metrics: {report_interval_seconds: ${REPORT_INTERVAL:-10}}
 CONF
 jvm_opts="@deploy/jvm.options ${SSM_EDGE_JAVA_OPTS:-}"
 jfr_opts=${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile}
 shadow_flag=""; [ "$shadow" = "1" ] && shadow_flag="--load-test-shadow"
 tag="[$streams streams x $rate Hz, $batch/msg, window $window stride $stride, QoS $qos_in in/$qos_out out, shadow $([ "$shadow" = 1 ] && echo equal-size || echo none), $workers worker(s), max_inflight ${MAX_INFLIGHT:-1000}, loadgen connections ${CONNECTIONS:-auto}, JVM: ${jvm_opts% }${JAVA_HOME_AGENT:+ on $JAVA_HOME_AGENT}${AGENT_JAR:+, agent $AGENT_JAR}]"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${AGENT_LOG:-}" ] && cp "$work/agent.log" "$AGENT_LOG"; rm -rf "$work"; }
 trap cleanup EXIT
 "$mosquitto" -c "$work/mosquitto.conf" 2>"$work/mosquitto.log" & pids+=($!)
 # the agent's JVM options are the launcher's (./ssm-edge run): deploy/jvm.options, then SSM_EDGE_JAVA_OPTS
@@ -76,11 +78,13 @@ MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java_agent" "@$here/deploy/jvm.options
 agent=$!; pids+=($agent)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null || { echo "agent not ready:"; cat "$work/agent.log"; exit 1; }
-# the agent takes its "RSS after start" 10 s after start (once the JIT's start-up memory is trimmed): wait for it
+# the agent takes its "RSS after start" 10 s after start (once the JIT's start-up memory is trimmed): wait for its
+# log line, then read the figure once from /api/status. Not by polling /api/status meanwhile: each request makes the
+# idle agent format its status and compile that code, which had put ~1.3 MB on the figure it measures (issue #12).
 for _ in $(seq 30); do
-  rss_start=$(curl -s "http://127.0.0.1:$http_port/api/status" | grep -o '"rss_at_start_bytes":[0-9-]*' | cut -d: -f2)
-  [ "${rss_start:--1}" -ge 0 ] 2>/dev/null && break; sleep 1
+  grep -aq "memory after start" "$work/agent.log" && break; sleep 1
 done
+rss_start=$(curl -s "http://127.0.0.1:$http_port/api/status" | grep -o '"rss_at_start_bytes":[0-9-]*' | cut -d: -f2)
 echo "$tag machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$tag agent RSS right after start: $(awk -v b="${rss_start:--1}" 'BEGIN{printf "%.1f MB", b/1e6}')"
 java -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$mqtt_port" --streams "$streams" \

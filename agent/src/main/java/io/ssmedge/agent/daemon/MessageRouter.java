@@ -6,6 +6,7 @@ import io.ssmedge.agent.mqtt.MessageHandler;
 import io.ssmedge.agent.stream.InboundMessage;
 import io.ssmedge.agent.stream.Timestamps;
 import io.ssmedge.agent.stream.TopicFilter;
+import io.ssmedge.agent.stream.TopicRoutes;
 import io.ssmedge.agent.stream.WorkerPool;
 
 /**
@@ -13,8 +14,7 @@ import io.ssmedge.agent.stream.WorkerPool;
  * the message for the stream's worker. Nothing else happens on the callback thread.
  */
 public final class MessageRouter implements MessageHandler {
-    private final TopicFilter sensors;
-    private final TopicFilter labels;
+    private final TopicRoutes routes;
     private final WorkerPool pool;
     private final AgentMetrics metrics;
     private final int maxBytes;
@@ -23,8 +23,7 @@ public final class MessageRouter implements MessageHandler {
     /** @param maxBytes larger payloads are not queued (only their size, to be rejected by the worker) */
     public MessageRouter(TopicFilter sensors, TopicFilter labels, WorkerPool pool, AgentMetrics metrics, int maxBytes) {
         this.maxBytes = maxBytes;
-        this.sensors = sensors;
-        this.labels = labels;
+        this.routes = new TopicRoutes(sensors, labels);
         this.pool = pool;
         this.metrics = metrics;
     }
@@ -40,18 +39,13 @@ public final class MessageRouter implements MessageHandler {
             return;
         }
         long nanos = System.nanoTime();
-        String stream = sensors.streamOf(topic);
-        InboundMessage.Kind kind = InboundMessage.Kind.SENSOR;
-        if (stream == null && labels != null) {
-            stream = labels.streamOf(topic);
-            kind = InboundMessage.Kind.LABEL;
-        }
-        if (stream == null) {
+        TopicRoutes.Route route = routes.route(topic);
+        if (route == null) {
             metrics.otherMessages.increment();
             ack.done();
             return;
         }
-        (kind == InboundMessage.Kind.SENSOR ? metrics.sensorMessages : metrics.labelMessages).increment();
-        pool.submit(InboundMessage.of(kind, stream, payload, maxBytes, nanos, Timestamps.nowMillis(), ack));
+        (route.kind() == InboundMessage.Kind.SENSOR ? metrics.sensorMessages : metrics.labelMessages).increment();
+        pool.submit(InboundMessage.of(route.kind(), route.stream(), payload, maxBytes, nanos, Timestamps.nowMillis(), ack));
     }
 }

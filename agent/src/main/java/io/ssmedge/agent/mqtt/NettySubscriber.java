@@ -2,7 +2,6 @@ package io.ssmedge.agent.mqtt;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -24,7 +23,6 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttProperties;
-import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.timeout.IdleState;
@@ -126,6 +124,7 @@ final class NettySubscriber extends ManagedConnection {
                     protected void initChannel(SocketChannel ch) {
                         int keepAlive = spec.keepAliveSeconds();
                         ch.pipeline().addLast("idle", idleHandler(keepAlive))
+                                .addLast("publish", new PublishDecoder(v5(), MAX_PACKET, session))
                                 .addLast("decoder", new MqttDecoder(MAX_PACKET))
                                 .addLast("encoder", MqttEncoder.INSTANCE)
                                 .addLast("session", session);
@@ -279,12 +278,13 @@ final class NettySubscriber extends ManagedConnection {
     }
 
     /** One TCP connection's MQTT conversation, on the event loop. */
-    private final class Session extends ChannelInboundHandlerAdapter {
+    private final class Session extends ChannelInboundHandlerAdapter implements PublishDecoder.Sink {
         final CompletableFuture<Void> accepted = new CompletableFuture<>();
         private boolean open;        // the broker accepted this session's CONNECT
         private Throwable failure;   // why this connection ends, when known
         private boolean pendingAcks; // auto-acknowledged PUBACKs written but not flushed
         private long lastRead = Long.MIN_VALUE / 2; // System.nanoTime() at the end of the previous read
+        private ChannelHandlerContext ctx;  // this handler's place in the pipeline
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -296,7 +296,7 @@ final class NettySubscriber extends ManagedConnection {
                 }
                 switch (m.fixedHeader().messageType()) {
                     case CONNACK -> connAck(ctx, (MqttConnAckMessage) m);
-                    case PUBLISH -> publish(ctx, (MqttPublishMessage) m);
+                    case PUBLISH -> fail(ctx, new IOException("PUBLISH past PublishDecoder")); // cannot happen
                     case SUBACK -> subAck((MqttSubAckMessage) m);
                     case PINGRESP -> {
                     }
@@ -328,15 +328,22 @@ final class NettySubscriber extends ManagedConnection {
             accepted.complete(null);
         }
 
-        private void publish(ChannelHandlerContext ctx, MqttPublishMessage m) {
-            int qos = m.fixedHeader().qosLevel().value();
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        /** A PUBLISH, decoded by {@link PublishDecoder}; this connection subscribed at QoS 1 at most. */
+        @Override
+        public void publish(String topic, byte[] payload, int id, int qos) {
             if (qos > 1) { // never subscribed above QoS 1: the broker may not send more (MQTT §3.8.4)
                 fail(ctx, new IOException("the broker sent a QoS " + qos + " message; subscribed at QoS 1 at most"));
                 return;
             }
-            int id = m.variableHeader().packetId();
-            byte[] payload = ByteBufUtil.getBytes(m.content());
-            deliver(m.variableHeader().topicName(), payload, id, qos);
+            if (failure != null) {
+                return; // the connection is closing: the broker delivers the message again
+            }
+            deliver(topic, payload, id, qos);
             if (qos == 1 && !spec.manualAcks()) { // confirmed as soon as the handler took it; flushed per read
                 byte[] p = new byte[AckSequencer.PUBACK_BYTES];
                 AckSequencer.puback(p, 0, id);

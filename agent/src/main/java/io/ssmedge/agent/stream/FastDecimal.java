@@ -69,9 +69,14 @@ final class FastDecimal {
 
     /** As {@link Double#parseDouble}. */
     static double parseDouble(String s) {
-        long packed = decompose(s, 0, s.length());
+        return parseDouble(s, 0, s.length());
+    }
+
+    /** As {@link Double#parseDouble} of {@code s.substring(from, to)}, without making that string unless the JDK reads it. */
+    static double parseDouble(String s, int from, int to) {
+        long packed = decompose(s, from, to);
         double d = packed == NOT_FAST ? Double.NaN : exactDouble(packed);
-        return d == d ? d : Double.parseDouble(s); // d != d: NaN, not on the fast path
+        return d == d ? d : Double.parseDouble(s.substring(from, to)); // d != d: NaN, not on the fast path
     }
 
     /** The decimal {@code packed} (see {@link #decompose}) as the correctly rounded double, or NaN off the fast path. */

@@ -172,39 +172,45 @@ public final class SensorPayloadParser extends PayloadParser<SampleBatch> {
                 + String.join(", ", channels) + "), got " + n);
     }
 
-    /** CSV: one sample per line, "v1,…,vN" or "ts,v1,…,vN"; ';' works as separator too. */
+    /**
+     * CSV: one sample per line, "v1,…,vN" or "ts,v1,…,vN"; ';' works as separator too. Lines and fields are read in
+     * place as index ranges of the text: no string per line or field (CsvLines, Timestamps, FastDecimal).
+     */
     @Override
     void parseCsv(byte[] payload, SampleBatch out) throws PayloadException {
         String text = new String(payload, StandardCharsets.UTF_8);
         int n = channels.size();
         int lineNo = 0;
-        for (String raw : CsvLines.split(text)) {
+        for (int start = CsvLines.firstLine(text); start >= 0; start = CsvLines.nextLine(text, start)) {
             lineNo++;
-            String line = raw.strip();
-            if (line.isEmpty()) {
+            int from = start; // the line text[from, to) without surrounding white space (as String.strip)
+            int to = CsvLines.lineEnd(text, start);
+            while (from < to && Character.isWhitespace(text.charAt(from))) {
+                from++;
+            }
+            while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+                to--;
+            }
+            if (from == to) {
                 continue;
             }
-            char sep = CsvLines.separator(line);
-            int fields = CsvLines.count(line, sep);
+            char sep = CsvLines.separator(text, from, to);
+            int fields = CsvLines.count(text, from, to, sep);
             if (fields != n && fields != n + 1) {
                 throw new PayloadException(RejectReason.WRONG_CHANNEL_COUNT, "CSV line " + lineNo + ": expected " + n
                         + " values (" + String.join(", ", channels) + "), optionally after a ts, got " + fields + " fields");
             }
-            int from = 0; // fields read in place: CsvLines.number makes no strings
             double ts = Double.NaN;
             if (fields == n + 1) {
-                int end = line.indexOf(sep);
-                ts = Timestamps.parse(line.substring(0, end));
+                int end = CsvLines.fieldEnd(text, from, to, sep);
+                ts = Timestamps.parse(text, from, end);
                 from = end + 1;
             }
             int off = out.add(ts);
             float[] v = out.values();
             for (int i = 0; i < n; i++) {
-                int end = line.indexOf(sep, from);
-                if (end < 0) {
-                    end = line.length();
-                }
-                v[off + i] = CsvLines.number(line, from, end, lineNo, channels.get(i));
+                int end = CsvLines.fieldEnd(text, from, to, sep);
+                v[off + i] = CsvLines.number(text, from, end, lineNo, channels.get(i));
                 from = end + 1;
             }
         }

@@ -24,17 +24,34 @@ public final class Timestamps {
 
     /** Parses a ts given as text. */
     public static double parse(String text) throws PayloadException {
-        String t = text.trim();
-        if (t.isEmpty()) {
+        return parse(text, 0, text.length());
+    }
+
+    /**
+     * Parses the ts {@code text[from, to)} (a CSV field); a number makes no string (the sensor path, issue #12).
+     */
+    public static double parse(String text, int from, int to) throws PayloadException {
+        int a = from; // as String.trim: blanks and control characters around the ts do not count
+        int b = to;
+        while (a < b && text.charAt(a) <= ' ') {
+            a++;
+        }
+        while (b > a && text.charAt(b - 1) <= ' ') {
+            b--;
+        }
+        if (a == b) {
             throw new PayloadException(RejectReason.BAD_TIMESTAMP, "ts is empty");
         }
-        if (t.indexOf(':') < 0) { // a date-time always has a ':'; anything else must be a number
+        if (!hasColon(text, a, b)) { // a date-time always has a ':'; anything else must be a number
+            double ms;
             try {
-                return finite(FastDecimal.parseDouble(t), text);
+                ms = FastDecimal.parseDouble(text, a, b);
             } catch (NumberFormatException e) {
-                throw bad(text);
+                throw bad(text.substring(from, to));
             }
+            return Double.isFinite(ms) ? ms : finite(ms, text.substring(from, to));
         }
+        String t = text.substring(a, b);
         String iso = t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t;
         try {
             return millis(OffsetDateTime.parse(iso).toInstant());
@@ -42,9 +59,18 @@ public final class Timestamps {
             try {
                 return millis(LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC));
             } catch (DateTimeParseException e) {
-                throw bad(text);
+                throw bad(text.substring(from, to));
             }
         }
+    }
+
+    private static boolean hasColon(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == ':') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A ts for messages: ISO date-time (UTC) with the milliseconds as given. */
