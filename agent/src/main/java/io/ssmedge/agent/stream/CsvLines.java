@@ -77,20 +77,31 @@ final class CsvLines {
 
     /** The separator of the line {@code text[from, to)}: ';' when it has one, else ','. */
     static char separator(String text, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (text.charAt(i) == ';') {
-                return ';';
-            }
-        }
-        return ',';
+        return find(text, ';', from, to) < to ? ';' : ',';
     }
 
-    /** End of the field that starts at {@code from} in a line ending at {@code to}: the next {@code sep}, or {@code to}. */
-    static int fieldEnd(String text, int from, int to, char sep) {
+    /** The first {@code c} in {@code text[from, to)}, or {@code to} (e.g. the end of the field starting at from). */
+    static int find(String text, char c, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (text.charAt(i) == sep) {
+            if (text.charAt(i) == c) {
                 return i;
             }
+        }
+        return to;
+    }
+
+    /** The first index in {@code text[from, to)} that is not white space (as {@code String.strip}), or {@code to}. */
+    static int skipSpace(String text, int from, int to) {
+        while (from < to && Character.isWhitespace(text.charAt(from))) {
+            from++;
+        }
+        return from;
+    }
+
+    /** The end of {@code text[from, to)} without trailing white space (as {@code String.strip}). */
+    static int trimSpace(String text, int from, int to) {
+        while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+            to--;
         }
         return to;
     }
@@ -117,12 +128,8 @@ final class CsvLines {
      * this way: field substrings were 15 % of the agent's garbage under load, JFR, #12).
      */
     static float number(String line, int from, int to, int lineNo, String what) throws PayloadException {
-        while (from < to && Character.isWhitespace(line.charAt(from))) {
-            from++;
-        }
-        while (to > from && Character.isWhitespace(line.charAt(to - 1))) {
-            to--;
-        }
+        from = skipSpace(line, from, to);
+        to = trimSpace(line, from, to);
         float v;
         try {
             v = FastDecimal.parseFloat(line, from, to);

@@ -183,14 +183,9 @@ public final class SensorPayloadParser extends PayloadParser<SampleBatch> {
         int lineNo = 0;
         for (int start = CsvLines.firstLine(text); start >= 0; start = CsvLines.nextLine(text, start)) {
             lineNo++;
-            int from = start; // the line text[from, to) without surrounding white space (as String.strip)
-            int to = CsvLines.lineEnd(text, start);
-            while (from < to && Character.isWhitespace(text.charAt(from))) {
-                from++;
-            }
-            while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
-                to--;
-            }
+            int lineEnd = CsvLines.lineEnd(text, start); // the line is text[from, to), stripped of white space
+            int from = CsvLines.skipSpace(text, start, lineEnd);
+            int to = CsvLines.trimSpace(text, from, lineEnd);
             if (from == to) {
                 continue;
             }
@@ -202,14 +197,14 @@ public final class SensorPayloadParser extends PayloadParser<SampleBatch> {
             }
             double ts = Double.NaN;
             if (fields == n + 1) {
-                int end = CsvLines.fieldEnd(text, from, to, sep);
+                int end = CsvLines.find(text, sep, from, to);
                 ts = Timestamps.parse(text, from, end);
                 from = end + 1;
             }
             int off = out.add(ts);
             float[] v = out.values();
             for (int i = 0; i < n; i++) {
-                int end = CsvLines.fieldEnd(text, from, to, sep);
+                int end = CsvLines.find(text, sep, from, to);
                 v[off + i] = CsvLines.number(text, from, end, lineNo, channels.get(i));
                 from = end + 1;
             }

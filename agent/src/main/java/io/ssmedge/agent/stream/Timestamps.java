@@ -42,7 +42,7 @@ public final class Timestamps {
         if (a == b) {
             throw new PayloadException(RejectReason.BAD_TIMESTAMP, "ts is empty");
         }
-        if (!hasColon(text, a, b)) { // a date-time always has a ':'; anything else must be a number
+        if (CsvLines.find(text, ':', a, b) == b) { // a date-time always has a ':'; anything else must be a number
             double ms;
             try {
                 ms = FastDecimal.parseDouble(text, a, b);
@@ -62,15 +62,6 @@ public final class Timestamps {
                 throw bad(text.substring(from, to));
             }
         }
-    }
-
-    private static boolean hasColon(String text, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (text.charAt(i) == ':') {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A ts for messages: ISO date-time (UTC) with the milliseconds as given. */
