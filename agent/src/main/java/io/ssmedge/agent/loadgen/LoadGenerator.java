@@ -92,6 +92,9 @@ public final class LoadGenerator {
         return r;
     }
 
+    /** Seconds between the last /metrics read and the measured seconds, with a warm-up of 20 s or more. */
+    static final int SETTLE_SECONDS = 10;
+
     public LoadReport run() throws IOException, InterruptedException {
         LoadClient listener = LoadClient.subscriber(s.broker(), clientId("listen"), s.predictions(), this::onPrediction);
         LoadClient[] senders = new LoadClient[s.connections()];
@@ -107,9 +110,13 @@ public final class LoadGenerator {
             stagger(senders, topics);
             log.info("warming up for {} s at {} samples/s over {} connection(s)", s.warmupSeconds(),
                     (long) s.samplesPerSecond(), senders.length);
-            // the agent's counters are read 2 s before the measured seconds start: reading /metrics costs the agent
-            // and the load generator (its first HTTP request) CPU, which would show up as a latency peak
-            int settle = Math.min(2, s.warmupSeconds());
+            // the agent's counters are read SETTLE_SECONDS before the measured seconds start (2 s with a short
+            // warm-up): each /metrics read runs the agent's HTTP server, whose Netty classes the sensor input shares.
+            // C2 had compiled the input's code having seen only the input's classes since the last read, so it
+            // discards it again ("class check" deoptimization, -XX:+PrintCompilation: ~10 Netty methods "made not
+            // entrant" at the read) and the input runs slower for 1-3 s until C2 has compiled it again (issue #12:
+            // with the read 2 s before, those seconds were often the first measured ones, at 13-44 ms).
+            int settle = s.warmupSeconds() >= SETTLE_SECONDS + 10 ? SETTLE_SECONDS : Math.min(2, s.warmupSeconds());
             // The agent's first /metrics request costs far more than later ones, and not only itself: it runs code of
             // the HTTP server that shares Netty's event-loop classes with the sensor input, whose compiled code had
             // seen the input's classes only, so the JIT discards it ("class check" deoptimization) and the input runs
