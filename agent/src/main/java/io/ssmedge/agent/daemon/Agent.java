@@ -158,7 +158,7 @@ public final class Agent implements AutoCloseable {
                         + "the journal only");
             }
         }
-        publisher = MqttConnections.create(out);
+        publisher = MqttConnections.publisher(out, Math.max(1, topics.predictionsQos())); // status, rollout: QoS 1
         PredictionPublisher predictions = new PredictionPublisher(publisher, topics, model.classes(), identity, window,
                 metrics);
         predictionSender = predictions;

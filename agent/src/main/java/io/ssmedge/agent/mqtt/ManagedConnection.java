@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * What every client of the agent shares: the background loop that makes the first connection (Paho's automatic
- * reconnect only takes over after one succeeded; {@link NettySubscriber} runs it again after every loss),
+ * reconnect only takes over after one succeeded; {@link NettyConnection} runs it again after every loss),
  * re-subscribing on every connect, in-order manual acknowledgements, and waiting out a full in-flight window.
  */
 abstract class ManagedConnection implements MqttConnection {

@@ -57,7 +57,7 @@ class BatchedAcksTest {
     }
 
     static MqttConnection connect(ConnectionSpec spec, String client) {
-        return client.equals("netty") ? new NettySubscriber(spec) : MqttConnections.create(spec);
+        return client.equals("netty") ? new NettyConnection(spec) : MqttConnections.create(spec);
     }
 
     @ParameterizedTest(name = "{0} through {1}")

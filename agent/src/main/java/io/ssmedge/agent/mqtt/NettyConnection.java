@@ -19,6 +19,12 @@ import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
@@ -33,16 +39,21 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The agent's sensor input on Netty's MQTT codec (netty-codec-mqtt) instead of Paho: a subscribe-only connection
- * whose one event-loop thread reads, decodes and hands each message to the handler, and writes the PUBACKs.
+ * The agent's MQTT connections on Netty's MQTT codec (netty-codec-mqtt) instead of Paho: the sensor input (one
+ * event-loop thread reads, decodes and hands each message to the handler, and writes the PUBACKs) and the
+ * prediction output (the same thread writes what {@link #publish} queued and reads the broker's PUBACKs).
  *
  * <p>Why: under load Paho's receive path cost as much CPU as inference. Its receiver thread decodes each packet
  * and queues it for a second (callback) thread, which wakes for it: two threads and a hand-off per message
@@ -58,12 +69,21 @@ import java.util.concurrent.locks.LockSupport;
  * Alive wins, MQTT 5 §3.2.2.3.14), subscribing again on every connect, reconnecting after a loss with growing pauses
  * (1 s to 30 s, {@link ManagedConnection}), PUBACKs in arrival order and, with manual acknowledgements, only after
  * {@link Ack#done()} (written in blocks: {@link AckSequencer}). Without manual acknowledgements each QoS 1 message
- * is confirmed right after the handler took it, as Paho does.
+ * is confirmed right after the handler took it, as Paho does. Publishing (QoS 0 and 1): a will in CONNECT; at most
+ * max_inflight (or the broker's Receive Maximum) QoS 1 messages unconfirmed, the caller waiting while that many are
+ * queued or unconfirmed; while disconnected up to max_inflight + offline_buffer kept in memory, the oldest dropped
+ * beyond; after a reconnect the unconfirmed ones first, again, with DUP and their packet ids (MQTT §4.4), then the
+ * rest in order. Paho's output used three threads (sender, receiver, callback) with a hand-off per message: 36.6 % of
+ * the agent's CPU at 1,250 predictions/s (issue #12, BENCHMARKS.md "seventh session").
  *
- * <p>Used only where it covers everything the connection needs ({@link #supports}): plain TCP (TLS stays with
- * Paho), subscriptions at QoS 0 or 1, no will, nothing to publish. {@code -Dssmedge.mqtt.input=paho} uses Paho.
+ * <p>Used only where it covers everything the connection needs ({@link #supports}, {@link MqttConnections}): plain
+ * TCP (TLS stays with Paho), subscriptions and publishing at QoS 0 or 1, messages kept in memory only (the journal's
+ * exactly-once output keeps Paho and its files). {@code -Dssmedge.mqtt.input=paho} and
+ * {@code -Dssmedge.mqtt.output=paho} use Paho.
  */
-final class NettySubscriber extends ManagedConnection {
+final class NettyConnection extends ManagedConnection {
+    /** Refusal of a message while the in-flight window is full: the caller waits ({@link ManagedConnection}). */
+    private static final MqttException WINDOW_FULL = new MqttException("in-flight window full");
     /** MQTT's own packet size limit (remaining length of at most 4 bytes): the same as Paho accepts. */
     private static final int MAX_PACKET = 268_435_455;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
@@ -84,11 +104,21 @@ final class NettySubscriber extends ManagedConnection {
     private final AtomicBoolean ackTimerArmed = new AtomicBoolean();
     private int nextPacketId;            // event loop only
     private int subscribeId = -1;        // event loop only: packet id of the SUBSCRIBE waiting for its SUBACK
+    /** Messages {@link #publish} handed over and not written yet: any thread adds, the event loop takes. */
+    private final ConcurrentLinkedQueue<Outgoing> queued = new ConcurrentLinkedQueue<>();
+    /** Messages queued or in flight (QoS 1 written, no PUBACK yet): bounds the window and the offline buffer. */
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicInteger droppedOffline = new AtomicInteger(); // oldest buffered messages dropped while offline
+    private final AtomicInteger refused = new AtomicInteger(); // messages the broker refused (MQTT 5 PUBACK >= 0x80)
+    /** QoS 1 messages written and not confirmed yet, by packet id in the order written (event loop only). */
+    private final Map<Integer, Outgoing> inflight = new LinkedHashMap<>();
+    private int window = 1;              // event loop only: max_inflight, or the broker's Receive Maximum if smaller
 
-    NettySubscriber(ConnectionSpec spec) {
+    NettyConnection(ConnectionSpec spec) {
         super(spec);
         if (!supports(spec)) {
-            throw new IllegalArgumentException(spec.name() + ": not a plain subscribe-only connection");
+            throw new IllegalArgumentException(spec.name() + ": needs Paho (TLS, QoS 2 subscriptions or files)");
         }
         URI uri = URI.create(spec.serverUri());
         if (uri.getHost() == null) {
@@ -97,14 +127,19 @@ final class NettySubscriber extends ManagedConnection {
         }
         this.host = uri.getHost();
         this.port = uri.getPort() < 0 ? 1883 : uri.getPort();
-        this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("ssm-edge-mqtt-in", true));
+        this.group = new NioEventLoopGroup(1, new DefaultThreadFactory(spec.handler() != null ? "ssm-edge-mqtt-in"
+                : "ssm-edge-mqtt-out", true));
     }
 
-    /** True when this client covers everything {@code spec} asks for. */
+    /**
+     * True when this client covers everything {@code spec} asks for: plain TCP, subscriptions at QoS 0/1 with a
+     * handler (or none), messages kept in memory only (no persistence folder, no delivery listener). Publishing is
+     * at QoS 0 and 1 ({@link MqttConnections#publisher} checks the QoS the caller will use).
+     */
     static boolean supports(ConnectionSpec spec) {
-        return spec.handler() != null && !spec.subscriptions().isEmpty()
+        return (spec.handler() != null || spec.subscriptions().isEmpty())
                 && spec.subscriptions().stream().allMatch(s -> s.qos() <= 1)
-                && spec.will() == null && spec.persistence() == null && spec.delivery() == null
+                && spec.persistence() == null && spec.delivery() == null
                 && spec.sslSocketFactory() == null && spec.serverUri().startsWith("tcp://");
     }
 
@@ -169,6 +204,16 @@ final class NettySubscriber extends ManagedConnection {
         if (spec.password() != null) {
             c.hasPassword(true).password(spec.password());
         }
+        if (spec.will() != null) {
+            Will w = spec.will();
+            c.willFlag(true).willTopic(w.topic()).willMessage(w.payload()).willQoS(MqttQoS.valueOf(w.qos()))
+                    .willRetain(w.retained());
+            if (v5()) { // at once when the connection vanishes (MQTT 5 §3.1.3.2.2; the default, said explicitly)
+                MqttProperties wp = new MqttProperties();
+                wp.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.WILL_DELAY_INTERVAL.value(), 0));
+                c.willProperties(wp);
+            }
+        }
         if (v5()) {
             MqttProperties p = new MqttProperties();
             // a 4-byte unsigned integer on the wire: the cast keeps the bits of values above Integer.MAX_VALUE
@@ -187,11 +232,10 @@ final class NettySubscriber extends ManagedConnection {
         if (ch == null) {
             return;
         }
-        MqttMessageBuilders.SubscribeBuilder s = MqttMessageBuilders.subscribe().messageId(nextPacketId());
+        MqttMessageBuilders.SubscribeBuilder s = MqttMessageBuilders.subscribe().messageId(subscribeId = freePacketId());
         for (Subscription sub : spec.subscriptions()) {
             s.addSubscription(MqttQoS.valueOf(sub.qos()), sub.filter());
         }
-        subscribeId = nextPacketId;
         ch.writeAndFlush(s.build());
     }
 
@@ -234,14 +278,129 @@ final class NettySubscriber extends ManagedConnection {
         return true;
     }
 
+    /**
+     * Queues a message for the event loop (it writes it at once when connected and the window has room). As Paho:
+     * while connected, at most max_inflight messages are queued or unconfirmed, and the caller waits for room
+     * ({@link #inflightFull}); while disconnected up to max_inflight + offline_buffer are kept, the oldest queued one
+     * dropped (and counted in the log) for each beyond; everything kept goes out after reconnecting, unconfirmed QoS 1
+     * messages first and again (DUP). Any thread.
+     */
     @Override
     protected void send(String topic, byte[] payload, int qos, boolean retained) {
-        throw new MqttException(spec.name() + ": this connection only receives; message to " + topic + " not sent");
+        if (qos < 0 || qos > 1) {
+            throw new MqttException(spec.name() + ": QoS " + qos + " is not supported by this client; message to "
+                    + topic + " not sent"); // MqttConnections.publisher uses Paho for QoS 2
+        }
+        while (true) {
+            int p = pending.get();
+            if (connected && p >= spec.maxInflight()) {
+                throw WINDOW_FULL;
+            }
+            if (!connected && p >= spec.maxInflight() + spec.offlineBuffer()) {
+                if (queued.poll() != null) { // the oldest not yet written: as Paho's buffer (deleteOldestMessages)
+                    pending.decrementAndGet();
+                    if (droppedOffline.getAndIncrement() % 1000 == 0) {
+                        log.warn("{}: not connected and the offline buffer ({} messages) is full: oldest dropped "
+                                + "({} so far)", spec.name(), spec.offlineBuffer(), droppedOffline.get());
+                    }
+                }
+                continue;
+            }
+            if (pending.compareAndSet(p, p + 1)) {
+                break;
+            }
+        }
+        queued.add(new Outgoing(topic, payload, qos, retained));
+        Channel ch = channel;
+        if (ch != null && drainScheduled.compareAndSet(false, true)) {
+            ch.eventLoop().execute(this::drain);
+        }
+    }
+
+    /** Messages queued or unconfirmed (tests). */
+    int pendingMessages() {
+        return pending.get();
+    }
+
+    /** Writes queued messages while the window has room (event loop). */
+    private void drain() {
+        drainScheduled.set(false); // a message queued from now on schedules another drain
+        Channel ch = channel;
+        if (!connected || ch == null || !ch.isActive()) {
+            return; // written after (re)connecting
+        }
+        boolean wrote = false;
+        Outgoing m;
+        while (inflight.size() < window && (m = queued.poll()) != null) {
+            write(ch, m, false);
+            wrote = true;
+        }
+        if (wrote) {
+            ch.flush();
+        }
+    }
+
+    /** Writes one PUBLISH without flushing; a QoS 1 message gets a packet id and waits in {@link #inflight}. */
+    private void write(Channel ch, Outgoing m, boolean again) {
+        if (m.qos == 1) {
+            if (!again) {
+                m.id = freePacketId();
+                inflight.put(m.id, m);
+            }
+        } else {
+            pending.decrementAndGet(); // QoS 0: nothing to wait for
+        }
+        MqttFixedHeader h = new MqttFixedHeader(MqttMessageType.PUBLISH, again, MqttQoS.valueOf(m.qos), m.retained, 0);
+        ch.write(new MqttPublishMessage(h, new MqttPublishVariableHeader(m.topic, m.qos == 1 ? m.id : -1),
+                Unpooled.wrappedBuffer(m.payload)), ch.voidPromise());
+    }
+
+    /** A packet id used by no unconfirmed message and not by the SUBSCRIBE waiting for its SUBACK (event loop). */
+    private int freePacketId() {
+        int id;
+        do {
+            id = nextPacketId();
+        } while (inflight.containsKey(id) || id == subscribeId);
+        return id;
+    }
+
+    /** The broker confirmed a QoS 1 message (event loop): its place in the window goes to the next queued. */
+    private void confirmed(MqttMessage m) {
+        if (!(m.variableHeader() instanceof MqttMessageIdVariableHeader v)) {
+            return;
+        }
+        Outgoing o = inflight.remove(v.messageId());
+        if (o == null) {
+            return; // not ours (a duplicate PUBACK)
+        }
+        pending.decrementAndGet();
+        if (v instanceof MqttPubReplyMessageVariableHeader r && (r.reasonCode() & 0xff) >= 0x80
+                && refused.getAndIncrement() % 1000 == 0) { // the first, then every 1000th
+            log.warn("{}: the broker refused the message to {} (reason code 0x{}; {} refused so far): check its ACL",
+                    spec.name(), o.topic, Integer.toHexString(r.reasonCode() & 0xff), refused.get());
+        }
+        drain();
+    }
+
+    /** A message handed to {@link #publish}; {@code id} is set when written at QoS 1 (event loop). */
+    private static final class Outgoing {
+        final String topic;
+        final byte[] payload;
+        final int qos;
+        final boolean retained;
+        int id;
+
+        Outgoing(String topic, byte[] payload, int qos, boolean retained) {
+            this.topic = topic;
+            this.payload = payload;
+            this.qos = qos;
+            this.retained = retained;
+        }
     }
 
     @Override
     protected boolean inflightFull(Exception e) {
-        return false;
+        return e == WINDOW_FULL;
     }
 
     @Override
@@ -254,6 +413,10 @@ final class NettySubscriber extends ManagedConnection {
     protected void disconnect(long millis) throws InterruptedException {
         Channel ch = channel;
         if (ch != null && ch.isActive()) {
+            long deadline = System.nanoTime() + millis * 1_000_000;
+            while (pending.get() > 0 && connected && System.nanoTime() < deadline) { // what is queued goes first
+                Thread.sleep(5);
+            }
             connected = false;
             ch.writeAndFlush(MqttMessage.DISCONNECT).await(Math.max(millis, 100));
             ch.close().await(1000);
@@ -298,6 +461,7 @@ final class NettySubscriber extends ManagedConnection {
                     case CONNACK -> connAck(ctx, (MqttConnAckMessage) m);
                     case PUBLISH -> fail(ctx, new IOException("PUBLISH past PublishDecoder")); // cannot happen
                     case SUBACK -> subAck((MqttSubAckMessage) m);
+                    case PUBACK -> confirmed(m);
                     case PINGRESP -> {
                     }
                     case DISCONNECT -> fail(ctx, new IOException("the broker disconnected"
@@ -322,9 +486,20 @@ final class NettySubscriber extends ManagedConnection {
                     instanceof MqttProperties.IntegerProperty keep && keep.value() != spec.keepAliveSeconds()) {
                 ctx.pipeline().replace("idle", "idle", idleHandler(keep.value())); // the broker's value wins
             }
+            window = Math.max(1, Math.min(spec.maxInflight(), 65534)); // a packet id stays free (freePacketId)
+            if (m.variableHeader().properties().getProperty(MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM.value())
+                    instanceof MqttProperties.IntegerProperty max && max.value() > 0) {
+                window = Math.min(window, max.value()); // the broker takes no more unconfirmed QoS 1 messages
+            }
             open = true;
             connected = true;
-            connected(false); // subscribes; ManagedConnection counts the connects and so tells a reconnect
+            // unconfirmed messages again, first and in their order (MQTT 5 §4.4, 3.1.1 §4.4: resent with DUP)
+            for (Outgoing o : inflight.values()) {
+                write(ctx.channel(), o, true);
+            }
+            ctx.flush();
+            connected(false); // subscribes, runs onConnected; ManagedConnection counts the connects
+            drain();
             accepted.complete(null);
         }
 

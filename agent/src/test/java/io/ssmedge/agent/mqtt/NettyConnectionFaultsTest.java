@@ -13,16 +13,16 @@ import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.ssmedge.agent.mqtt.NettySubscriberTest.spec;
+import static io.ssmedge.agent.mqtt.NettyConnectionTest.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The sensor input's Netty client without a broker, and against a "broker" that sends garbage. */
-class NettySubscriberFaultsTest {
+class NettyConnectionFaultsTest {
     @Test
     void noBrokerGivesTheReasonAndItKeepsTrying() throws Exception {
         int port = TestBroker.freePort();
-        try (MqttConnection c = new NettySubscriber(spec("tcp://127.0.0.1:" + port, "netty-none", MqttVersion.V5,
+        try (MqttConnection c = new NettyConnection(spec("tcp://127.0.0.1:" + port, "netty-none", MqttVersion.V5,
                 true, new LinkedBlockingQueue<>()))) {
             c.start();
             assertThat(c.awaitReady(Duration.ofMillis(1500))).isFalse();
@@ -62,7 +62,7 @@ class NettySubscriberFaultsTest {
             fake.setDaemon(true);
             fake.start();
             LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
-            try (MqttConnection c = new NettySubscriber(spec("tcp://127.0.0.1:" + server.getLocalPort(), "netty-bad",
+            try (MqttConnection c = new NettyConnection(spec("tcp://127.0.0.1:" + server.getLocalPort(), "netty-bad",
                     MqttVersion.V3_1_1, true, got))) {
                 c.start();
                 await().atMost(Duration.ofSeconds(20)).until(() -> connections.get() >= 2);

@@ -22,11 +22,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sensor input's Netty client against real brokers (embedded and Mosquitto); against no broker and a broker that
- * sends garbage ({@link NettySubscriberFaultsTest}). Its manual, in-order acknowledgements are checked in {@link BatchedAcksTest}, beside Paho's.
+ * sends garbage ({@link NettyConnectionFaultsTest}). Its manual, in-order acknowledgements are checked in {@link BatchedAcksTest}, beside Paho's.
  */
 @ParameterizedClass(name = "{0} broker")
 @EnumSource(TestBroker.Kind.class)
-class NettySubscriberTest {
+class NettyConnectionTest {
     @Parameter
     TestBroker.Kind kind;
     @TempDir
@@ -57,7 +57,7 @@ class NettySubscriberTest {
     void receivesInOrderAndSubscribesAgainAfterTheBrokerRestarts(MqttVersion version) throws Exception {
         try (TestBroker broker = kind.start(dir)) {
             LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
-            MqttConnection c = new NettySubscriber(spec(broker.uri(), "netty-in-" + version.key(), version, false, got));
+            MqttConnection c = new NettyConnection(spec(broker.uri(), "netty-in-" + version.key(), version, false, got));
             try (c) {
                 c.start();
                 assertThat(c.awaitReady(Duration.ofSeconds(20))).isTrue();
@@ -87,7 +87,7 @@ class NettySubscriberTest {
         try (TestBroker broker = kind.start(dir)) {
             String id = "netty-auto-" + version.key();
             LinkedBlockingQueue<String> first = new LinkedBlockingQueue<>();
-            try (MqttConnection c = new NettySubscriber(spec(broker.uri(), id, version, false, first))) {
+            try (MqttConnection c = new NettyConnection(spec(broker.uri(), id, version, false, first))) {
                 c.start();
                 assertThat(c.awaitReady(Duration.ofSeconds(20))).isTrue();
                 try (TestClient sender = new TestClient(broker.uri(), "netty-sender")) {
@@ -100,7 +100,7 @@ class NettySubscriberTest {
             }
             // the same session again: nothing left to deliver, but new messages still come
             LinkedBlockingQueue<String> second = new LinkedBlockingQueue<>();
-            try (MqttConnection c = new NettySubscriber(spec(broker.uri(), id, version, false, second))) {
+            try (MqttConnection c = new NettyConnection(spec(broker.uri(), id, version, false, second))) {
                 c.start();
                 assertThat(c.awaitReady(Duration.ofSeconds(20))).isTrue();
                 try (TestClient sender = new TestClient(broker.uri(), "netty-sender-2")) {
