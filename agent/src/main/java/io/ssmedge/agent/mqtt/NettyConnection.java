@@ -291,18 +291,24 @@ final class NettyConnection extends ManagedConnection {
             throw new MqttException(spec.name() + ": QoS " + qos + " is not supported by this client; message to "
                     + topic + " not sent"); // MqttConnections.publisher uses Paho for QoS 2
         }
+        Channel current = channel;
+        // the event loop itself (onConnected publishing "online" right after CONNACK) never waits for the window:
+        // only it reads the PUBACKs that would make room
+        boolean onLoop = current != null && current.eventLoop().inEventLoop();
         while (true) {
             int p = pending.get();
-            if (connected && p >= spec.maxInflight()) {
+            if (connected && p >= spec.maxInflight() && !onLoop) {
                 throw WINDOW_FULL;
             }
-            if (!connected && p >= spec.maxInflight() + spec.offlineBuffer()) {
-                if (queued.poll() != null) { // the oldest not yet written: as Paho's buffer (deleteOldestMessages)
-                    pending.decrementAndGet();
-                    if (droppedOffline.getAndIncrement() % 1000 == 0) {
-                        log.warn("{}: not connected and the offline buffer ({} messages) is full: oldest dropped "
-                                + "({} so far)", spec.name(), spec.offlineBuffer(), droppedOffline.get());
-                    }
+            if (!connected && p >= spec.maxInflight() + spec.offlineBuffer() && !onLoop) {
+                if (queued.poll() == null) { // all of them written and unconfirmed: nothing older to drop
+                    throw new MqttException(spec.name() + ": not connected, and " + p + " messages wait for the "
+                            + "broker's confirmation; message to " + topic + " not kept");
+                }
+                pending.decrementAndGet(); // the oldest not yet written went: as Paho's buffer (deleteOldestMessages)
+                if (droppedOffline.getAndIncrement() % 1000 == 0) {
+                    log.warn("{}: not connected and the offline buffer ({} messages) is full: oldest dropped "
+                            + "({} so far)", spec.name(), spec.offlineBuffer(), droppedOffline.get());
                 }
                 continue;
             }
@@ -311,9 +317,8 @@ final class NettyConnection extends ManagedConnection {
             }
         }
         queued.add(new Outgoing(topic, payload, qos, retained));
-        Channel ch = channel;
-        if (ch != null && drainScheduled.compareAndSet(false, true)) {
-            ch.eventLoop().execute(this::drain);
+        if (current != null && drainScheduled.compareAndSet(false, true)) {
+            current.eventLoop().execute(this::drain);
         }
     }
 

@@ -103,15 +103,23 @@ class NettyPublishTest {
     /**
      * While no broker answers, at most max_inflight + offline_buffer messages are kept, the oldest dropped; once a
      * broker answers they go out in order. The first two are then left unconfirmed and the connection is cut: on the
-     * next connection they come first, again, with DUP set and their packet ids, then the rest.
+     * next connection they come first, again, with DUP set and their packet ids, then the rest. The connect callback
+     * publishes while more is queued than the window holds: it must not wait for room on the thread that makes it.
      */
     @Test
     void keepsTheNewestWhileOfflineAndSendsUnconfirmedOnesAgainAfterALoss() throws Exception {
         ServerSocket reserve = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         int port = reserve.getLocalPort();
         reserve.close(); // nothing listens yet: the client keeps trying
-        NettyConnection c = new NettyConnection(spec("tcp://127.0.0.1:" + port, "netty-offline", MqttVersion.V3_1_1,
-                2, 3, null));
+        NettyConnection[] self = new NettyConnection[1];
+        ConnectionSpec sp = spec("tcp://127.0.0.1:" + port, "netty-offline", MqttVersion.V3_1_1, 2, 3, null);
+        // as the agent: "online" published from the connect callback, with more queued than the window holds
+        NettyConnection c = new NettyConnection(new ConnectionSpec(sp.name(), sp.serverUri(), sp.clientId(),
+                sp.version(), sp.sessionExpirySeconds(), sp.keepAliveSeconds(), null, null, null, sp.maxInflight(),
+                sp.offlineBuffer(), null, List.of(), null,
+                () -> self[0].publish("status/x", "online".getBytes(StandardCharsets.UTF_8), 1, true), false, null,
+                null));
+        self[0] = c;
         try (c) {
             c.start();
             for (int i = 0; i < 10; i++) {
@@ -122,6 +130,7 @@ class NettyPublishTest {
                 server.setSoTimeout(30_000);
                 List<Publish> first = new ArrayList<>();
                 try (Socket s = server.accept()) {
+                    s.setSoTimeout(10_000); // a client that stalls fails the test instead of hanging it
                     DataInputStream in = new DataInputStream(s.getInputStream());
                     OutputStream out = s.getOutputStream();
                     assertThat(readPacket(in)[0] & 0xf0).as("CONNECT").isEqualTo(0x10);
@@ -137,12 +146,13 @@ class NettyPublishTest {
                 assertThat(first).extracting(p -> p.dup).containsOnly(false);
                 List<Publish> second = new ArrayList<>();
                 try (Socket s = server.accept()) {
+                    s.setSoTimeout(10_000); // a client that stalls fails the test instead of hanging it
                     DataInputStream in = new DataInputStream(s.getInputStream());
                     OutputStream out = s.getOutputStream();
                     assertThat(readPacket(in)[0] & 0xf0).as("CONNECT").isEqualTo(0x10);
                     out.write(new byte[]{0x20, 0x02, 0x01, 0x00}); // CONNACK, session present
                     out.flush();
-                    for (int i = 0; i < 4; i++) {
+                    for (int i = 0; i < 6; i++) {
                         Publish p = Publish.read(in);
                         second.add(p);
                         out.write(puback(p.id));
@@ -150,8 +160,10 @@ class NettyPublishTest {
                     }
                     await().atMost(Duration.ofSeconds(10)).until(() -> c.pendingMessages() == 0);
                 }
-                assertThat(second).extracting(p -> p.payload).containsExactly("m6", "m7", "m8", "m9");
-                assertThat(second).extracting(p -> p.dup).containsExactly(true, true, false, false);
+                // then "online" of the first connection (queued behind m9) and of this one
+                assertThat(second).extracting(p -> p.payload).containsExactly("m6", "m7", "m8", "m9", "online",
+                        "online");
+                assertThat(second).extracting(p -> p.dup).containsExactly(true, true, false, false, false, false);
                 assertThat(second.get(0).id).isEqualTo(first.get(1).id);
                 assertThat(second.get(1).id).isEqualTo(first.get(2).id);
             }
