@@ -19,16 +19,16 @@ import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
-import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.codec.mqtt.MqttMessage;
-import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.timeout.IdleState;
@@ -53,7 +53,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The agent's MQTT connections on Netty's MQTT codec (netty-codec-mqtt) instead of Paho: the sensor input (one
  * event-loop thread reads, decodes and hands each message to the handler, and writes the PUBACKs) and the
- * prediction output (the same thread writes what {@link #publish} queued and reads the broker's PUBACKs).
+ * prediction output (a second connection, whose own event-loop thread writes what {@link #publish} queued and reads
+ * the broker's PUBACKs).
  *
  * <p>Why: under load Paho's receive path cost as much CPU as inference. Its receiver thread decodes each packet
  * and queues it for a second (callback) thread, which wakes for it: two threads and a hand-off per message
