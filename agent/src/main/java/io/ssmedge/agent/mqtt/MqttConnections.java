@@ -15,8 +15,7 @@ public final class MqttConnections {
      * (plain TCP, subscriptions at QoS 0/1: {@link NettyConnection}), otherwise as {@link #create}.
      */
     public static MqttConnection subscriber(ConnectionSpec spec) {
-        boolean paho = "paho".equalsIgnoreCase(System.getProperty(INPUT_PROPERTY, "netty"));
-        return !paho && NettyConnection.supports(spec) ? new NettyConnection(spec) : create(spec);
+        return !paho(INPUT_PROPERTY) && NettyConnection.supports(spec) ? new NettyConnection(spec) : create(spec);
     }
 
     /**
@@ -26,8 +25,12 @@ public final class MqttConnections {
      * otherwise as {@link #create}. {@code -Dssmedge.mqtt.output=paho} publishes through Paho.
      */
     public static MqttConnection publisher(ConnectionSpec spec, int maxQos) {
-        boolean paho = "paho".equalsIgnoreCase(System.getProperty(OUTPUT_PROPERTY, "netty"));
-        return !paho && maxQos <= 1 && NettyConnection.supports(spec) ? new NettyConnection(spec) : create(spec);
+        return !paho(OUTPUT_PROPERTY) && maxQos <= 1 && NettyConnection.supports(spec) ? new NettyConnection(spec) : create(spec);
+    }
+
+    /** True when the system property {@code property} asks for Paho instead of Netty. */
+    private static boolean paho(String property) {
+        return "paho".equalsIgnoreCase(System.getProperty(property, "netty"));
     }
 
     public static MqttConnection create(ConnectionSpec spec) {

@@ -338,7 +338,14 @@ final class NettyConnection extends ManagedConnection {
         boolean wrote = false;
         Outgoing m;
         while (inflight.size() < window && (m = queued.poll()) != null) {
-            write(ch, m, false);
+            int id = -1;
+            if (m.qos() == 1) {
+                id = freePacketId();
+                inflight.put(id, m);
+            } else {
+                pending.decrementAndGet(); // QoS 0: nothing to wait for
+            }
+            write(ch, m, id, false);
             wrote = true;
         }
         if (wrote) {
@@ -346,19 +353,12 @@ final class NettyConnection extends ManagedConnection {
         }
     }
 
-    /** Writes one PUBLISH without flushing; a QoS 1 message gets a packet id and waits in {@link #inflight}. */
-    private void write(Channel ch, Outgoing m, boolean again) {
-        if (m.qos == 1) {
-            if (!again) {
-                m.id = freePacketId();
-                inflight.put(m.id, m);
-            }
-        } else {
-            pending.decrementAndGet(); // QoS 0: nothing to wait for
-        }
-        MqttFixedHeader h = new MqttFixedHeader(MqttMessageType.PUBLISH, again, MqttQoS.valueOf(m.qos), m.retained, 0);
-        ch.write(new MqttPublishMessage(h, new MqttPublishVariableHeader(m.topic, m.qos == 1 ? m.id : -1),
-                Unpooled.wrappedBuffer(m.payload)), ch.voidPromise());
+    /** Writes one PUBLISH without flushing ({@code id} -1 at QoS 0; {@code again}: the DUP flag of a resend). */
+    private static void write(Channel ch, Outgoing m, int id, boolean again) {
+        MqttFixedHeader h = new MqttFixedHeader(MqttMessageType.PUBLISH, again, MqttQoS.valueOf(m.qos()), m.retained(),
+                0);
+        ch.write(new MqttPublishMessage(h, new MqttPublishVariableHeader(m.topic(), id),
+                Unpooled.wrappedBuffer(m.payload())), ch.voidPromise());
     }
 
     /** A packet id used by no unconfirmed message and not by the SUBSCRIBE waiting for its SUBACK (event loop). */
@@ -383,25 +383,13 @@ final class NettyConnection extends ManagedConnection {
         if (v instanceof MqttPubReplyMessageVariableHeader r && (r.reasonCode() & 0xff) >= 0x80
                 && refused.getAndIncrement() % 1000 == 0) { // the first, then every 1000th
             log.warn("{}: the broker refused the message to {} (reason code 0x{}; {} refused so far): check its ACL",
-                    spec.name(), o.topic, Integer.toHexString(r.reasonCode() & 0xff), refused.get());
+                    spec.name(), o.topic(), Integer.toHexString(r.reasonCode() & 0xff), refused.get());
         }
         drain();
     }
 
-    /** A message handed to {@link #publish}; {@code id} is set when written at QoS 1 (event loop). */
-    private static final class Outgoing {
-        final String topic;
-        final byte[] payload;
-        final int qos;
-        final boolean retained;
-        int id;
-
-        Outgoing(String topic, byte[] payload, int qos, boolean retained) {
-            this.topic = topic;
-            this.payload = payload;
-            this.qos = qos;
-            this.retained = retained;
-        }
+    /** A message handed to {@link #publish}; at QoS 1 its packet id is its key in {@link #inflight}. */
+    private record Outgoing(String topic, byte[] payload, int qos, boolean retained) {
     }
 
     @Override
@@ -500,8 +488,8 @@ final class NettyConnection extends ManagedConnection {
             open = true;
             connected = true;
             // unconfirmed messages again, first and in their order (MQTT 5 §4.4, 3.1.1 §4.4: resent with DUP)
-            for (Outgoing o : inflight.values()) {
-                write(ctx.channel(), o, true);
+            for (Map.Entry<Integer, Outgoing> e : inflight.entrySet()) {
+                write(ctx.channel(), e.getValue(), e.getKey(), true);
             }
             ctx.flush();
             connected(false); // subscribes, runs onConnected; ManagedConnection counts the connects

@@ -129,34 +129,20 @@ class NettyPublishTest {
             try (ServerSocket server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
                 server.setSoTimeout(30_000);
                 List<Publish> first = new ArrayList<>();
-                try (Socket s = server.accept()) {
-                    s.setSoTimeout(10_000); // a client that stalls fails the test instead of hanging it
-                    DataInputStream in = new DataInputStream(s.getInputStream());
-                    OutputStream out = s.getOutputStream();
-                    assertThat(readPacket(in)[0] & 0xf0).as("CONNECT").isEqualTo(0x10);
-                    out.write(new byte[]{0x20, 0x02, 0x00, 0x00}); // CONNACK, accepted
-                    out.flush();
-                    first.add(Publish.read(in)); // window of 2: no more until confirmed
-                    first.add(Publish.read(in));
-                    out.write(puback(first.get(0).id)); // only the first is confirmed
-                    out.flush();
-                    first.add(Publish.read(in)); // its place in the window goes to the next
+                try (Scripted b = Scripted.accept(server, false)) {
+                    first.add(b.next()); // window of 2: no more until confirmed
+                    first.add(b.next());
+                    b.ack(first.get(0).id); // only the first is confirmed
+                    first.add(b.next()); // its place in the window goes to the next
                 } // connection lost with m6 and m7 unconfirmed
                 assertThat(first).extracting(p -> p.payload).containsExactly("m5", "m6", "m7");
                 assertThat(first).extracting(p -> p.dup).containsOnly(false);
                 List<Publish> second = new ArrayList<>();
-                try (Socket s = server.accept()) {
-                    s.setSoTimeout(10_000); // a client that stalls fails the test instead of hanging it
-                    DataInputStream in = new DataInputStream(s.getInputStream());
-                    OutputStream out = s.getOutputStream();
-                    assertThat(readPacket(in)[0] & 0xf0).as("CONNECT").isEqualTo(0x10);
-                    out.write(new byte[]{0x20, 0x02, 0x01, 0x00}); // CONNACK, session present
-                    out.flush();
+                try (Scripted b = Scripted.accept(server, true)) {
                     for (int i = 0; i < 6; i++) {
-                        Publish p = Publish.read(in);
+                        Publish p = b.next();
                         second.add(p);
-                        out.write(puback(p.id));
-                        out.flush();
+                        b.ack(p.id);
                     }
                     await().atMost(Duration.ofSeconds(10)).until(() -> c.pendingMessages() == 0);
                 }
@@ -170,8 +156,34 @@ class NettyPublishTest {
         }
     }
 
-    private static byte[] puback(int id) {
-        return new byte[]{0x40, 0x02, (byte) (id >> 8), (byte) id};
+    /** One connection of the scripted broker (MQTT 3.1.1): CONNECT read and accepted, then PUBLISH / PUBACK. */
+    private record Scripted(Socket socket, DataInputStream in, OutputStream out) implements AutoCloseable {
+        static Scripted accept(ServerSocket server, boolean sessionPresent) throws IOException {
+            Socket s = server.accept();
+            s.setSoTimeout(10_000); // a client that stalls fails the test instead of hanging it
+            Scripted b = new Scripted(s, new DataInputStream(s.getInputStream()), s.getOutputStream());
+            assertThat(readPacket(b.in)[0] & 0xf0).as("CONNECT").isEqualTo(0x10);
+            b.send(new byte[]{0x20, 0x02, (byte) (sessionPresent ? 1 : 0), 0x00}); // CONNACK, accepted
+            return b;
+        }
+
+        Publish next() throws IOException {
+            return Publish.read(in);
+        }
+
+        void ack(int id) throws IOException {
+            send(new byte[]{0x40, 0x02, (byte) (id >> 8), (byte) id}); // PUBACK
+        }
+
+        private void send(byte[] packet) throws IOException {
+            out.write(packet);
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     /** One MQTT packet: fixed header byte, then the remaining bytes. */
