@@ -42,11 +42,16 @@ import java.util.concurrent.TimeUnit;
  * {@code model.release} is added when the config sets {@code model.version}. Records the publish and end-to-end
  * latency stages.
  *
- * <p>Hand-off ({@link #start}ed, as the daemon does): {@link #publish} puts the prediction in a bounded queue and
+ * <p>Hand-off ({@link #start}ed, as the daemon does), for an MQTT client whose publish can wait for the broker (Paho
+ * blocks a publish while its in-flight window is full): {@link #publish} puts the prediction in a bounded queue and
  * returns; one sender thread takes everything queued at once, formats each prediction into a reused buffer and hands
  * them to the MQTT client back to back (still one MQTT message per prediction). A worker therefore never waits for
- * the broker (Paho blocks a publish while its in-flight window is full); it waits only when {@value #QUEUE} predictions
- * are queued, so memory stays bounded and nothing is dropped. Not started (tests), publish sends on the caller's thread.
+ * the broker; it waits only when {@value #QUEUE} predictions are queued, so memory stays bounded and nothing is
+ * dropped. A client whose publish only queues ({@link MqttConnection#publishOnlyQueues()}: the Netty output, waiting
+ * only when max_inflight + offline_buffer messages wait) needs no such thread: the worker formats and hands over the
+ * prediction itself. That saved the thread's sleep and wake-up per worker batch: 11 % of the agent's CPU at 1000
+ * streams × 10 Hz (issue #12, BENCHMARKS.md "eighth session"). Not started (tests), publish sends on the caller's
+ * thread.
  */
 public final class PredictionPublisher implements PredictionSink {
     private static final Logger log = LoggerFactory.getLogger(PredictionPublisher.class);
@@ -68,6 +73,9 @@ public final class PredictionPublisher implements PredictionSink {
     private final BlockingQueue<Prediction> queue = new ArrayBlockingQueue<>(QUEUE);
     private final List<Prediction> taken = new ArrayList<>(1024);         // sender thread only
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512); // sender thread only
+    /** The JSON buffer of each thread that formats predictions itself (workers, when no sender thread runs). */
+    private final ThreadLocal<ByteArrayOutputStream> callerBuffer =
+            ThreadLocal.withInitial(() -> new ByteArrayOutputStream(512));
     private volatile Thread sender;
     private volatile boolean closing;
 
@@ -81,9 +89,12 @@ public final class PredictionPublisher implements PredictionSink {
         this.metrics = metrics;
     }
 
-    /** Starts the sender thread: from now on {@link #publish} only queues. */
+    /**
+     * Starts the sender thread, so that from now on {@link #publish} only queues; not needed (nothing happens) when
+     * the MQTT client's publish only queues itself.
+     */
     public synchronized void start() {
-        if (sender == null) {
+        if (sender == null && !connection.publishOnlyQueues()) {
             Thread t = new Thread(this::sendQueued, "prediction-publisher");
             t.setDaemon(true);
             sender = t;
@@ -114,7 +125,7 @@ public final class PredictionPublisher implements PredictionSink {
     @Override
     public void publish(Prediction p) {
         if (sender == null) {
-            send(p, false, null);
+            send(p, false, callerBuffer.get());
             return;
         }
         try {

@@ -31,6 +31,16 @@ public interface MqttConnection extends AutoCloseable {
      */
     void publish(String topic, byte[] payload, int qos, boolean retained);
 
+    /**
+     * True when {@link #publish} only queues the message for the client's own thread and returns, waiting only when
+     * max_inflight + offline_buffer messages are queued or unconfirmed ({@link NettyConnection}): the caller needs no
+     * thread of its own to keep a slow broker from holding it up. Paho's publish waits while its in-flight window
+     * (max_inflight) is full.
+     */
+    default boolean publishOnlyQueues() {
+        return false;
+    }
+
     /** Disconnects cleanly (sending what the client holds, up to the timeout) and releases the client. */
     void close(Duration timeout);
 

@@ -6,6 +6,8 @@ public final class MqttConnections {
     static final String INPUT_PROPERTY = "ssmedge.mqtt.input";
     /** {@code -Dssmedge.mqtt.output=paho} publishes the agent's predictions through Paho instead of Netty. */
     static final String OUTPUT_PROPERTY = "ssmedge.mqtt.output";
+    /** {@code -Dssmedge.mqtt.sharedLoop=false} gives the sensor input an event-loop thread of its own (measurements). */
+    static final String SHARED_LOOP_PROPERTY = "ssmedge.mqtt.sharedLoop";
 
     private MqttConnections() {
     }
@@ -15,7 +17,22 @@ public final class MqttConnections {
      * (plain TCP, subscriptions at QoS 0/1: {@link NettyConnection}), otherwise as {@link #create}.
      */
     public static MqttConnection subscriber(ConnectionSpec spec) {
-        return !paho(INPUT_PROPERTY) && NettyConnection.supports(spec) ? new NettyConnection(spec) : create(spec);
+        return subscriber(spec, null);
+    }
+
+    /**
+     * As {@link #subscriber(ConnectionSpec)}, on the event-loop thread of {@code output} when both are Netty
+     * connections ({@link MqttEventLoop}: one thread's wake-up then serves both). The caller passes an output only
+     * when the input's handler never waits for it (the agent: unless workers.overflow is block); null, or
+     * {@code -Dssmedge.mqtt.sharedLoop=false}, gives the input a thread of its own.
+     */
+    public static MqttConnection subscriber(ConnectionSpec spec, MqttConnection output) {
+        if (paho(INPUT_PROPERTY) || !NettyConnection.supports(spec)) {
+            return create(spec);
+        }
+        boolean share = output instanceof NettyConnection
+                && Boolean.parseBoolean(System.getProperty(SHARED_LOOP_PROPERTY, "true"));
+        return new NettyConnection(spec, share ? (NettyConnection) output : null);
     }
 
     /**
@@ -26,6 +43,11 @@ public final class MqttConnections {
      */
     public static MqttConnection publisher(ConnectionSpec spec, int maxQos) {
         return !paho(OUTPUT_PROPERTY) && maxQos <= 1 && NettyConnection.supports(spec) ? new NettyConnection(spec) : create(spec);
+    }
+
+    /** True when {@code a} and {@code b} run on one event-loop thread ({@link #subscriber(ConnectionSpec, MqttConnection)}). */
+    public static boolean shareThread(MqttConnection a, MqttConnection b) {
+        return a instanceof NettyConnection x && b instanceof NettyConnection y && x.loop() == y.loop();
     }
 
     /** True when the system property {@code property} asks for Paho instead of Netty. */

@@ -10,9 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SingleThreadEventLoop;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
@@ -35,7 +33,6 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -51,10 +48,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The agent's MQTT connections on Netty's MQTT codec (netty-codec-mqtt) instead of Paho: the sensor input (one
+ * The agent's MQTT connections on Netty's MQTT codec (netty-codec-mqtt) instead of Paho: the sensor input (an
  * event-loop thread reads, decodes and hands each message to the handler, and writes the PUBACKs) and the
- * prediction output (a second connection, whose own event-loop thread writes what {@link #publish} queued and reads
- * the broker's PUBACKs).
+ * prediction output (a second connection: the event loop writes what {@link #publish} queued and reads the broker's
+ * PUBACKs). Each connection has an event-loop thread of its own, or the input runs on the output's
+ * ({@link MqttEventLoop}, {@link MqttConnections#subscriber(ConnectionSpec, MqttConnection)}).
  *
  * <p>Why: under load Paho's receive path cost as much CPU as inference. Its receiver thread decodes each packet
  * and queues it for a second (callback) thread, which wakes for it: two threads and a hand-off per message
@@ -71,9 +69,9 @@ import java.util.concurrent.locks.LockSupport;
  * (1 s to 30 s, {@link ManagedConnection}), PUBACKs in arrival order and, with manual acknowledgements, only after
  * {@link Ack#done()} (written in blocks: {@link AckSequencer}). Without manual acknowledgements each QoS 1 message
  * is confirmed right after the handler took it, as Paho does. Publishing (QoS 0 and 1): a will in CONNECT; at most
- * max_inflight (or the broker's Receive Maximum) QoS 1 messages unconfirmed, the caller waiting while that many are
- * queued or unconfirmed; while disconnected up to max_inflight + offline_buffer kept in memory, the oldest dropped
- * beyond; after a reconnect the unconfirmed ones first, again, with DUP and their packet ids (MQTT §4.4), then the
+ * max_inflight (or the broker's Receive Maximum) QoS 1 messages unconfirmed and up to offline_buffer more queued,
+ * the caller waiting beyond that while connected; while disconnected up to max_inflight + offline_buffer kept in
+ * memory, the oldest dropped beyond; after a reconnect the unconfirmed ones first, again, with DUP and their packet ids (MQTT §4.4), then the
  * rest in order. Paho's output used three threads (sender, receiver, callback) with a hand-off per message: 36.6 % of
  * the agent's CPU at 1,250 predictions/s (issue #12, BENCHMARKS.md "seventh session").
  *
@@ -99,7 +97,7 @@ final class NettyConnection extends ManagedConnection {
     static final long BUSY_NANOS = 1_000_000;
     private final String host;
     private final int port;
-    private final EventLoopGroup group;
+    private final MqttEventLoop loop;
     private volatile Channel channel;    // the current (or last) connection
     private volatile boolean connected;  // the broker accepted CONNECT on `channel` and it is not lost yet
     private final AtomicBoolean ackTimerArmed = new AtomicBoolean();
@@ -116,7 +114,16 @@ final class NettyConnection extends ManagedConnection {
     private final Map<Integer, Outgoing> inflight = new LinkedHashMap<>();
     private int window = 1;              // event loop only: max_inflight, or the broker's Receive Maximum if smaller
 
+    /** A connection with an event-loop thread of its own. */
     NettyConnection(ConnectionSpec spec) {
+        this(spec, null);
+    }
+
+    /**
+     * A connection on {@code shareWith}'s event-loop thread (null: a thread of its own); see {@link MqttEventLoop}
+     * for when that is safe.
+     */
+    NettyConnection(ConnectionSpec spec, NettyConnection shareWith) {
         super(spec);
         if (!supports(spec)) {
             throw new IllegalArgumentException(spec.name() + ": needs Paho (TLS, QoS 2 subscriptions or files)");
@@ -128,8 +135,8 @@ final class NettyConnection extends ManagedConnection {
         }
         this.host = uri.getHost();
         this.port = uri.getPort() < 0 ? 1883 : uri.getPort();
-        this.group = new NioEventLoopGroup(1, new DefaultThreadFactory(spec.handler() != null ? "ssm-edge-mqtt-in"
-                : "ssm-edge-mqtt-out", true));
+        this.loop = shareWith != null ? shareWith.loop.join("ssm-edge-mqtt")
+                : new MqttEventLoop(spec.handler() != null ? "ssm-edge-mqtt-in" : "ssm-edge-mqtt-out");
     }
 
     /**
@@ -151,7 +158,7 @@ final class NettyConnection extends ManagedConnection {
     @Override
     protected void connectOnce() throws Exception {
         Session session = new Session();
-        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap().group(loop.group()).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .option(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
@@ -280,11 +287,13 @@ final class NettyConnection extends ManagedConnection {
     }
 
     /**
-     * Queues a message for the event loop (it writes it at once when connected and the window has room). As Paho:
-     * while connected, at most max_inflight messages are queued or unconfirmed, and the caller waits for room
-     * ({@link #inflightFull}); while disconnected up to max_inflight + offline_buffer are kept, the oldest queued one
-     * dropped (and counted in the log) for each beyond; everything kept goes out after reconnecting, unconfirmed QoS 1
-     * messages first and again (DUP). Any thread.
+     * Queues a message for the event loop (it writes it at once when connected and the window has room). At most
+     * max_inflight QoS 1 messages are unconfirmed; up to offline_buffer more wait in the queue. While connected the
+     * caller waits when max_inflight + offline_buffer are queued or unconfirmed ({@link #inflightFull}); a worker
+     * publishing its predictions itself ({@link #publishOnlyQueues}) is thus held up only by a broker that confirms
+     * nothing for that long. While disconnected up to max_inflight + offline_buffer are kept, the oldest queued one
+     * dropped (and counted in the log) for each beyond, as Paho's buffer; everything kept goes out after
+     * reconnecting, unconfirmed QoS 1 messages first and again (DUP). Any thread.
      */
     @Override
     protected void send(String topic, byte[] payload, int qos, boolean retained) {
@@ -298,8 +307,8 @@ final class NettyConnection extends ManagedConnection {
         boolean onLoop = current != null && current.eventLoop().inEventLoop();
         while (true) {
             int p = pending.get();
-            if (connected && p >= spec.maxInflight() && !onLoop) {
-                throw WINDOW_FULL;
+            if (connected && p >= spec.maxInflight() + spec.offlineBuffer() && !onLoop) {
+                throw WINDOW_FULL; // the caller waits for room (ManagedConnection.publish)
             }
             if (!connected && p >= spec.maxInflight() + spec.offlineBuffer() && !onLoop) {
                 if (queued.poll() == null) { // all of them written and unconfirmed: nothing older to drop
@@ -321,6 +330,17 @@ final class NettyConnection extends ManagedConnection {
         if (current != null && drainScheduled.compareAndSet(false, true)) {
             current.eventLoop().execute(this::drain);
         }
+    }
+
+    /** {@link #publish} queues for the event loop: the caller waits only when max_inflight + offline_buffer wait. */
+    @Override
+    public boolean publishOnlyQueues() {
+        return true;
+    }
+
+    /** The event-loop thread this connection runs on. */
+    MqttEventLoop loop() {
+        return loop;
     }
 
     /** Messages queued or unconfirmed (tests). */
@@ -431,7 +451,7 @@ final class NettyConnection extends ManagedConnection {
         if (ch != null) {
             ch.close().awaitUninterruptibly(1000);
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3000);
+        loop.leave(); // the thread stops with the last connection on it
     }
 
     /** One TCP connection's MQTT conversation, on the event loop. */
@@ -542,6 +562,9 @@ final class NettyConnection extends ManagedConnection {
             if (pendingAcks) {
                 pendingAcks = false;
                 ctx.flush();
+            }
+            if (spec.handler() == null && loop.shared()) {
+                return; // the PUBACKs of a publishing connection on a shared loop: the input's reads pause for both
             }
             long now = System.nanoTime();
             boolean busy = now - lastRead < BUSY_NANOS;

@@ -11,6 +11,7 @@ import io.ssmedge.agent.config.OverflowPolicy;
 import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.WindowConfig;
 import io.ssmedge.agent.config.WorkersConfig;
+import io.ssmedge.agent.mqtt.MqttConnections;
 import io.ssmedge.agent.stream.RejectReason;
 import io.ssmedge.agent.testing.TestBroker;
 import io.ssmedge.agent.testing.Recording;
@@ -77,12 +78,20 @@ class AgentEndToEndTest {
     }
 
     AgentConfig config(MqttVersion version, int length, int stride) {
+        return config(version, length, stride, OverflowPolicy.BLOCK);
+    }
+
+    /**
+     * {@code overflow} decides the MQTT threads: the sensor input and the predictions share one event-loop thread
+     * unless it is block (MqttEventLoop); the queue is large enough that nothing is dropped either way.
+     */
+    AgentConfig config(MqttVersion version, int length, int stride, OverflowPolicy overflow) {
         AgentConfig d = AgentConfig.defaults();
         return d.withModel(new ModelConfig("embedded:s5-skab", "test", null, new WindowConfig(length, stride, false)))
                 .withMqtt(d.mqtt().withPort(broker.port()).withVersion(version).withClientId("agent-" + version.key()))
                 .withTopics(new TopicsConfig("plant/+/sensors", 1, "plant/+/labels", 1, "plant/{stream}/predictions", 1,
                         "ssm-edge/{client_id}/status", "ssm-edge/{client_id}/errors"))
-                .withWorkers(new WorkersConfig(2, 100_000, OverflowPolicy.BLOCK, 1000))
+                .withWorkers(new WorkersConfig(2, 100_000, overflow, 1000))
                 .withHttp(new HttpConfig(true, "127.0.0.1", 0, null, 65536));
     }
 
@@ -127,7 +136,8 @@ class AgentEndToEndTest {
     @ParameterizedTest
     @EnumSource(MqttVersion.class)
     void fixtureStreamsGiveTheBatchPredictionsAndLiveAccuracy(MqttVersion version) throws Exception {
-        start(config(version, 60, 8));
+        start(config(version, 60, 8, OverflowPolicy.DROP_OLDEST));
+        assertThat(MqttConnections.shareThread(agent.subscriber(), agent.publisher())).as("one MQTT thread").isTrue();
         Recording rec = Recording.fixture(MODEL);
         for (int i = 0; i < rec.rows(); i++) {
             client.publish("plant/pumpA/sensors", rec.json(i), 1);
@@ -256,7 +266,8 @@ class AgentEndToEndTest {
     @ParameterizedTest
     @EnumSource(MqttVersion.class)
     void reconnectsAndResubscribesAfterTheBrokerRestarts(MqttVersion version) throws Exception {
-        start(config(version, 60, 60));
+        start(config(version, 60, 60, OverflowPolicy.DROP_OLDEST)); // both connections come back on one thread
+        assertThat(MqttConnections.shareThread(agent.subscriber(), agent.publisher())).as("one MQTT thread").isTrue();
         Recording rec = Recording.fixture(MODEL);
         for (int i = 0; i < 120; i++) {
             client.publish("plant/r/sensors", rec.json(i), 1);
@@ -287,6 +298,8 @@ class AgentEndToEndTest {
     void stopPublishesWhatIsDueAndTheSessionKeepsLaterSamples(MqttVersion version) throws Exception {
         AgentConfig cfg = config(version, 60, 60);
         start(cfg);
+        // overflow block: the input may wait for the worker, so it must not share the output's thread
+        assertThat(MqttConnections.shareThread(agent.subscriber(), agent.publisher())).as("one MQTT thread").isFalse();
         Recording rec = Recording.fixture(MODEL);
         for (int i = 0; i < 240; i++) {
             client.publish("plant/s/sensors", rec.json(i), 1);

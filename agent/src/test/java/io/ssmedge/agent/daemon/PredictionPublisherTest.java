@@ -25,8 +25,10 @@ class PredictionPublisherTest {
     /** An MQTT connection that keeps what it is asked to publish, or refuses everything. */
     static final class FakeConnection implements MqttConnection {
         final List<Sent> sent = new ArrayList<>();
+        final List<String> threads = new ArrayList<>(); // the thread of each publish
         volatile java.util.concurrent.CountDownLatch gate;
         boolean refuse;
+        boolean onlyQueues; // as the Netty output: publish queues for the client's own thread
 
         @Override
         public void start() {
@@ -65,6 +67,12 @@ class PredictionPublisherTest {
                 throw new MqttException("offline buffer full");
             }
             sent.add(new Sent(topic, payload, qos, retained));
+            threads.add(Thread.currentThread().getName());
+        }
+
+        @Override
+        public boolean publishOnlyQueues() {
+            return onlyQueues;
         }
 
         @Override
@@ -173,6 +181,33 @@ class PredictionPublisherTest {
             assertThat(new String(s.payload(), java.nio.charset.StandardCharsets.UTF_8))
                     .isEqualTo(new String(p.format(same, Double.NaN), java.nio.charset.StandardCharsets.UTF_8));
         }
+        assertThat(metrics.predictions.total()).isEqualTo(n);
+    }
+
+    /**
+     * With a client whose publish only queues (the Netty output) no sender thread starts: the worker formats and
+     * hands over each prediction itself, in order, with the JSON the sender thread would write.
+     */
+    @Test
+    void withAClientThatOnlyQueuesTheWorkerPublishesItself() throws Exception {
+        mqtt.onlyQueues = true;
+        PredictionPublisher p = publisher(WindowSpec.fixed(60, 8));
+        p.start();
+        int n = 50;
+        for (int i = 0; i < n; i++) {
+            p.publish(new Prediction("pump" + i, 1000.0 + i, false, i % 2, new float[]{(float) Math.log(0.5),
+                    (float) Math.log(0.5)}, 40, 90, VERSION));
+            assertThat(mqtt.sent).as("handed over before publish returned").hasSize(i + 1);
+        }
+        assertThat(mqtt.threads).containsOnly(Thread.currentThread().getName());
+        for (int i = 0; i < n; i++) {
+            Prediction same = new Prediction("pump" + i, 1000.0 + i, false, i % 2, new float[]{(float) Math.log(0.5),
+                    (float) Math.log(0.5)}, 40, 90, VERSION);
+            assertThat(mqtt.sent.get(i).topic()).isEqualTo(topics.predictionTopic("pump" + i));
+            assertThat(new String(mqtt.sent.get(i).payload(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(new String(p.format(same, Double.NaN), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(p.close(Duration.ofSeconds(1))).isTrue();
         assertThat(metrics.predictions.total()).isEqualTo(n);
     }
 }

@@ -70,6 +70,53 @@ class NettyPublishTest {
         }
     }
 
+    /**
+     * The sensor input on the prediction output's event-loop thread (as the agent runs them unless overflow is
+     * block): every message the input's handler gets is published again through the output from that handler, on
+     * the shared thread, three times more than the output's window holds (a publish there must never wait for room:
+     * only that thread reads the PUBACKs). The output outlives the input; the thread ends with the last of them.
+     */
+    @ParameterizedTest(name = "{0} broker")
+    @EnumSource(TestBroker.Kind.class)
+    void inputAndOutputShareOneThread(TestBroker.Kind kind) throws Exception {
+        kind.assumeAvailable();
+        try (TestBroker broker = kind.start(dir); TestClient sub = new TestClient(broker.uri(), "shared-sub")) {
+            sub.subscribe("out/#");
+            NettyConnection out = new NettyConnection(spec(broker.uri(), "shared-out", MqttVersion.V5, 5, 100, null));
+            java.util.Set<String> handlerThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            ConnectionSpec inSpec = new ConnectionSpec("sensors in", broker.uri(), "shared-in", MqttVersion.V5, 3600,
+                    30, null, null, null, 1000, 1000, null, List.of(new Subscription("in/#", 1)),
+                    (topic, payload, ack) -> {
+                        handlerThreads.add(Thread.currentThread().getName());
+                        out.publish("out/" + topic.substring(3), payload, 1, false);
+                    }, null, false, null, null);
+            MqttConnection in = MqttConnections.subscriber(inSpec, out);
+            assertThat(MqttConnections.shareThread(in, out)).isTrue();
+            try (out) {
+                out.start();
+                assertThat(out.awaitReady(Duration.ofSeconds(20))).isTrue();
+                try (in) {
+                    in.start();
+                    assertThat(in.awaitReady(Duration.ofSeconds(20))).isTrue();
+                    List<String> sent = new ArrayList<>();
+                    try (TestClient sender = new TestClient(broker.uri(), "shared-sender")) {
+                        for (int i = 0; i < 300; i++) {
+                            sender.publish("in/x", ("m" + i).getBytes(StandardCharsets.UTF_8), 1);
+                            sent.add("m" + i);
+                        }
+                    }
+                    await().atMost(Duration.ofSeconds(30)).until(() -> sub.on("out/x").size() >= 300);
+                    assertThat(sub.on("out/x")).extracting(TestClient.Message::payload).containsExactlyElementsOf(sent);
+                    assertThat(handlerThreads).containsExactly("ssm-edge-mqtt");
+                }
+                assertThat(out.loop().group().isShuttingDown()).as("the output still uses the thread").isFalse();
+                out.publish("out/after", "input closed".getBytes(StandardCharsets.UTF_8), 1, false);
+                await().atMost(Duration.ofSeconds(20)).until(() -> sub.on("out/after").size() == 1);
+            }
+            assertThat(out.loop().group().isShuttingDown()).as("the last connection stopped the thread").isTrue();
+        }
+    }
+
     static List<org.junit.jupiter.params.provider.Arguments> brokersAndVersions() {
         List<org.junit.jupiter.params.provider.Arguments> a = new ArrayList<>();
         for (TestBroker.Kind k : TestBroker.Kind.values()) {
@@ -154,6 +201,44 @@ class NettyPublishTest {
                 assertThat(second.get(1).id).isEqualTo(first.get(2).id);
             }
         }
+    }
+
+    /**
+     * While connected, max_inflight messages go out unconfirmed and offline_buffer more wait in the queue without
+     * holding the caller up (a worker publishes its predictions itself); only beyond that is a message refused as
+     * "window full" (the caller waits for room), and a confirmation makes room again.
+     */
+    @Test
+    void queuesOfflineBufferMoreThanTheWindowWhileConnected() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(30_000);
+            NettyConnection c = new NettyConnection(spec("tcp://127.0.0.1:" + server.getLocalPort(), "netty-queue",
+                    MqttVersion.V3_1_1, 2, 3, null));
+            try (c; Scripted b = acceptAfterStart(c, server)) {
+                assertThat(c.awaitReady(Duration.ofSeconds(20))).isTrue();
+                assertThat(c.publishOnlyQueues()).isTrue();
+                for (int i = 0; i < 5; i++) {
+                    c.publish("out/x", ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false); // returns at once
+                }
+                Publish first = b.next();
+                Publish second = b.next(); // the window of 2: nothing more until a confirmation
+                assertThat(List.of(first.payload, second.payload)).containsExactly("m0", "m1");
+                assertThat(c.pendingMessages()).isEqualTo(5);
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> c.send("out/x", "m5".getBytes(StandardCharsets.UTF_8), 1, false))
+                        .satisfies(e -> assertThat(c.inflightFull((Exception) e)).as("window full").isTrue());
+                b.ack(first.id);
+                await().atMost(Duration.ofSeconds(10)).until(() -> c.pendingMessages() == 4);
+                c.publish("out/x", "m5".getBytes(StandardCharsets.UTF_8), 1, false);
+                assertThat(b.next().payload).isEqualTo("m2");
+            }
+        }
+    }
+
+    /** Starts {@code c} and accepts its connection on the scripted broker. */
+    private static Scripted acceptAfterStart(NettyConnection c, ServerSocket server) throws IOException {
+        c.start();
+        return Scripted.accept(server, false);
     }
 
     /** One connection of the scripted broker (MQTT 3.1.1): CONNECT read and accepted, then PUBLISH / PUBACK. */
