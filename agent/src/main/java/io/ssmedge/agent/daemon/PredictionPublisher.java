@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * them to the MQTT client back to back (still one MQTT message per prediction). A worker therefore never waits for
  * the broker; it waits only when {@value #QUEUE} predictions are queued, so memory stays bounded and nothing is
  * dropped. A client whose publish only queues ({@link MqttConnection#publishOnlyQueues()}: the Netty output, waiting
- * only when max_inflight + offline_buffer messages wait) needs no such thread: the worker formats and hands over the
+ * only when max_inflight plus 16,384 messages wait) needs no such thread: the worker formats and hands over the
  * prediction itself. That saved the thread's sleep and wake-up per worker batch: 11 % of the agent's CPU at 1000
  * streams × 10 Hz (issue #12, BENCHMARKS.md "eighth session"). Not started (tests), publish sends on the caller's
  * thread.

@@ -33,7 +33,7 @@ public interface MqttConnection extends AutoCloseable {
 
     /**
      * True when {@link #publish} only queues the message for the client's own thread and returns, waiting only when
-     * max_inflight + offline_buffer messages are queued or unconfirmed ({@link NettyConnection}): the caller needs no
+     * thousands of messages are queued or unconfirmed ({@link NettyConnection}): the caller needs no
      * thread of its own to keep a slow broker from holding it up. Paho's publish waits while its in-flight window
      * (max_inflight) is full.
      */

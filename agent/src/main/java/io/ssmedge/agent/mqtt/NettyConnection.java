@@ -69,8 +69,8 @@ import java.util.concurrent.locks.LockSupport;
  * (1 s to 30 s, {@link ManagedConnection}), PUBACKs in arrival order and, with manual acknowledgements, only after
  * {@link Ack#done()} (written in blocks: {@link AckSequencer}). Without manual acknowledgements each QoS 1 message
  * is confirmed right after the handler took it, as Paho does. Publishing (QoS 0 and 1): a will in CONNECT; at most
- * max_inflight (or the broker's Receive Maximum) QoS 1 messages unconfirmed and up to offline_buffer more queued,
- * the caller waiting beyond that while connected; while disconnected up to max_inflight + offline_buffer kept in
+ * max_inflight (or the broker's Receive Maximum) QoS 1 messages unconfirmed and up to 16,384 (or offline_buffer)
+ * more queued, the caller waiting beyond that while connected; while disconnected up to max_inflight + offline_buffer kept in
  * memory, the oldest dropped beyond; after a reconnect the unconfirmed ones first, again, with DUP and their packet ids (MQTT §4.4), then the
  * rest in order. Paho's output used three threads (sender, receiver, callback) with a hand-off per message: 36.6 % of
  * the agent's CPU at 1,250 predictions/s (issue #12, BENCHMARKS.md "seventh session").
@@ -83,6 +83,13 @@ import java.util.concurrent.locks.LockSupport;
 final class NettyConnection extends ManagedConnection {
     /** Refusal of a message while the in-flight window is full: the caller waits ({@link ManagedConnection}). */
     private static final MqttException WINDOW_FULL = new MqttException("in-flight window full");
+    /**
+     * While connected, at most this many messages (or offline_buffer, if smaller) wait beyond the in-flight window
+     * before a caller waits: as many as the prediction sender thread's queue held (it is not needed with this
+     * client). Without a bound an agent that makes predictions faster than the broker confirms them would fill its
+     * heap (issue #12: 100,000 waiting at 10 samples per message, RSS 209 → 321 MB).
+     */
+    static final int CONNECTED_QUEUE = 16_384;
     /** MQTT's own packet size limit (remaining length of at most 4 bytes): the same as Paho accepts. */
     private static final int MAX_PACKET = 268_435_455;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
@@ -288,10 +295,10 @@ final class NettyConnection extends ManagedConnection {
 
     /**
      * Queues a message for the event loop (it writes it at once when connected and the window has room). At most
-     * max_inflight QoS 1 messages are unconfirmed; up to offline_buffer more wait in the queue. While connected the
-     * caller waits when max_inflight + offline_buffer are queued or unconfirmed ({@link #inflightFull}); a worker
+     * max_inflight QoS 1 messages are unconfirmed. While connected up to {@link #CONNECTED_QUEUE} (or offline_buffer,
+     * if smaller) more wait in the queue, and beyond that the caller waits ({@link #inflightFull}): a worker
      * publishing its predictions itself ({@link #publishOnlyQueues}) is thus held up only by a broker that confirms
-     * nothing for that long. While disconnected up to max_inflight + offline_buffer are kept, the oldest queued one
+     * nothing for a while. While disconnected up to max_inflight + offline_buffer are kept, the oldest queued one
      * dropped (and counted in the log) for each beyond, as Paho's buffer; everything kept goes out after
      * reconnecting, unconfirmed QoS 1 messages first and again (DUP). Any thread.
      */
@@ -307,7 +314,7 @@ final class NettyConnection extends ManagedConnection {
         boolean onLoop = current != null && current.eventLoop().inEventLoop();
         while (true) {
             int p = pending.get();
-            if (connected && p >= spec.maxInflight() + spec.offlineBuffer() && !onLoop) {
+            if (connected && p >= spec.maxInflight() + Math.min(spec.offlineBuffer(), CONNECTED_QUEUE) && !onLoop) {
                 throw WINDOW_FULL; // the caller waits for room (ManagedConnection.publish)
             }
             if (!connected && p >= spec.maxInflight() + spec.offlineBuffer() && !onLoop) {
@@ -332,7 +339,7 @@ final class NettyConnection extends ManagedConnection {
         }
     }
 
-    /** {@link #publish} queues for the event loop: the caller waits only when max_inflight + offline_buffer wait. */
+    /** {@link #publish} queues for the event loop: the caller waits only when {@link #CONNECTED_QUEUE} more wait. */
     @Override
     public boolean publishOnlyQueues() {
         return true;

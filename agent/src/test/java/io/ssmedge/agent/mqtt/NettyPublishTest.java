@@ -235,6 +235,29 @@ class NettyPublishTest {
         }
     }
 
+    /** With a large offline_buffer, a connected client queues at most CONNECTED_QUEUE beyond the window. */
+    @Test
+    void whileConnectedAtMostSixteenThousandWaitBeyondTheWindow() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(30_000);
+            NettyConnection c = new NettyConnection(spec("tcp://127.0.0.1:" + server.getLocalPort(), "netty-cap",
+                    MqttVersion.V3_1_1, 2, 100_000, null));
+            try (c; Scripted b = acceptAfterStart(c, server)) {
+                assertThat(c.awaitReady(Duration.ofSeconds(20))).isTrue();
+                int room = 2 + NettyConnection.CONNECTED_QUEUE;
+                assertThat(NettyConnection.CONNECTED_QUEUE).isEqualTo(16_384);
+                for (int i = 0; i < room; i++) {
+                    c.publish("out/x", ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false);
+                }
+                assertThat(c.pendingMessages()).isEqualTo(room);
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> c.send("out/x", "one more".getBytes(StandardCharsets.UTF_8), 1, false))
+                        .satisfies(e -> assertThat(c.inflightFull((Exception) e)).as("window full").isTrue());
+                assertThat(b.next().payload).isEqualTo("m0");
+            }
+        }
+    }
+
     /** Starts {@code c} and accepts its connection on the scripted broker. */
     private static Scripted acceptAfterStart(NettyConnection c, ServerSocket server) throws IOException {
         c.start();
