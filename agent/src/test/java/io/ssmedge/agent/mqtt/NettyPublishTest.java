@@ -204,9 +204,9 @@ class NettyPublishTest {
     }
 
     /**
-     * While connected, max_inflight messages go out unconfirmed and offline_buffer more wait in the queue without
-     * holding the caller up (a worker publishes its predictions itself); only beyond that is a message refused as
-     * "window full" (the caller waits for room), and a confirmation makes room again.
+     * While connected, max_inflight messages go out unconfirmed and offline_buffer (when below 16,384) more wait in
+     * the queue without holding the caller up (a worker publishes its predictions itself); only beyond that is a
+     * message refused as "window full" (the caller waits for room), and a confirmation makes room again.
      */
     @Test
     void queuesOfflineBufferMoreThanTheWindowWhileConnected() throws Exception {
@@ -224,9 +224,7 @@ class NettyPublishTest {
                 Publish second = b.next(); // the window of 2: nothing more until a confirmation
                 assertThat(List.of(first.payload, second.payload)).containsExactly("m0", "m1");
                 assertThat(c.pendingMessages()).isEqualTo(5);
-                org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> c.send("out/x", "m5".getBytes(StandardCharsets.UTF_8), 1, false))
-                        .satisfies(e -> assertThat(c.inflightFull((Exception) e)).as("window full").isTrue());
+                assertWindowFull(c);
                 b.ack(first.id);
                 await().atMost(Duration.ofSeconds(10)).until(() -> c.pendingMessages() == 4);
                 c.publish("out/x", "m5".getBytes(StandardCharsets.UTF_8), 1, false);
@@ -250,12 +248,17 @@ class NettyPublishTest {
                     c.publish("out/x", ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false);
                 }
                 assertThat(c.pendingMessages()).isEqualTo(room);
-                org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> c.send("out/x", "one more".getBytes(StandardCharsets.UTF_8), 1, false))
-                        .satisfies(e -> assertThat(c.inflightFull((Exception) e)).as("window full").isTrue());
+                assertWindowFull(c);
                 assertThat(b.next().payload).isEqualTo("m0");
             }
         }
+    }
+
+    /** One more message is refused as "window full": ManagedConnection.publish would wait for room. */
+    private static void assertWindowFull(NettyConnection c) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> c.send("out/x", "one more".getBytes(StandardCharsets.UTF_8), 1, false))
+                .satisfies(e -> assertThat(c.inflightFull((Exception) e)).as("window full").isTrue());
     }
 
     /** Starts {@code c} and accepts its connection on the scripted broker. */
