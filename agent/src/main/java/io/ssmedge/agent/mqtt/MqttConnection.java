@@ -33,9 +33,9 @@ public interface MqttConnection extends AutoCloseable {
 
     /**
      * True when {@link #publish} only queues the message for the client's own thread and returns, waiting only when
-     * thousands of messages are queued or unconfirmed ({@link NettyConnection}): the caller needs no
-     * thread of its own to keep a slow broker from holding it up. Paho's publish waits while its in-flight window
-     * (max_inflight) is full.
+     * thousands of messages are queued or unconfirmed ({@link NettyConnection}): the caller needs no thread of its
+     * own to keep a slow broker from holding it up. Paho's publish waits while its in-flight window (max_inflight)
+     * is full.
      */
     default boolean publishOnlyQueues() {
         return false;

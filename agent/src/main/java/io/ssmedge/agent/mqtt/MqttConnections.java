@@ -6,7 +6,7 @@ public final class MqttConnections {
     static final String INPUT_PROPERTY = "ssmedge.mqtt.input";
     /** {@code -Dssmedge.mqtt.output=paho} publishes the agent's predictions through Paho instead of Netty. */
     static final String OUTPUT_PROPERTY = "ssmedge.mqtt.output";
-    /** {@code -Dssmedge.mqtt.sharedLoop=false} gives the sensor input an event-loop thread of its own (measurements). */
+    /** {@code -Dssmedge.mqtt.sharedLoop=false}: the sensor input gets an event-loop thread of its own. */
     static final String SHARED_LOOP_PROPERTY = "ssmedge.mqtt.sharedLoop";
 
     private MqttConnections() {
@@ -45,7 +45,10 @@ public final class MqttConnections {
         return !paho(OUTPUT_PROPERTY) && maxQos <= 1 && NettyConnection.supports(spec) ? new NettyConnection(spec) : create(spec);
     }
 
-    /** True when {@code a} and {@code b} run on one event-loop thread ({@link #subscriber(ConnectionSpec, MqttConnection)}). */
+    /**
+     * True when {@code a} and {@code b} run on one event-loop thread:
+     * {@link #subscriber(ConnectionSpec, MqttConnection)}.
+     */
     public static boolean shareThread(MqttConnection a, MqttConnection b) {
         return a instanceof NettyConnection x && b instanceof NettyConnection y && x.loop() == y.loop();
     }

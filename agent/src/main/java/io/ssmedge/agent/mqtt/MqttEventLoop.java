@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class MqttEventLoop {
     private final EventLoopGroup group;
     private int users;       // guarded by this: connections using the loop and not closed yet
-    private boolean shared;  // guarded by this: a second connection joined
+    private volatile boolean shared; // a second connection joined (read at every read of a publishing connection)
 
     /** A loop whose thread is called {@code threadName}, with one user (the connection making it). */
     MqttEventLoop(String threadName) {
@@ -43,7 +43,7 @@ final class MqttEventLoop {
     }
 
     /** True once a second connection has joined. */
-    synchronized boolean shared() {
+    boolean shared() {
         return shared;
     }
 

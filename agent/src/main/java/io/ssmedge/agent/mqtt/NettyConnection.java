@@ -70,10 +70,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@link Ack#done()} (written in blocks: {@link AckSequencer}). Without manual acknowledgements each QoS 1 message
  * is confirmed right after the handler took it, as Paho does. Publishing (QoS 0 and 1): a will in CONNECT; at most
  * max_inflight (or the broker's Receive Maximum) QoS 1 messages unconfirmed and up to 16,384 (or offline_buffer)
- * more queued, the caller waiting beyond that while connected; while disconnected up to max_inflight + offline_buffer kept in
- * memory, the oldest dropped beyond; after a reconnect the unconfirmed ones first, again, with DUP and their packet ids (MQTT §4.4), then the
- * rest in order. Paho's output used three threads (sender, receiver, callback) with a hand-off per message: 36.6 % of
- * the agent's CPU at 1,250 predictions/s (issue #12, BENCHMARKS.md "seventh session").
+ * more queued, the caller waiting beyond that while connected; while disconnected up to max_inflight +
+ * offline_buffer kept in memory, the oldest dropped beyond; after a reconnect the unconfirmed ones first, again, with
+ * DUP and their packet ids (MQTT §4.4), then the rest in order. Paho's output used three threads (sender,
+ * receiver, callback) with a hand-off per message: 36.6 % of the agent's CPU at 1,250 predictions/s (issue #12,
+ * BENCHMARKS.md "seventh session").
  *
  * <p>Used only where it covers everything the connection needs ({@link #supports}, {@link MqttConnections}): plain
  * TCP (TLS stays with Paho), subscriptions and publishing at QoS 0 or 1, messages kept in memory only (the journal's
