@@ -72,9 +72,8 @@ public final class PredictionPublisher implements PredictionSink {
     static final int QUEUE = 16_384;
     private final BlockingQueue<Prediction> queue = new ArrayBlockingQueue<>(QUEUE);
     private final List<Prediction> taken = new ArrayList<>(1024);         // sender thread only
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512); // sender thread only
-    /** The JSON buffer of each thread that formats predictions itself (workers, when no sender thread runs). */
-    private final ThreadLocal<ByteArrayOutputStream> callerBuffer =
+    /** The reused JSON buffer of each thread that formats predictions: the sender thread, or the workers. */
+    private final ThreadLocal<ByteArrayOutputStream> buffers =
             ThreadLocal.withInitial(() -> new ByteArrayOutputStream(512));
     private volatile Thread sender;
     private volatile boolean closing;
@@ -125,14 +124,14 @@ public final class PredictionPublisher implements PredictionSink {
     @Override
     public void publish(Prediction p) {
         if (sender == null) {
-            send(p, false, callerBuffer.get());
+            send(p, false);
             return;
         }
         try {
             queue.put(p);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            send(p, false, null);
+            send(p, false);
         }
     }
 
@@ -150,7 +149,7 @@ public final class PredictionPublisher implements PredictionSink {
                 taken.add(first);
                 queue.drainTo(taken);
                 for (int i = 0; i < taken.size(); i++) {
-                    send(taken.get(i), false, buffer);
+                    send(taken.get(i), false);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -166,19 +165,19 @@ public final class PredictionPublisher implements PredictionSink {
     /** Publishes only while connected (the journal's outbox keeps the prediction otherwise and tries again). */
     @Override
     public boolean offer(Prediction p) {
-        return connection.isConnected() && send(p, true, null);
+        return connection.isConnected() && send(p, true);
     }
 
     /**
-     * Formats and publishes one prediction (into {@code buffer}, reused, or a new one for null); false when the MQTT
+     * Formats and publishes one prediction (into the calling thread's reused buffer); false when the MQTT
      * client refused it ({@code keptByCaller}: the caller tries again, so it is not counted as a failure).
      */
-    private boolean send(Prediction p, boolean keptByCaller, ByteArrayOutputStream buffer) {
+    private boolean send(Prediction p, boolean keptByCaller) {
         long start = System.nanoTime();
         double now = Timestamps.nowMillis();
         double e2e = now - p.tsMillis();
         boolean e2eValid = p.tsFromSensor() && e2e > -1000 && e2e < MAX_CLOCK_GAP_MS;
-        byte[] json = format(p, e2eValid ? Math.max(0, e2e) : Double.NaN, buffer);
+        byte[] json = format(p, e2eValid ? Math.max(0, e2e) : Double.NaN, buffers.get());
         try {
             connection.publish(topicOf.computeIfAbsent(p.stream(), topics::predictionTopic), json, topics.predictionsQos(),
                     false);
