@@ -25,6 +25,8 @@
 #   QUEUE_CAPACITY (100000), MAX_STREAMS (100000): the agent's workers.queue_capacity and workers.max_streams
 #   OVERFLOW (drop-oldest, the agent's default): workers.overflow; block = nothing dropped, the intake slows down
 #                        (the agent's own defaults are 10000 and 10000; the load test's larger queue absorbs bursts)
+#   PCAP (unset)         a file name: capture the broker's port during the measured seconds (tcpdump, loopback)
+#                        and print the latency of each hop (bench/agent/hops.py): load generator, broker, agent
 #   AGENT_JAR            run the agent from another build (e.g. to compare before/after a change; the load
 #                        generator always runs from agent/target/ssm-edge.jar)
 set -euo pipefail
@@ -87,11 +89,20 @@ done
 rss_start=$(curl -s "http://127.0.0.1:$http_port/api/status" | grep -o '"rss_at_start_bytes":[0-9-]*' | cut -d: -f2)
 echo "$tag machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$tag agent RSS right after start: $(awk -v b="${rss_start:--1}" 'BEGIN{printf "%.1f MB", b/1e6}')"
+if [ -n "${PCAP:-}" ]; then
+  command -v tcpdump >/dev/null || { echo "loadtest: PCAP needs tcpdump (apt-get install tcpdump)" >&2; exit 1; }
+  (sleep $(( ${WARMUP:-10} + 1 )); timeout $(( duration - 1 )) tcpdump -i lo -s 300 -w "$PCAP" tcp port "$mqtt_port" \
+    2>/dev/null || true) & capture=$!
+fi
 java -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$mqtt_port" --streams "$streams" \
   --rate "$rate" --batch "$batch" --qos "$qos_in" --duration "$duration" --warmup "${WARMUP:-10}" --stagger "${STAGGER:-$stride}" \
   --connections "${CONNECTIONS:-0}" \
   --metrics-url "http://127.0.0.1:$http_port/metrics" 2>"$work/loadgen.log" | sed "s|^|$tag |" \
   || { echo "$tag loadgen failed:"; grep -v "^\s*at " "$work/loadgen.log" | tail -5; }
+if [ -n "${PCAP:-}" ]; then
+  wait "$capture" || true
+  python3 "$here/bench/agent/hops.py" "$PCAP" "$mqtt_port" | sed "s|^|$tag hops: |" || true
+fi
 # CPU seconds since start (user + system) of the agent and the broker: /proc/PID/stat fields 14 and 15, in clock ticks
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f (user %.1f, system %.1f)", ($14 + $15) / hz, $14 / hz, $15 / hz}' "/proc/$1/stat" 2>/dev/null || echo "?"; }
 echo "$tag CPU s since start: agent $(cpu_s "$agent"), broker $(cpu_s "${pids[0]}")"

@@ -33,6 +33,7 @@ public final class LoadGenerator {
     private final LoadSettings s;
     private final Histogram e2e = new Histogram(3_600_000_000L, 3);       // µs, measured here
     private final Histogram daemonE2e = new Histogram(3_600_000_000L, 3); // µs, from the predictions
+    private final LatencySplit split = new LatencySplit();                // guarded by e2e, as the histograms
     private final AtomicLong predictions = new AtomicLong();
     private final long[] worstPerSecond = new long[3600]; // (measured second) largest e2e in µs received in it
     private volatile long measureStartNanos;
@@ -156,7 +157,7 @@ public final class LoadGenerator {
                         after == null ? -1 : after[2], after == null ? -1 : after[3],
                         cpuBefore == null || cpuAfterPublishing == null ? -1
                                 : (cpuAfterPublishing[0] - cpuBefore[0]) / (cpuAfterPublishing[1] - cpuBefore[1]),
-                        ownCores, worstPerSecond(s.seconds() + 1));
+                        ownCores, worstPerSecond(s.seconds() + 1), split.summary());
             }
         } finally {
             for (LoadClient c : senders) {
@@ -186,7 +187,10 @@ public final class LoadGenerator {
             // compiled) and its backlog would count as the agent's latency
             JsonNode p = JSON.readTree(payload);
             double ts = p.get("ts").asDouble();
-            JsonNode inAgent = p.path("latency_ms").path("end_to_end");
+            JsonNode latency = p.path("latency_ms");
+            JsonNode inAgent = latency.path("end_to_end");
+            JsonNode queue = latency.path("queue");
+            JsonNode inference = latency.path("inference");
             if (!measuring.get()) {
                 return;
             }
@@ -197,7 +201,12 @@ public final class LoadGenerator {
                 int second = (int) Math.min(worstPerSecond.length - 1, (System.nanoTime() - measureStartNanos) / 1_000_000_000L);
                 worstPerSecond[second] = Math.max(worstPerSecond[second], micros);
                 if (inAgent.isNumber()) {
-                    daemonE2e.recordValue(Math.max(0, (long) (inAgent.asDouble() * 1000)));
+                    long agentMicros = Math.max(0, (long) (inAgent.asDouble() * 1000));
+                    daemonE2e.recordValue(agentMicros);
+                    if (queue.isNumber() && inference.isNumber()) {
+                        split.record(micros, (long) (queue.asDouble() * 1000), (long) (inference.asDouble() * 1000),
+                                agentMicros);
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -23,11 +23,25 @@ import java.util.Locale;
  * @param ownCpuCores             the load generator's own CPU time during the measured seconds / those seconds
  * @param worstPerSecondMs        the largest end-to-end latency received in each measured second (shows whether a
  *                                high percentile comes from one bad moment or from every second)
+ * @param split                   where the end-to-end latency went ({@link LatencySplit}); null when no prediction
+ *                                carried the agent's latency fields
  */
 public record LoadReport(double targetSamplesPerSecond, double sentSamplesPerSecond, double predictionsPerSecond,
                          double e2eP50Ms, double e2eP99Ms, double e2eP999Ms, double e2eMaxMs, double daemonE2eP99Ms,
                          long dropped, long rejected, long daemonRssBytes, long daemonStreams,
-                         double daemonCpuCores, double ownCpuCores, double[] worstPerSecondMs) {
+                         double daemonCpuCores, double ownCpuCores, double[] worstPerSecondMs, Split split) {
+
+    /**
+     * The parts of the end-to-end latency ({@link LatencySplit}).
+     *
+     * @param beforeP99Ms   sample ts → handed to the agent's worker queue (load generator, broker, the agent's read), p99
+     * @param workerP99Ms   the worker queue and the model, p99
+     * @param afterP99Ms    handed to the agent's MQTT client → received here (agent's output, broker, this read), p99
+     * @param slowestFromMs e2e from which a prediction counts as one of the slowest 1 %
+     * @param largest       among those: how many had before, worker, after as their largest part, and how many in all
+     */
+    public record Split(double beforeP99Ms, double workerP99Ms, double afterP99Ms, double slowestFromMs, long[] largest) {
+    }
 
     public void print(PrintWriter out, LoadSettings s) {
         out.printf(Locale.ROOT, "Load          %d streams × %.1f Hz = %.0f samples/s asked, %d sample%s per message, QoS %d, "
@@ -46,6 +60,16 @@ public record LoadReport(double targetSamplesPerSecond, double sentSamplesPerSec
         out.printf(Locale.ROOT, "Worst per s   %s ms (largest end-to-end latency in each measured second)%n", worst);
         out.printf(Locale.ROOT, "In the agent  p99 %.2f ms (sample ts to prediction handed to its MQTT client)%n",
                 daemonE2eP99Ms);
+        if (split != null) {
+            out.printf(Locale.ROOT, "Parts, p99    before the worker %.2f ms, in the worker %.2f ms, after the worker %.2f ms "
+                            + "(before: load generator, broker, agent's read; in: queue + model; after: agent's output, "
+                            + "broker, read here)%n", split.beforeP99Ms(), split.workerP99Ms(), split.afterP99Ms());
+            long[] c = split.largest();
+            double all = Math.max(1, c[3]);
+            out.printf(Locale.ROOT, "Slowest 1 %%    %d predictions of %.2f ms or more; largest part: before the worker in "
+                            + "%.0f %%, in the worker %.0f %%, after %.0f %%%n", c[3], split.slowestFromMs(),
+                    100 * c[0] / all, 100 * c[1] / all, 100 * c[2] / all);
+        }
         if (dropped >= 0) {
             out.printf(Locale.ROOT, "Agent         %d dropped, %d rejected during the run; %d streams; RSS %.1f MB%n", dropped,
                     rejected, daemonStreams, daemonRssBytes / 1e6);
