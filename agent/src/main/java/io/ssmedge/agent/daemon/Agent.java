@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.ssmedge.agent.config.AgentConfig;
 import io.ssmedge.agent.config.ConfigException;
 import io.ssmedge.agent.config.ModelConfig;
-import io.ssmedge.agent.config.OverflowPolicy;
 import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.config.WindowConfig;
 import io.ssmedge.agent.command.CommandDispatcher;
@@ -183,11 +182,10 @@ public final class Agent implements AutoCloseable {
         router = new MessageRouter(new TopicFilter(topics.sensors()),
                 topics.labels() == null ? null : new TopicFilter(topics.labels()), pool, metrics,
                 config.payload().maxBytes());
-        // one event-loop thread for sensors and predictions where the input never waits (MqttEventLoop): with
-        // overflow block it waits for the worker, which can wait for the output window, which needs that thread
+        // one event-loop thread for sensors and predictions (MqttEventLoop): the input never waits on it, also not with
+        // overflow block (it pauses reading instead, MessageHandler.offer), so PUBACKs of the output keep being read
         subscriber = MqttConnections.subscriber(ConnectionSpec.of("sensors in", config.mqtt(), clientId, credentials, ssl, null,
-                subs, router, null).withManualAcks(durability != Durability.NONE),
-                config.workers().overflow() == OverflowPolicy.BLOCK ? null : publisher);
+                subs, router, null).withManualAcks(durability != Durability.NONE), publisher);
         String rolloutTopic = "ssm-edge/" + clientId + "/rollout";
         rollout = config.rollout().enabled() ? new RolloutDriver(config.rollout(), deployments, window, Clock.systemUTC(),
                 (kind, json) -> publishRollout(rolloutTopic + "/events", json, false),

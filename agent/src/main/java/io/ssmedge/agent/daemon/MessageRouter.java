@@ -33,6 +33,32 @@ public final class MessageRouter implements MessageHandler {
         closed = true;
     }
 
+    /**
+     * Never waits: with overflow block and a full worker queue the message is not taken (false) and the connection
+     * offers it again after {@code whenRoom}. Its arrival time is stamped at the offer that is taken, so queue_wait
+     * does not include the time the connection held it; the end-to-end latency (from the sample's ts) does.
+     */
+    @Override
+    public boolean offer(String topic, byte[] payload, Ack ack, Runnable whenRoom) {
+        if (closed) {
+            return true; // ignored and left unconfirmed, as in onMessage
+        }
+        long nanos = System.nanoTime();
+        TopicRoutes.Route route = routes.route(topic);
+        if (route == null) {
+            metrics.otherMessages.increment();
+            ack.done();
+            return true;
+        }
+        if (!pool.trySubmit(InboundMessage.of(route.kind(), route.stream(), payload, maxBytes, nanos,
+                Timestamps.nowMillis(), ack), whenRoom)) {
+            metrics.inputPauses.increment();
+            return false;
+        }
+        (route.kind() == InboundMessage.Kind.SENSOR ? metrics.sensorMessages : metrics.labelMessages).increment();
+        return true;
+    }
+
     @Override
     public void onMessage(String topic, byte[] payload, Ack ack) {
         if (closed) {

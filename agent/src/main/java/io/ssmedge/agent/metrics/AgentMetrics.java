@@ -39,6 +39,8 @@ public final class AgentMetrics {
     public final CounterSeries labelMessages;
     public final CounterSeries otherMessages;
     public final CounterSeries dropped;
+    /** Times the sensor input found its worker queue full and paused reading (workers.overflow: block). */
+    public final CounterSeries inputPauses;
     public final CounterSeries samples;
     public final CounterSeries predictions;
     public final CounterSeries publishFailures;
@@ -98,6 +100,9 @@ public final class AgentMetrics {
                 "rejections not reported on the error topic (rate limit)"));
         internalErrors = new CounterSeries(counter("ssm_edge_internal_errors_total",
                 "messages skipped by an unexpected failure (a bug)"));
+        inputPauses = new CounterSeries(counter("ssm_edge_input_paused_total",
+                "times the sensor input found a worker queue full and stopped reading until it had room (overflow "
+                        + "block): the broker keeps the messages meanwhile"));
         endToEndSkipped = new CounterSeries(counter("ssm_edge_end_to_end_skipped_total",
                 "predictions without end-to-end latency (sensor clock more than an hour off)"));
         repeatedSamples = new CounterSeries(counter("ssm_edge_repeated_samples_total",

@@ -53,8 +53,15 @@ abstract class ManagedConnection implements MqttConnection {
         if (spec.handler() == null) {
             return;
         }
-        Ack ack = spec.manualAcks() ? acks.register(messageId, qos) : Ack.NONE;
-        spec.handler().onMessage(topic, payload, ack);
+        spec.handler().onMessage(topic, payload, ackOf(messageId, qos));
+    }
+
+    /**
+     * A received message's acknowledgement: manual (registered now, so call it in arrival order: the PUBACKs go out
+     * in that order) or none (the client acknowledges).
+     */
+    protected final Ack ackOf(int messageId, int qos) {
+        return spec.manualAcks() ? acks.register(messageId, qos) : Ack.NONE;
     }
 
     /** Makes one connection attempt and waits for the broker's answer. */
@@ -220,11 +227,17 @@ abstract class ManagedConnection implements MqttConnection {
         long start = System.nanoTime();
         while (!tryPublish(topic, payload, qos, retained)) { // wait while the in-flight window is full
             if (System.nanoTime() - start > INFLIGHT_WAIT_NANOS || closed) {
-                throw new MqttException(spec.name() + ": the broker confirmed none of " + spec.maxInflight()
-                        + " messages in flight for 30 s; message to " + topic + " not sent");
+                throw new MqttException(spec.name() + ": the broker confirmed none of the " + waitLimit()
+                        + " messages in flight or queued for 30 s (mqtt.max_inflight " + spec.maxInflight()
+                        + "); message to " + topic + " not sent");
             }
             LockSupport.parkNanos(100_000);
         }
+    }
+
+    /** How many messages may be unconfirmed or queued before {@link #publish} waits (for its 30-s message). */
+    protected int waitLimit() {
+        return spec.maxInflight();
     }
 
     /**

@@ -22,8 +22,8 @@ public final class MqttConnections {
 
     /**
      * As {@link #subscriber(ConnectionSpec)}, on the event-loop thread of {@code output} when both are Netty
-     * connections ({@link MqttEventLoop}: one thread's wake-up then serves both). The caller passes an output only
-     * when the input's handler never waits for it (the agent: unless workers.overflow is block); null, or
+     * connections ({@link MqttEventLoop}: one thread's wake-up then serves both). The input never waits on that
+     * thread (a handler without room is offered the message again later, {@link MessageHandler#offer}); null, or
      * {@code -Dssmedge.mqtt.sharedLoop=false}, gives the input a thread of its own.
      */
     public static MqttConnection subscriber(ConnectionSpec spec, MqttConnection output) {

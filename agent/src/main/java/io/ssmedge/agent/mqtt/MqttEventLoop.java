@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * and on a 2-core gateway a thread's sleep and wake-up costs more than the work it wakes for (issue #12,
  * BENCHMARKS.md "eighth session"). On one thread, a wake-up for a read of sensor messages also writes the
  * predictions queued meanwhile and reads the broker's PUBACKs. Only safe where nothing on that thread waits for the
- * other connection: the input must never block (workers.overflow: block makes it wait for the worker, the worker for
- * the output window, and that window for PUBACKs only this thread reads), so the agent shares it only otherwise.
+ * other connection: the input must never block. With workers.overflow: block it would wait for the worker, the worker
+ * for the output window, and that window for PUBACKs only this thread reads; so the input does not wait for a full
+ * worker queue but pauses reading ({@link MessageHandler#offer}, {@code NettyConnection.Session#resume}).
  */
 final class MqttEventLoop {
     private final EventLoopGroup group;

@@ -68,7 +68,9 @@ import java.util.concurrent.locks.LockSupport;
  * Alive wins, MQTT 5 §3.2.2.3.14), subscribing again on every connect, reconnecting after a loss with growing pauses
  * (1 s to 30 s, {@link ManagedConnection}), PUBACKs in arrival order and, with manual acknowledgements, only after
  * {@link Ack#done()} (written in blocks: {@link AckSequencer}). Without manual acknowledgements each QoS 1 message
- * is confirmed right after the handler took it, as Paho does. Publishing (QoS 0 and 1): a will in CONNECT; at most
+ * is confirmed right after the handler took it, as Paho does. A handler without room (overflow block, a full worker
+ * queue) is never waited for on the event loop: the message is kept, reading pauses until the handler signals room,
+ * and the rest waits in the socket and at the broker ({@link MessageHandler#offer}). Publishing (QoS 0 and 1): a will in CONNECT; at most
  * max_inflight (or the broker's Receive Maximum) QoS 1 messages unconfirmed and up to 16,384 (or offline_buffer)
  * more queued, the caller waiting beyond that while connected; while disconnected up to max_inflight +
  * offline_buffer kept in memory, the oldest dropped beyond; after a reconnect the unconfirmed ones first, again, with
@@ -109,6 +111,7 @@ final class NettyConnection extends ManagedConnection {
     private volatile Channel channel;    // the current (or last) connection
     private volatile boolean connected;  // the broker accepted CONNECT on `channel` and it is not lost yet
     private final AtomicBoolean ackTimerArmed = new AtomicBoolean();
+    private volatile int heldHighWater;  // most messages held at once for a handler without room (tests)
     private int nextPacketId;            // event loop only
     private int subscribeId = -1;        // event loop only: packet id of the SUBSCRIBE waiting for its SUBACK
     /** Messages {@link #publish} handed over and not written yet: any thread adds, the event loop takes. */
@@ -174,7 +177,8 @@ final class NettyConnection extends ManagedConnection {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         int keepAlive = spec.keepAliveSeconds();
-                        ch.pipeline().addLast("idle", idleHandler(keepAlive))
+                        ch.pipeline().addLast("pause", session.readGate)
+                                .addLast("idle", idleHandler(keepAlive))
                                 .addLast("publish", new PublishDecoder(v5(), MAX_PACKET, session))
                                 .addLast("decoder", new MqttDecoder(MAX_PACKET))
                                 .addLast("encoder", MqttEncoder.INSTANCE)
@@ -315,7 +319,7 @@ final class NettyConnection extends ManagedConnection {
         boolean onLoop = current != null && current.eventLoop().inEventLoop();
         while (true) {
             int p = pending.get();
-            if (connected && p >= spec.maxInflight() + Math.min(spec.offlineBuffer(), CONNECTED_QUEUE) && !onLoop) {
+            if (connected && p >= waitLimit() && !onLoop) {
                 throw WINDOW_FULL; // the caller waits for room (ManagedConnection.publish)
             }
             if (!connected && p >= spec.maxInflight() + spec.offlineBuffer() && !onLoop) {
@@ -338,6 +342,16 @@ final class NettyConnection extends ManagedConnection {
         if (current != null && drainScheduled.compareAndSet(false, true)) {
             current.eventLoop().execute(this::drain);
         }
+    }
+
+    /** The most received messages this connection held at once because its handler had no room (for tests). */
+    int heldHighWater() {
+        return heldHighWater;
+    }
+
+    @Override
+    protected int waitLimit() {
+        return spec.maxInflight() + Math.min(spec.offlineBuffer(), CONNECTED_QUEUE);
     }
 
     /** {@link #publish} queues for the event loop: the caller waits only when {@link #CONNECTED_QUEUE} more wait. */
@@ -470,6 +484,28 @@ final class NettyConnection extends ManagedConnection {
         private boolean pendingAcks; // auto-acknowledged PUBACKs written but not flushed
         private long lastRead = Long.MIN_VALUE / 2; // System.nanoTime() at the end of the previous read
         private ChannelHandlerContext ctx;  // this handler's place in the pipeline
+        /** Messages the handler had no room for, oldest first; while any wait, reading is paused (autoRead off). */
+        private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
+        /**
+         * Lets no read through while messages are held. autoRead off alone does not pause: ByteToMessageDecoder
+         * asks for another read whenever a read passed nothing on, taking it for a partial packet, and
+         * {@link PublishDecoder} hands PUBLISH packets to this session instead of passing them on.
+         */
+        final io.netty.channel.ChannelOutboundHandlerAdapter readGate = new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(ChannelHandlerContext c) {
+                if (held.isEmpty()) {
+                    c.read();
+                }
+            }
+        };
+        /** The handler's signal that it has room again: resumes on the event loop ({@link #resume}). */
+        private final Runnable whenRoom = () -> {
+            ChannelHandlerContext c = ctx;
+            if (c != null) {
+                c.executor().execute(this::resume);
+            }
+        };
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -540,10 +576,50 @@ final class NettyConnection extends ManagedConnection {
             if (failure != null) {
                 return; // the connection is closing: the broker delivers the message again
             }
-            deliver(topic, payload, id, qos);
-            if (qos == 1 && !spec.manualAcks()) { // confirmed as soon as the handler took it; flushed per read
+            MessageHandler handler = spec.handler();
+            if (handler == null) {
+                return;
+            }
+            Held m = new Held(topic, payload, id, qos, ackOf(id, qos));
+            // backpressure without blocking this thread (it also reads the PUBACKs of the output a worker may wait
+            // for): a message the handler has no room for waits here with all later ones, and reading pauses, so
+            // the rest waits in the socket and then at the broker (at most its receive maximum unconfirmed)
+            if (!held.isEmpty() || !handler.offer(m.topic, m.payload, m.ack, whenRoom)) {
+                held.add(m);
+                heldHighWater = Math.max(heldHighWater, held.size());
+                ctx.channel().config().setAutoRead(false);
+                return;
+            }
+            taken(m);
+        }
+
+        /** On the event loop, after the handler signalled room: offers the held messages again, in order. */
+        private void resume() {
+            if (failure != null || !ctx.channel().isActive()) {
+                held.clear(); // not confirmed: the broker delivers them again
+                return;
+            }
+            while (!held.isEmpty()) {
+                Held m = held.peek();
+                if (!spec.handler().offer(m.topic, m.payload, m.ack, whenRoom)) {
+                    break; // still full: whenRoom runs again
+                }
+                held.poll();
+                taken(m);
+            }
+            if (pendingAcks) {
+                pendingAcks = false;
+                ctx.flush();
+            }
+            if (held.isEmpty()) {
+                ctx.channel().config().setAutoRead(true); // reads again (Netty starts a read when this turns on)
+            }
+        }
+
+        private void taken(Held m) {
+            if (m.qos == 1 && !spec.manualAcks()) { // confirmed as soon as the handler took it; flushed per read
                 byte[] p = new byte[AckSequencer.PUBACK_BYTES];
-                AckSequencer.puback(p, 0, id);
+                AckSequencer.puback(p, 0, m.id);
                 ctx.write(Unpooled.wrappedBuffer(p), ctx.voidPromise());
                 pendingAcks = true;
             }
@@ -587,7 +663,7 @@ final class NettyConnection extends ManagedConnection {
             if (evt instanceof IdleStateEvent e) {
                 if (e.state() == IdleState.WRITER_IDLE) {
                     ctx.writeAndFlush(MqttMessage.PINGREQ, ctx.voidPromise());
-                } else if (e.state() == IdleState.READER_IDLE) {
+                } else if (e.state() == IdleState.READER_IDLE && held.isEmpty()) { // not while we paused reading
                     fail(ctx, new IOException("no answer from the broker for 1.5 keep-alive intervals"));
                 }
             }
@@ -607,6 +683,7 @@ final class NettyConnection extends ManagedConnection {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            held.clear(); // not confirmed: the broker delivers them again on the next connection
             Throwable why = failure != null ? failure : new IOException("the broker closed the connection");
             accepted.completeExceptionally(why); // no effect once accepted
             if (open) {
@@ -632,5 +709,9 @@ final class NettyConnection extends ManagedConnection {
             default -> code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " (0x"
                     + Integer.toHexString(code.byteValue() & 0xff) + ")";
         };
+    }
+
+    /** A received message waiting for room in the handler ({@link Session#held}). */
+    private record Held(String topic, byte[] payload, int id, int qos, Ack ack) {
     }
 }

@@ -272,6 +272,7 @@ public final class StreamWorker implements Runnable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
+                queue.tookMessages(); // a producer that found the queue full may go on
                 pickUpDeployment();
                 handleBatch(batch);
                 batch.clear();

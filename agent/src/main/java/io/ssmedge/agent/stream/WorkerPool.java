@@ -23,9 +23,11 @@ public final class WorkerPool {
     private final WorkerContext ctx;
     private final StreamWorker[] workers;
     private final Thread[] threads;
+    private final boolean block; // workers.overflow: block
 
     public WorkerPool(WorkerContext ctx, WorkersConfig cfg) {
         this.ctx = ctx;
+        this.block = cfg.overflow() == io.ssmedge.agent.config.OverflowPolicy.BLOCK;
         int n = cfg.threads();
         workers = new StreamWorker[n];
         threads = new Thread[n];
@@ -82,6 +84,19 @@ public final class WorkerPool {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Queues a message without ever waiting ({@link io.ssmedge.agent.mqtt.MessageHandler#offer}): with overflow
+     * block false when its worker's queue is full, and {@code whenRoom} runs once there is room again; with the drop
+     * policies the same as {@link #submit} (a message may be dropped) and always true.
+     */
+    public boolean trySubmit(InboundMessage m, Runnable whenRoom) {
+        if (!block) {
+            submit(m);
+            return true;
+        }
+        return workers[workerOf(m.stream())].queue().tryOffer(m, whenRoom);
     }
 
     int workerOf(String stream) {

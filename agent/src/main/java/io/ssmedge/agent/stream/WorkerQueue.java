@@ -5,15 +5,52 @@ import io.ssmedge.agent.config.OverflowPolicy;
 import java.util.Collection;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A worker's bounded inbox with its overflow policy. Producers: the MQTT callback; consumer: the worker. */
 final class WorkerQueue {
     private final ArrayBlockingQueue<InboundMessage> queue;
     private final OverflowPolicy policy;
+    /** A producer that found the queue full ({@link #tryOffer}), to be told once there is room again. */
+    private final AtomicReference<Runnable> waiting = new AtomicReference<>();
+    /** Free places at which that producer is told: some, not one, so that it is not woken for every message. */
+    private final int resumeRoom;
 
     WorkerQueue(int capacity, OverflowPolicy policy) {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.policy = policy;
+        this.resumeRoom = Math.max(1, Math.min(capacity / 4, 1024));
+    }
+
+    /**
+     * Queues a message without waiting, for overflow block on a producer that must not block (the MQTT event loop):
+     * false when the queue is full. {@code whenRoom} then runs once, on the worker's thread, as soon as the worker
+     * has made room ({@link #tookMessages}); the producer offers the message again after that. With the drop
+     * policies this is {@link #offer} and always true.
+     */
+    boolean tryOffer(InboundMessage m, Runnable whenRoom) {
+        if (policy != OverflowPolicy.BLOCK) {
+            throw new IllegalStateException("tryOffer is for overflow block; " + policy + " never waits");
+        }
+        if (queue.offer(m)) {
+            return true;
+        }
+        waiting.set(whenRoom);
+        // the worker may have drained everything between the failed offer and set: without this second try
+        // nobody would run whenRoom (the worker only looks after taking messages)
+        if (queue.offer(m)) {
+            waiting.compareAndSet(whenRoom, null); // if the worker took it already, whenRoom runs and finds nothing
+            return true;
+        }
+        return false;
+    }
+
+    /** Called by the worker after taking messages: tells a producer waiting in {@link #tryOffer} there is room. */
+    void tookMessages() {
+        Runnable r = waiting.get();
+        if (r != null && queue.remainingCapacity() >= resumeRoom && waiting.compareAndSet(r, null)) {
+            r.run();
+        }
     }
 
     /**

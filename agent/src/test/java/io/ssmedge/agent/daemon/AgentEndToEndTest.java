@@ -81,10 +81,7 @@ class AgentEndToEndTest {
         return config(version, length, stride, OverflowPolicy.BLOCK);
     }
 
-    /**
-     * {@code overflow} decides the MQTT threads: the sensor input and the predictions share one event-loop thread
-     * unless it is block (MqttEventLoop); the queue is large enough that nothing is dropped either way.
-     */
+    /** The queue is large enough that nothing is dropped with any {@code overflow}. */
     AgentConfig config(MqttVersion version, int length, int stride, OverflowPolicy overflow) {
         AgentConfig d = AgentConfig.defaults();
         return d.withModel(new ModelConfig("embedded:s5-skab", "test", null, new WindowConfig(length, stride, false)))
@@ -293,13 +290,38 @@ class AgentEndToEndTest {
         }
     }
 
+    /**
+     * overflow block with a worker queue of 2 on one MQTT thread: the input finds the queue full again and again and
+     * must pause reading, never wait on the thread that also carries the predictions and their PUBACKs. Every window
+     * of both streams still gives the batch evaluation's prediction, and nothing is dropped.
+     */
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void overflowBlockWithATinyQueuePausesTheSharedThreadAndLosesNothing(MqttVersion version) throws Exception {
+        AgentConfig big = config(version, 60, 8, OverflowPolicy.BLOCK);
+        start(big.withWorkers(new WorkersConfig(1, 2, OverflowPolicy.BLOCK, 1000)));
+        assertThat(MqttConnections.shareThread(agent.subscriber(), agent.publisher())).as("one MQTT thread").isTrue();
+        Recording rec = Recording.fixture(MODEL);
+        for (int i = 0; i < rec.rows(); i++) {
+            client.publish("plant/pumpA/sensors", rec.json(i), 1);
+            client.publish("plant/pumpB/sensors", rec.csv(i), 1);
+        }
+        int windows = rec.expectedLogp(MODEL, 60, 8).length / 2;
+        await().atMost(WAIT).until(() -> predictions("pumpA").size() == windows && predictions("pumpB").size() == windows);
+        assertMatchesBatch(predictions("pumpA"), rec, 60, 8);
+        assertMatchesBatch(predictions("pumpB"), rec, 60, 8);
+        assertThat(agent.metrics().dropped.sum()).isZero();
+        assertThat(agent.metrics().sensorMessages.sum()).isEqualTo(2L * rec.rows());
+        assertThat(agent.metrics().inputPauses.sum()).as("the input did find the queue full").isPositive();
+    }
+
     @ParameterizedTest
     @EnumSource(MqttVersion.class)
     void stopPublishesWhatIsDueAndTheSessionKeepsLaterSamples(MqttVersion version) throws Exception {
         AgentConfig cfg = config(version, 60, 60);
         start(cfg);
-        // overflow block: the input may wait for the worker, so it must not share the output's thread
-        assertThat(MqttConnections.shareThread(agent.subscriber(), agent.publisher())).as("one MQTT thread").isFalse();
+        // overflow block too: the input pauses reading instead of waiting for the worker (MessageHandler.offer)
+        assertThat(MqttConnections.shareThread(agent.subscriber(), agent.publisher())).as("one MQTT thread").isTrue();
         Recording rec = Recording.fixture(MODEL);
         for (int i = 0; i < 240; i++) {
             client.publish("plant/s/sensors", rec.json(i), 1);

@@ -14,8 +14,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -108,6 +111,93 @@ class NettyConnectionTest {
                 }
                 assertThat(take(second, 1)).containsExactly("in/a new");
                 assertThat(second.poll(500, TimeUnit.MILLISECONDS)).isNull();
+            }
+        }
+    }
+
+    /**
+     * A handler with room for 5 messages (as a full worker queue with overflow block): it refuses instead of
+     * waiting, and signals room when its slow consumer has taken some. The connection must keep refused messages,
+     * pause reading and offer them again in order: all 500 arrive once, in order, on one connection, each confirmed
+     * (manual acks, in arrival order) so that the same session afterwards gets nothing again.
+     */
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void aHandlerWithoutRoomPausesReadingAndLosesNothing(MqttVersion version) throws Exception {
+        record Taken(String text, Ack ack) {
+        }
+        ArrayBlockingQueue<Taken> inbox = new ArrayBlockingQueue<>(5);
+        AtomicReference<Runnable> waiting = new AtomicReference<>();
+        AtomicInteger refused = new AtomicInteger();
+        AtomicReference<String> offeredOn = new AtomicReference<>();
+        MessageHandler full = new MessageHandler() {
+            @Override
+            public void onMessage(String topic, byte[] payload, Ack ack) {
+                throw new AssertionError("the Netty input must use offer, which never waits");
+            }
+
+            @Override
+            public boolean offer(String topic, byte[] payload, Ack ack, Runnable whenRoom) {
+                offeredOn.compareAndSet(null, Thread.currentThread().getName());
+                Taken t = new Taken(topic + " " + new String(payload, StandardCharsets.UTF_8), ack);
+                if (inbox.offer(t)) {
+                    return true;
+                }
+                waiting.set(whenRoom);
+                if (inbox.offer(t)) { // the consumer emptied it meanwhile
+                    waiting.compareAndSet(whenRoom, null);
+                    return true;
+                }
+                refused.incrementAndGet();
+                return false;
+            }
+        };
+        try (TestBroker broker = kind.start(dir)) {
+            String id = "netty-full-" + version.key();
+            ConnectionSpec spec = new ConnectionSpec("sensors in", broker.uri(), id, version, 3600, 30, null, null,
+                    null, 1000, 1000, null, List.of(new Subscription("in/#", 1)), full, null, true, null, null);
+            List<String> expected = new ArrayList<>();
+            List<String> got = new ArrayList<>();
+            try (MqttConnection c = new NettyConnection(spec)) {
+                c.start();
+                assertThat(c.awaitReady(Duration.ofSeconds(20))).isTrue();
+                String pad = "x".repeat(2000); // 1 MB in all: more than a few reads, so reading must resume
+                try (TestClient sender = new TestClient(broker.uri(), "netty-sender")) {
+                    for (int i = 0; i < 500; i++) {
+                        sender.publish("in/s" + (i % 7), ("m" + i + pad).getBytes(StandardCharsets.UTF_8), 1);
+                        expected.add("in/s" + (i % 7) + " m" + i + pad);
+                    }
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (got.size() < 500 && System.nanoTime() < deadline) { // the slow consumer
+                    Taken t = inbox.poll(100, TimeUnit.MILLISECONDS);
+                    if (t == null) {
+                        continue;
+                    }
+                    got.add(t.text());
+                    t.ack().done();
+                    if (got.size() % 20 == 0) {
+                        Thread.sleep(2);
+                    }
+                    Runnable r = waiting.getAndSet(null);
+                    if (r != null) {
+                        r.run();
+                    }
+                }
+                assertThat(got).containsExactlyElementsOf(expected);
+                assertThat(refused.get()).as("the handler was full at times").isPositive();
+                assertThat(offeredOn.get()).as("offered on the connection's event loop").startsWith("ssm-edge-mqtt");
+                assertThat(c.reconnects()).isZero();
+                // reading paused: what one read brought in waits here (up to 64 KB, ~32 messages), the rest at the
+                // broker; a pause that still read would have held most of the 500
+                assertThat(((NettyConnection) c).heldHighWater()).isBetween(1, 100);
+                Thread.sleep(300); // let the broker read the last PUBACKs
+            }
+            LinkedBlockingQueue<String> again = new LinkedBlockingQueue<>();
+            try (MqttConnection c = new NettyConnection(spec(broker.uri(), id, version, false, again))) {
+                c.start();
+                assertThat(c.awaitReady(Duration.ofSeconds(20))).isTrue();
+                assertThat(again.poll(1, TimeUnit.SECONDS)).as("every message was confirmed").isNull();
             }
         }
     }
