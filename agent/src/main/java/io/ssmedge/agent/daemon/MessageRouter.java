@@ -40,38 +40,47 @@ public final class MessageRouter implements MessageHandler {
      */
     @Override
     public boolean offer(String topic, byte[] payload, Ack ack, Runnable whenRoom) {
-        if (closed) {
-            return true; // ignored and left unconfirmed, as in onMessage
-        }
-        long nanos = System.nanoTime();
-        TopicRoutes.Route route = routes.route(topic);
-        if (route == null) {
-            metrics.otherMessages.increment();
-            ack.done();
+        InboundMessage m = inbound(topic, payload, ack);
+        if (m == null) {
             return true;
         }
-        if (!pool.trySubmit(InboundMessage.of(route.kind(), route.stream(), payload, maxBytes, nanos,
-                Timestamps.nowMillis(), ack), whenRoom)) {
+        if (!pool.trySubmit(m, whenRoom)) {
             metrics.inputPauses.increment();
             return false;
         }
-        (route.kind() == InboundMessage.Kind.SENSOR ? metrics.sensorMessages : metrics.labelMessages).increment();
+        count(m);
         return true;
     }
 
     @Override
     public void onMessage(String topic, byte[] payload, Ack ack) {
+        InboundMessage m = inbound(topic, payload, ack);
+        if (m != null) {
+            count(m);
+            pool.submit(m);
+        }
+    }
+
+    /**
+     * The message for its stream's worker, stamped with its arrival; null when there is nothing to queue: after
+     * {@link #close} (ignored and left unconfirmed) or for a topic that is neither sensors nor labels (counted and
+     * confirmed here).
+     */
+    private InboundMessage inbound(String topic, byte[] payload, Ack ack) {
         if (closed) {
-            return;
+            return null;
         }
         long nanos = System.nanoTime();
         TopicRoutes.Route route = routes.route(topic);
         if (route == null) {
             metrics.otherMessages.increment();
             ack.done();
-            return;
+            return null;
         }
-        (route.kind() == InboundMessage.Kind.SENSOR ? metrics.sensorMessages : metrics.labelMessages).increment();
-        pool.submit(InboundMessage.of(route.kind(), route.stream(), payload, maxBytes, nanos, Timestamps.nowMillis(), ack));
+        return InboundMessage.of(route.kind(), route.stream(), payload, maxBytes, nanos, Timestamps.nowMillis(), ack);
+    }
+
+    private void count(InboundMessage m) {
+        (m.kind() == InboundMessage.Kind.SENSOR ? metrics.sensorMessages : metrics.labelMessages).increment();
     }
 }

@@ -20,10 +20,10 @@ final class LatencySplit {
     static final int BEFORE = 0;
     static final int WORKER = 1;
     static final int AFTER = 2;
-    private static final int MAX_KEPT = 4_000_000; // < 2^22, see slowest() // predictions whose parts are kept for the slowest-1 % count
+    /** Predictions whose parts are kept for the slowest-1 % count; below 2^22, see {@link #slowest}. */
+    private static final int MAX_KEPT = 4_000_000;
 
     private final Histogram[] parts = {hist(), hist(), hist()}; // (3) µs per part
-    private final Histogram e2e = hist();                         // µs
     private int[] kept = new int[4 * 1024];                       // (n, 4): e2e, before, worker, after in µs
     private int n;
 
@@ -31,7 +31,7 @@ final class LatencySplit {
         return new Histogram(3_600_000_000L, 3);
     }
 
-    /** Not measured: a report without this split (a prediction without latency fields counts nowhere). */
+    /** The report's figures; null when no prediction was recorded (none carried the agent's latency fields). */
     LoadReport.Split summary() {
         return count() == 0 ? null : new LoadReport.Split(partMs(BEFORE, 99), partMs(WORKER, 99), partMs(AFTER, 99),
                 slowestFromMs(), largestPartOfSlowest());
@@ -43,7 +43,6 @@ final class LatencySplit {
         long worker = clamp(queueMicros + inferenceMicros);
         long before = clamp(inAgentMicros - worker);
         long after = clamp(e2eMicros - inAgentMicros);
-        e2e.recordValue(e);
         parts[BEFORE].recordValue(before);
         parts[WORKER].recordValue(worker);
         parts[AFTER].recordValue(after);
@@ -64,7 +63,7 @@ final class LatencySplit {
     }
 
     long count() {
-        return e2e.getTotalCount();
+        return parts[BEFORE].getTotalCount(); // each part has one value per prediction
     }
 
     /** The percentile of one part ({@link #BEFORE}, {@link #WORKER}, {@link #AFTER}), ms. */

@@ -25,8 +25,8 @@ final class WorkerQueue {
     /**
      * Queues a message without waiting, for overflow block on a producer that must not block (the MQTT event loop):
      * false when the queue is full. {@code whenRoom} then runs once, on the worker's thread, as soon as the worker
-     * has made room ({@link #tookMessages}); the producer offers the message again after that. With the drop
-     * policies this is {@link #offer} and always true.
+     * has made room ({@link #tookMessages}); the producer offers the message again after that. Only for overflow
+     * block: the drop policies never wait, so their producers use {@link #offer} ({@link WorkerPool#trySubmit}).
      */
     boolean tryOffer(InboundMessage m, Runnable whenRoom) {
         if (policy != OverflowPolicy.BLOCK) {

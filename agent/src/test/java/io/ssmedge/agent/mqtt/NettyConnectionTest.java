@@ -37,10 +37,14 @@ class NettyConnectionTest {
 
     static ConnectionSpec spec(String uri, String clientId, MqttVersion version, boolean manualAcks,
                                LinkedBlockingQueue<String> into) {
+        return spec(uri, clientId, version, manualAcks,
+                (topic, payload, ack) -> into.add(topic + " " + new String(payload, StandardCharsets.UTF_8)));
+    }
+
+    static ConnectionSpec spec(String uri, String clientId, MqttVersion version, boolean manualAcks,
+                               MessageHandler handler) {
         return new ConnectionSpec("sensors in", uri, clientId, version, 3600, 30, null, null, null, 1000, 1000, null,
-                List.of(new Subscription("in/#", 1)),
-                (topic, payload, ack) -> into.add(topic + " " + new String(payload, StandardCharsets.UTF_8)),
-                null, manualAcks, null, null);
+                List.of(new Subscription("in/#", 1)), handler, null, manualAcks, null, null);
     }
 
     static List<String> take(LinkedBlockingQueue<String> q, int n) throws InterruptedException {
@@ -154,8 +158,7 @@ class NettyConnectionTest {
         };
         try (TestBroker broker = kind.start(dir)) {
             String id = "netty-full-" + version.key();
-            ConnectionSpec spec = new ConnectionSpec("sensors in", broker.uri(), id, version, 3600, 30, null, null,
-                    null, 1000, 1000, null, List.of(new Subscription("in/#", 1)), full, null, true, null, null);
+            ConnectionSpec spec = spec(broker.uri(), id, version, true, full);
             List<String> expected = new ArrayList<>();
             List<String> got = new ArrayList<>();
             try (MqttConnection c = new NettyConnection(spec)) {
