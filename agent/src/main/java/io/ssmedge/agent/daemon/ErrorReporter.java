@@ -2,6 +2,7 @@ package io.ssmedge.agent.daemon;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.ssmedge.agent.logging.LogThrottle;
 import io.ssmedge.agent.metrics.AgentMetrics;
 import io.ssmedge.agent.mqtt.MqttConnection;
 import io.ssmedge.agent.mqtt.MqttException;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -48,29 +50,19 @@ public final class ErrorReporter implements RejectionListener {
         long second;
         int sent;
         long suppressed;
-        long lastLog;
-        long sinceLog;
+        final LogThrottle log = new LogThrottle(Duration.ofSeconds(10));
     }
 
     @Override
     public void rejected(String stream, InboundMessage.Kind kind, RejectReason reason, String message) {
         Budget b = budgets.get(reason);
         long suppressed;
-        boolean logNow;
-        long sinceLog;
         synchronized (b) {
             long now = System.nanoTime();
             long second = now / 1_000_000_000L;
             if (second != b.second) {
                 b.second = second;
                 b.sent = 0;
-            }
-            b.sinceLog++;
-            logNow = now - b.lastLog > 10_000_000_000L || b.lastLog == 0;
-            sinceLog = b.sinceLog;
-            if (logNow) {
-                b.lastLog = now;
-                b.sinceLog = 0;
             }
             if (b.sent >= REPORTS_PER_SECOND) {
                 b.suppressed++;
@@ -82,9 +74,10 @@ public final class ErrorReporter implements RejectionListener {
                 b.suppressed = 0;
             }
         }
-        if (logNow) {
-            log.warn("rejected {} message{} ({}) since the last report, e.g. stream '{}': {}", sinceLog,
-                    sinceLog == 1 ? "" : "s", reason.key(), stream, message);
+        long n = b.log.due();
+        if (n > 0) {
+            log.warn("rejected {} message{} ({}) since the previous warning, e.g. stream '{}': {}", n,
+                    n == 1 ? "" : "s", reason.key(), stream, message);
         }
         if (suppressed >= 0) {
             try {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ssmedge.agent.config.TopicsConfig;
 import io.ssmedge.agent.deploy.ModelVersion;
+import io.ssmedge.agent.logging.LogThrottle;
 import io.ssmedge.agent.metrics.AgentMetrics;
 import io.ssmedge.agent.metrics.CounterSeries;
 import io.ssmedge.agent.mqtt.MqttConnection;
@@ -48,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  * them to the MQTT client back to back (still one MQTT message per prediction). A worker therefore never waits for
  * the broker; it waits only when {@value #QUEUE} predictions are queued, so memory stays bounded and nothing is
  * dropped. A client whose publish only queues ({@link MqttConnection#publishOnlyQueues()}: the Netty output, waiting
- * only when max_inflight plus 16,384 messages wait) needs no such thread: the worker formats and hands over the
+ * only when max_inflight plus {@value #QUEUE} messages wait) needs no such thread: the worker formats and hands over the
  * prediction itself. That saved the thread's sleep and wake-up per worker batch: 11 % of the agent's CPU at 1000
  * streams × 10 Hz (issue #12, BENCHMARKS.md "eighth session"). Not started (tests), publish sends on the caller's
  * thread.
@@ -67,9 +68,9 @@ public final class PredictionPublisher implements PredictionSink {
     private final AgentMetrics metrics;
     private final Map<String, String> topicOf = new ConcurrentHashMap<>();
     private final Map<String, CounterSeries> predictionsByVersion = new ConcurrentHashMap<>();
-    private volatile long lastFailureLog;
-    /** Predictions waiting for the sender thread (bounded: workers wait when it is full). */
-    static final int QUEUE = 16_384;
+    private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
+    /** Predictions waiting for the sender thread (bounded: workers wait when it is full); as many as the Netty output queues. */
+    static final int QUEUE = MqttConnection.WAITING_BEYOND_WINDOW;
     private final BlockingQueue<Prediction> queue = new ArrayBlockingQueue<>(QUEUE);
     private final List<Prediction> taken = new ArrayList<>(1024);         // sender thread only
     /** The reused JSON buffer of each thread that formats predictions: the sender thread, or the workers. */
@@ -182,15 +183,15 @@ public final class PredictionPublisher implements PredictionSink {
             connection.publish(topicOf.computeIfAbsent(p.stream(), topics::predictionTopic), json, topics.predictionsQos(),
                     false);
         } catch (MqttException e) {
-            long t = System.nanoTime();
             if (keptByCaller) {
                 log.debug("prediction of stream '{}' not handed over yet: {}", p.stream(), e.getMessage());
                 return false;
             }
             metrics.publishFailures.increment();
-            if (t - lastFailureLog > 10_000_000_000L) {
-                lastFailureLog = t;
-                log.warn("prediction of stream '{}' not published: {}", p.stream(), e.getMessage());
+            long n = failureLog.due();
+            if (n > 0) {
+                log.warn("prediction of stream '{}' not published: {} ({} not published since the previous warning)",
+                        p.stream(), e.getMessage(), n);
             }
             return false;
         }

@@ -17,12 +17,14 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.ssmedge.agent.command.Command;
 import io.ssmedge.agent.command.CommandName;
 import io.ssmedge.agent.command.CommandResult;
+import io.ssmedge.agent.logging.LogThrottle;
 import io.ssmedge.agent.metrics.MetricsExposition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -40,7 +42,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final String JSON = "application/json";
     private static final String COMMANDS = "/api/commands/";
 
-    private final RateLimitedLog failures = new RateLimitedLog(60);
+    private final LogThrottle failures = new LogThrottle(Duration.ofSeconds(60));
     private final StatusPages pages;
     private final byte[] token; // null = no token needed
     private final io.ssmedge.agent.dashboard.DashboardAssets dashboard;

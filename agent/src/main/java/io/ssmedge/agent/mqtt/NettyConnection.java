@@ -33,9 +33,11 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.ssmedge.agent.logging.LogThrottle;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -70,9 +72,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link Ack#done()} (written in blocks: {@link AckSequencer}). Without manual acknowledgements each QoS 1 message
  * is confirmed right after the handler took it, as Paho does. A handler without room (overflow block, a full worker
  * queue) is never waited for on the event loop: the message is kept, reading pauses until the handler signals room,
- * and the rest waits in the socket and at the broker ({@link MessageHandler#offer}). Publishing (QoS 0 and 1): a will in CONNECT; at most
- * max_inflight (or the broker's Receive Maximum) QoS 1 messages unconfirmed and up to 16,384 (or offline_buffer)
- * more queued, the caller waiting beyond that while connected; while disconnected up to max_inflight +
+ * and the rest waits in the socket and at the broker ({@link MessageHandler#offer}). Publishing (QoS 0 and 1): a will
+ * in CONNECT; at most max_inflight (or the broker's Receive Maximum) QoS 1 messages unconfirmed and up to
+ * {@value MqttConnection#WAITING_BEYOND_WINDOW} (or offline_buffer) more queued, the caller waiting beyond that while
+ * connected; while disconnected up to max_inflight +
  * offline_buffer kept in memory, the oldest dropped beyond; after a reconnect the unconfirmed ones first, again, with
  * DUP and their packet ids (MQTT §4.4), then the rest in order. Paho's output used three threads (sender,
  * receiver, callback) with a hand-off per message: 36.6 % of the agent's CPU at 1,250 predictions/s (issue #12,
@@ -86,13 +89,8 @@ import java.util.concurrent.locks.LockSupport;
 final class NettyConnection extends ManagedConnection {
     /** Refusal of a message while the in-flight window is full: the caller waits ({@link ManagedConnection}). */
     private static final MqttException WINDOW_FULL = new MqttException("in-flight window full");
-    /**
-     * While connected, at most this many messages (or offline_buffer, if smaller) wait beyond the in-flight window
-     * before a caller waits: as many as the prediction sender thread's queue held (it is not needed with this
-     * client). Without a bound an agent that makes predictions faster than the broker confirms them would fill its
-     * heap (issue #12: 100,000 waiting at 10 samples per message, RSS 209 → 321 MB).
-     */
-    static final int CONNECTED_QUEUE = 16_384;
+    /** While connected, at most this many messages (or offline_buffer, if smaller) wait beyond the in-flight window. */
+    static final int CONNECTED_QUEUE = WAITING_BEYOND_WINDOW;
     /** MQTT's own packet size limit (remaining length of at most 4 bytes): the same as Paho accepts. */
     private static final int MAX_PACKET = 268_435_455;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
@@ -120,7 +118,9 @@ final class NettyConnection extends ManagedConnection {
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicInteger droppedOffline = new AtomicInteger(); // oldest buffered messages dropped while offline
+    private final LogThrottle droppedLog = new LogThrottle(Duration.ofSeconds(60));
     private final AtomicInteger refused = new AtomicInteger(); // messages the broker refused (MQTT 5 PUBACK >= 0x80)
+    private final LogThrottle refusedLog = new LogThrottle(Duration.ofSeconds(60));
     /** QoS 1 messages written and not confirmed yet, by packet id in the order written (event loop only). */
     private final Map<Integer, Outgoing> inflight = new LinkedHashMap<>();
     private int window = 1;              // event loop only: max_inflight, or the broker's Receive Maximum if smaller
@@ -328,9 +328,11 @@ final class NettyConnection extends ManagedConnection {
                             + "broker's confirmation; message to " + topic + " not kept");
                 }
                 pending.decrementAndGet(); // the oldest not yet written went: as Paho's buffer (deleteOldestMessages)
-                if (droppedOffline.getAndIncrement() % 1000 == 0) {
-                    log.warn("{}: not connected and the offline buffer ({} messages) is full: oldest dropped "
-                            + "({} so far)", spec.name(), spec.offlineBuffer(), droppedOffline.get());
+                int dropped = droppedOffline.incrementAndGet();
+                long n = droppedLog.due();
+                if (n > 0) {
+                    log.warn("{}: not connected and the offline buffer ({} messages) is full: oldest dropped ({} since "
+                            + "the previous warning, {} in all)", spec.name(), spec.offlineBuffer(), n, dropped);
                 }
                 continue;
             }
@@ -422,10 +424,14 @@ final class NettyConnection extends ManagedConnection {
             return; // not ours (a duplicate PUBACK)
         }
         pending.decrementAndGet();
-        if (v instanceof MqttPubReplyMessageVariableHeader r && (r.reasonCode() & 0xff) >= 0x80
-                && refused.getAndIncrement() % 1000 == 0) { // the first, then every 1000th
-            log.warn("{}: the broker refused the message to {} (reason code 0x{}; {} refused so far): check its ACL",
-                    spec.name(), o.topic(), Integer.toHexString(r.reasonCode() & 0xff), refused.get());
+        if (v instanceof MqttPubReplyMessageVariableHeader r && (r.reasonCode() & 0xff) >= 0x80) {
+            int total = refused.incrementAndGet();
+            long n = refusedLog.due();
+            if (n > 0) {
+                log.warn("{}: the broker refused the message to {} (reason code 0x{}; {} refused since the "
+                        + "previous warning, {} in all): check its ACL", spec.name(), o.topic(),
+                        Integer.toHexString(r.reasonCode() & 0xff), n, total);
+            }
         }
         drain();
     }

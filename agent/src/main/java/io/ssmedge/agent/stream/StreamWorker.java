@@ -10,6 +10,7 @@ import io.ssmedge.agent.journal.SampleRing;
 import io.ssmedge.agent.labels.LabelJoin;
 import io.ssmedge.agent.labels.LabelWaiter;
 import io.ssmedge.agent.labels.LiveScore;
+import io.ssmedge.agent.logging.LogThrottle;
 import io.ssmedge.agent.metrics.AgentMetrics;
 import io.ssmedge.agent.mqtt.Ack;
 import io.ssmedge.eval.Evaluator;
@@ -19,6 +20,7 @@ import io.ssmedge.inference.WindowedStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -113,7 +115,7 @@ public final class StreamWorker implements Runnable {
     private final long idleNanos;        // 0 = streams are never removed for idleness
     private final double maxFutureMillis;
     private volatile boolean stopping;
-    private long lastInternalErrorLog;
+    private final LogThrottle internalErrorLog = new LogThrottle(Duration.ofSeconds(10)); // one stack trace per 10 s
     private long lastIdleCheck = System.nanoTime();
 
     StreamWorker(int index, WorkerContext ctx, WorkerQueue queue) {
@@ -375,11 +377,10 @@ public final class StreamWorker implements Runnable {
 
     private void internalError(String stream, RuntimeException e) {
         metrics.internalErrors.increment();
-        long now = System.nanoTime();
-        if (now - lastInternalErrorLog > 10_000_000_000L) { // at most one stack trace per 10 s
-            lastInternalErrorLog = now;
-            log.error("worker {}: unexpected failure on a message of stream '{}' (the message is skipped)", index,
-                    stream, e);
+        long n = internalErrorLog.due();
+        if (n > 0) {
+            log.error("worker {}: unexpected failure on a message of stream '{}' (the message is skipped; {} such "
+                    + "failure{} since the previous one logged)", index, stream, n, n == 1 ? "" : "s", e);
         }
     }
 
