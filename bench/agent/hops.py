@@ -13,6 +13,11 @@ sample that completed it, so each sample can be followed through four packets on
 and the hops are t1 - ts (load generator), t2 - t1 (broker, way in), t3 - t2 (the agent: read, queue, model,
 output), t4 - t3 (broker, way back). Times are the kernel's capture times (one clock), in ms. A message split
 across two TCP segments is not recognised and is left out (a few per cent).
+
+When the capture holds the whole prediction (loadtest.sh captures 1000 bytes per packet), its latency_ms fields
+split the agent's hop in three: read (its socket -> handed to the worker queue: t_sample + end_to_end - queue -
+inference - t2), worker (queue + inference) and output (handed to its MQTT client -> the packet leaves:
+t3 - t_sample - end_to_end). The agent stamps these on its own clock, which is the capture's (same machine).
 """
 import collections
 import re
@@ -21,6 +26,7 @@ import sys
 
 SENSOR = re.compile(rb'/([^/]+)/sensors[\s\S]{2,3}?(\d{13}\.\d{3})')  # topic, packet id (+ v5 properties), ts
 PREDICTION = re.compile(rb'"stream":"([^"]+)","ts":([0-9.E]+)')
+LATENCY = re.compile(rb'"latency_ms":\{"queue":([0-9.E-]+),"inference":([0-9.E-]+),"end_to_end":([0-9.E-]+)')
 
 
 def packets(path):
@@ -53,6 +59,7 @@ def main():
         sys.exit(__doc__)
     broker = int(sys.argv[2])
     first = {}  # (kind, direction, stream, ts) -> first capture time, ms
+    latency = {}  # (stream, ts) -> (queue, inference, end_to_end) from the agent's prediction, ms
     for t, src, dst, payload in packets(sys.argv[1]):
         way = 'in' if dst == broker else 'out' if src == broker else None
         if way is None:
@@ -60,7 +67,12 @@ def main():
         for m in SENSOR.finditer(payload):
             first.setdefault(('s', way, m.group(1), round(float(m.group(2)), 3)), t)
         for m in PREDICTION.finditer(payload):
-            first.setdefault(('p', way, m.group(1), round(float(m.group(2)), 3)), t)
+            key = ('p', way, m.group(1), round(float(m.group(2)), 3))
+            first.setdefault(key, t)
+            if way == 'in':
+                lat = LATENCY.search(payload, m.end(), m.end() + 1000)
+                if lat:
+                    latency.setdefault(key[2:], tuple(float(g) for g in lat.groups()))
     hops = collections.defaultdict(list)
     full = []
     for (kind, way, stream, ts), t1 in first.items():
@@ -76,6 +88,12 @@ def main():
         if t3 is None or t4 is None:
             continue
         hops['agent: sample received -> prediction sent'].append(t3 - t2)
+        lat = latency.get((stream, ts))
+        if lat:
+            queue, inference, in_agent = lat
+            hops['  agent, read: its socket -> worker queue'].append(ts + in_agent - queue - inference - t2)
+            hops['  agent, worker: queue + model'].append(queue + inference)
+            hops['  agent, output: MQTT client -> its socket'].append(t3 - ts - in_agent)
         hops['broker, way back: prediction received -> sent'].append(t4 - t3)
         hops['total: sample ts -> prediction leaves the broker'].append(t4 - ts)
         full.append((t4 - ts, t1 - ts, t2 - t1, t3 - t2, t4 - t3))

@@ -27,6 +27,10 @@
 #                        (the agent's own defaults are 10000 and 10000; the load test's larger queue absorbs bursts)
 #   PCAP (unset)         a file name: capture the broker's port during the measured seconds (tcpdump, loopback)
 #                        and print the latency of each hop (bench/agent/hops.py): load generator, broker, agent
+#                        (split into read, worker and output from the predictions' own latency_ms fields)
+#   PCAP_SNAPLEN (1000)  bytes captured per packet (the agent's split needs the whole prediction)
+#   BROKER_WRAP, AGENT_WRAP (unset) a command put in front of the broker's or the agent's, e.g. scheduling:
+#                        BROKER_WRAP='chrt -f 10' (real-time broker), AGENT_WRAP='chrt -b 0' (SCHED_BATCH agent)
 #   AGENT_JAR            run the agent from another build (e.g. to compare before/after a change; the load
 #                        generator always runs from agent/target/ssm-edge.jar)
 set -euo pipefail
@@ -73,9 +77,9 @@ tag="[$streams streams x $rate Hz, $batch/msg, window $window stride $stride, Qo
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${AGENT_LOG:-}" ] && cp "$work/agent.log" "$AGENT_LOG"; rm -rf "$work"; }
 trap cleanup EXIT
-"$mosquitto" -c "$work/mosquitto.conf" 2>"$work/mosquitto.log" & pids+=($!)
+${BROKER_WRAP:-} "$mosquitto" -c "$work/mosquitto.conf" 2>"$work/mosquitto.log" & pids+=($!)
 # the agent's JVM options are the launcher's (./ssm-edge run): deploy/jvm.options, then SSM_EDGE_JAVA_OPTS
-MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$java_agent" "@$here/deploy/jvm.options" ${SSM_EDGE_JAVA_OPTS:-} $jfr_opts -jar "${AGENT_JAR:-$here/agent/target/ssm-edge.jar}" \
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} ${AGENT_WRAP:-} "$java_agent" "@$here/deploy/jvm.options" ${SSM_EDGE_JAVA_OPTS:-} $jfr_opts -jar "${AGENT_JAR:-$here/agent/target/ssm-edge.jar}" \
   run --config "$work/agent.yaml" $shadow_flag 2>"$work/agent.log" &
 agent=$!; pids+=($agent)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -91,7 +95,7 @@ echo "$tag machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$tag agent RSS right after start: $(awk -v b="${rss_start:--1}" 'BEGIN{printf "%.1f MB", b/1e6}')"
 if [ -n "${PCAP:-}" ]; then
   command -v tcpdump >/dev/null || { echo "loadtest: PCAP needs tcpdump (apt-get install tcpdump)" >&2; exit 1; }
-  (sleep $(( ${WARMUP:-10} + 1 )); timeout $(( duration - 1 )) tcpdump -i lo -s 300 -w "$PCAP" tcp port "$mqtt_port" \
+  (sleep $(( ${WARMUP:-10} + 1 )); timeout $(( duration - 1 )) tcpdump -i lo -s ${PCAP_SNAPLEN:-1000} -w "$PCAP" tcp port "$mqtt_port" \
     2>/dev/null || true) & capture=$!
 fi
 java -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$mqtt_port" --streams "$streams" \
