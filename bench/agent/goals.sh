@@ -21,7 +21,7 @@ field() { # file pattern awk-program
 }
 row() { # name goal file
   local f=$3
-  local load sent p99 p999 drop rss hwm start cpu
+  local load sent p99 p999 drop rss hwm start cpu broker
   load=$(field "$f" "machine load:" '{print $3}')
   start=$(field "$f" "RSS right after start" '{print $6}')
   sent=$(field "$f" "Sent " '{print $2}')
@@ -32,10 +32,11 @@ row() { # name goal file
   p999=$(field "$f" "End to end " '{gsub(",","");print $11}')
   drop=$(field "$f" "Agent  " '{print $2}')
   cpu=$(field "$f" "CPU           agent" '{gsub("[(]","");print $3" ("$5" µs)"}')
+  broker=$(field "$f" "cores during the measured seconds" '{gsub(",","");print $7}')
   hwm=$(grep -m1 "VmHWM" "$f" | grep -o 'VmHWM:[[:space:]]*[0-9][0-9]*' | awk '{printf "%.0f", $2*1.024/1000}')
   rss=$(grep -m1 "VmHWM" "$f" | grep -o 'VmRSS:[[:space:]]*[0-9][0-9]*' | awk '{printf "%.0f", $2*1.024/1000}')
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s MB (peak %s MB) | %s MB | %s | %s |\n' "$1" "$2" "${sent:-?}" "${done:-?}" "${p99:-?}" \
-    "${p999:-?}" "${drop:-?}" "${rss:-?}" "${hwm:-?}" "${start:-?}" "${cpu:-?}" "${load:-?}"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s MB (peak %s MB) | %s MB | %s | %s | %s |\n' "$1" "$2" "${sent:-?}" "${done:-?}" \
+    "${p99:-?}" "${p999:-?}" "${drop:-?}" "${rss:-?}" "${hwm:-?}" "${start:-?}" "${cpu:-?}" "${broker:-?}" "${load:-?}"
 }
 run() { # name goal env... -- loadtest args
   local name=$1 goal=$2; shift 2
@@ -47,8 +48,8 @@ run() { # name goal env... -- loadtest args
   echo "$name: $(cat "$out/$name.settings")" >> "$out/settings.txt"
 }
 
-echo "| case | goal | sent samples/s | processed samples/s | e2e p99 ms | e2e p99.9 ms | dropped | agent RSS at end | RSS after start | agent cores (CPU per sample) | load (1 min) |" > "$out/table.md"
-echo "|---|---|---|---|---|---|---|---|---|---|---|" >> "$out/table.md"
+echo "| case | goal | sent samples/s | processed samples/s | e2e p99 ms | e2e p99.9 ms | dropped | agent RSS at end | RSS after start | agent cores (CPU per sample) | broker cores | load (1 min) |" > "$out/table.md"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|" >> "$out/table.md"
 for c in $cases; do
   case $c in
     idle)       run idle "RSS after start <= 80 MB" QUEUE_CAPACITY=10000 MAX_STREAMS=10000 -- 10 1 5 ;;

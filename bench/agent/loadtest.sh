@@ -29,6 +29,9 @@
 #                        and print the latency of each hop (bench/agent/hops.py): load generator, broker, agent
 #                        (split into read, worker and output from the predictions' own latency_ms fields)
 #   PCAP_SNAPLEN (1000)  bytes captured per packet (the agent's split needs the whole prediction)
+#   LOADGEN_JAVA_OPTS (-XX:+UseSerialGC -Xms64m -Xmx256m) JVM options of the load generator: one GC thread, as the
+#                        agent; with the JVM's default (G1, whose parallel GC threads take both cores during a pause)
+#                        the end-to-end p99 of the default row was 5.1-6.3 ms against 4.0-4.8 (issue #12, tenth session)
 #   BROKER_WRAP, AGENT_WRAP (unset) a command put in front of the broker's or the agent's, e.g. scheduling:
 #                        BROKER_WRAP='chrt -f 10' (real-time broker), AGENT_WRAP='chrt -b 0' (SCHED_BATCH agent)
 #   AGENT_JAR            run the agent from another build (e.g. to compare before/after a change; the load
@@ -71,9 +74,10 @@ http: {bind: 127.0.0.1, port: $http_port}
 metrics: {report_interval_seconds: ${REPORT_INTERVAL:-10}}
 CONF
 jvm_opts="@deploy/jvm.options ${SSM_EDGE_JAVA_OPTS:-}"
+loadgen_opts=${LOADGEN_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m}
 jfr_opts=${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile}
 shadow_flag=""; [ "$shadow" = "1" ] && shadow_flag="--load-test-shadow"
-tag="[$streams streams x $rate Hz, $batch/msg, window $window stride $stride, QoS $qos_in in/$qos_out out, shadow $([ "$shadow" = 1 ] && echo equal-size || echo none), $workers worker(s), max_inflight ${MAX_INFLIGHT:-1000}, loadgen connections ${CONNECTIONS:-auto}, JVM: ${jvm_opts% }${JAVA_HOME_AGENT:+ on $JAVA_HOME_AGENT}${AGENT_JAR:+, agent $AGENT_JAR}]"
+tag="[$streams streams x $rate Hz, $batch/msg, window $window stride $stride, QoS $qos_in in/$qos_out out, shadow $([ "$shadow" = 1 ] && echo equal-size || echo none), $workers worker(s), max_inflight ${MAX_INFLIGHT:-1000}, loadgen connections ${CONNECTIONS:-auto}, JVM: ${jvm_opts% }${JAVA_HOME_AGENT:+ on $JAVA_HOME_AGENT}${AGENT_JAR:+, agent $AGENT_JAR}, load generator JVM: $loadgen_opts]"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${AGENT_LOG:-}" ] && cp "$work/agent.log" "$AGENT_LOG"; rm -rf "$work"; }
 trap cleanup EXIT
@@ -98,7 +102,18 @@ if [ -n "${PCAP:-}" ]; then
   (sleep $(( ${WARMUP:-10} + 1 )); timeout $(( duration - 1 )) tcpdump -i lo -s ${PCAP_SNAPLEN:-1000} -w "$PCAP" tcp port "$mqtt_port" \
     2>/dev/null || true) & capture=$!
 fi
-java -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$mqtt_port" --streams "$streams" \
+# cores used by the broker, the agent, the load generator and the whole machine during the measured seconds (from
+# /proc: a process's utime + stime, the machine's non-idle time), to see which process fills the cores
+ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0; }
+busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+(sleep $(( ${WARMUP:-10} + 1 )); lg=$(pgrep -f "loadgen --broker tcp://127.0.0.1:$mqtt_port " | head -1)
+ b0=$(ticks "${pids[0]}"); a0=$(ticks "$agent"); l0=$(ticks "${lg:-0}"); m0=$(busy); t0=$(date +%s.%N)
+ sleep $(( duration - 2 ))
+ b1=$(ticks "${pids[0]}"); a1=$(ticks "$agent"); l1=$(ticks "${lg:-0}"); m1=$(busy); t1=$(date +%s.%N)
+ awk -v hz="$(getconf CLK_TCK)" -v t0="$t0" -v t1="$t1" -v b=$((b1 - b0)) -v a=$((a1 - a0)) -v l=$((l1 - l0)) \
+   -v m=$((m1 - m0)) -v n="$(nproc)" 'BEGIN{s = t1 - t0; printf "broker %.2f, agent %.2f, load generator %.2f; the machine %.2f of %d\n",
+   b / hz / s, a / hz / s, l / hz / s, m / hz / s, n}' > "$work/cores") & sampler=$!
+java $loadgen_opts -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$mqtt_port" --streams "$streams" \
   --rate "$rate" --batch "$batch" --qos "$qos_in" --duration "$duration" --warmup "${WARMUP:-10}" --stagger "${STAGGER:-$stride}" \
   --connections "${CONNECTIONS:-0}" \
   --metrics-url "http://127.0.0.1:$http_port/metrics" 2>"$work/loadgen.log" | sed "s|^|$tag |" \
@@ -107,6 +122,8 @@ if [ -n "${PCAP:-}" ]; then
   wait "$capture" || true
   python3 "$here/bench/agent/hops.py" "$PCAP" "$mqtt_port" | sed "s|^|$tag hops: |" || true
 fi
+wait "$sampler" 2>/dev/null || true
+echo "$tag cores during the measured seconds: $(cat "$work/cores" 2>/dev/null || echo "?")"
 # CPU seconds since start (user + system) of the agent and the broker: /proc/PID/stat fields 14 and 15, in clock ticks
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f (user %.1f, system %.1f)", ($14 + $15) / hz, $14 / hz, $15 / hz}' "/proc/$1/stat" 2>/dev/null || echo "?"; }
 echo "$tag CPU s since start: agent $(cpu_s "$agent"), broker $(cpu_s "${pids[0]}")"

@@ -50,7 +50,7 @@ public final class ErrorReporter implements RejectionListener {
         long second;
         int sent;
         long suppressed;
-        final LogThrottle log = new LogThrottle(Duration.ofSeconds(10));
+        final LogThrottle logLines = new LogThrottle(Duration.ofSeconds(10));
     }
 
     @Override
@@ -74,7 +74,7 @@ public final class ErrorReporter implements RejectionListener {
                 b.suppressed = 0;
             }
         }
-        long n = b.log.due();
+        long n = b.logLines.due();
         if (n > 0) {
             log.warn("rejected {} message{} ({}) since the previous warning, e.g. stream '{}': {}", n,
                     n == 1 ? "" : "s", reason.key(), stream, message);
