@@ -49,8 +49,8 @@ import java.util.concurrent.TimeUnit;
  * them to the MQTT client back to back (still one MQTT message per prediction). A worker therefore never waits for
  * the broker; it waits only when {@value #QUEUE} predictions are queued, so memory stays bounded and nothing is
  * dropped. A client whose publish only queues ({@link MqttConnection#publishOnlyQueues()}: the Netty output, waiting
- * only when max_inflight plus {@value #QUEUE} messages wait) needs no such thread: the worker formats and hands over the
- * prediction itself. That saved the thread's sleep and wake-up per worker batch: 11 % of the agent's CPU at 1000
+ * only when max_inflight plus {@value #QUEUE} messages wait) needs no such thread: the worker formats and hands over
+ * the prediction itself. That saved the thread's sleep and wake-up per worker batch: 11 % of the agent's CPU at 1000
  * streams × 10 Hz (issue #12, BENCHMARKS.md "eighth session"). Not started (tests), publish sends on the caller's
  * thread.
  */
@@ -69,7 +69,7 @@ public final class PredictionPublisher implements PredictionSink {
     private final Map<String, String> topicOf = new ConcurrentHashMap<>();
     private final Map<String, CounterSeries> predictionsByVersion = new ConcurrentHashMap<>();
     private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
-    /** Predictions waiting for the sender thread (bounded: workers wait when it is full); as many as the Netty output queues. */
+    /** Predictions waiting for the sender thread (workers wait when it is full): as many as the Netty output queues. */
     static final int QUEUE = MqttConnection.WAITING_BEYOND_WINDOW;
     private final BlockingQueue<Prediction> queue = new ArrayBlockingQueue<>(QUEUE);
     private final List<Prediction> taken = new ArrayList<>(1024);         // sender thread only

@@ -89,8 +89,6 @@ import java.util.concurrent.locks.LockSupport;
 final class NettyConnection extends ManagedConnection {
     /** Refusal of a message while the in-flight window is full: the caller waits ({@link ManagedConnection}). */
     private static final MqttException WINDOW_FULL = new MqttException("in-flight window full");
-    /** While connected, at most this many messages (or offline_buffer, if smaller) wait beyond the in-flight window. */
-    static final int CONNECTED_QUEUE = WAITING_BEYOND_WINDOW;
     /** MQTT's own packet size limit (remaining length of at most 4 bytes): the same as Paho accepts. */
     private static final int MAX_PACKET = 268_435_455;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
@@ -300,9 +298,9 @@ final class NettyConnection extends ManagedConnection {
 
     /**
      * Queues a message for the event loop (it writes it at once when connected and the window has room). At most
-     * max_inflight QoS 1 messages are unconfirmed. While connected up to {@link #CONNECTED_QUEUE} (or offline_buffer,
-     * if smaller) more wait in the queue, and beyond that the caller waits ({@link #inflightFull}): a worker
-     * publishing its predictions itself ({@link #publishOnlyQueues}) is thus held up only by a broker that confirms
+     * max_inflight QoS 1 messages are unconfirmed. While connected up to {@link #WAITING_BEYOND_WINDOW} (or
+     * offline_buffer, if smaller) more wait in the queue, and beyond that the caller waits ({@link #inflightFull}): a
+     * worker publishing its predictions itself ({@link #publishOnlyQueues}) is thus held up only by a broker that confirms
      * nothing for a while. While disconnected up to max_inflight + offline_buffer are kept, the oldest queued one
      * dropped (and counted in the log) for each beyond, as Paho's buffer; everything kept goes out after
      * reconnecting, unconfirmed QoS 1 messages first and again (DUP). Any thread.
@@ -353,10 +351,12 @@ final class NettyConnection extends ManagedConnection {
 
     @Override
     protected int waitLimit() {
-        return spec.maxInflight() + Math.min(spec.offlineBuffer(), CONNECTED_QUEUE);
+        return spec.maxInflight() + Math.min(spec.offlineBuffer(), WAITING_BEYOND_WINDOW);
     }
 
-    /** {@link #publish} queues for the event loop: the caller waits only when {@link #CONNECTED_QUEUE} more wait. */
+    /**
+     * {@link #publish} queues for the event loop: the caller waits only when {@link #WAITING_BEYOND_WINDOW} more wait.
+     */
     @Override
     public boolean publishOnlyQueues() {
         return true;

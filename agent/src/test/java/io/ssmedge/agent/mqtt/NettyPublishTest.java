@@ -233,7 +233,7 @@ class NettyPublishTest {
         }
     }
 
-    /** With a large offline_buffer, a connected client queues at most CONNECTED_QUEUE beyond the window. */
+    /** With a large offline_buffer, a connected client queues at most WAITING_BEYOND_WINDOW beyond the window. */
     @Test
     void whileConnectedAtMostSixteenThousandWaitBeyondTheWindow() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -242,8 +242,8 @@ class NettyPublishTest {
                     MqttVersion.V3_1_1, 2, 100_000, null));
             try (c; Scripted b = acceptAfterStart(c, server)) {
                 assertThat(c.awaitReady(Duration.ofSeconds(20))).isTrue();
-                int room = 2 + NettyConnection.CONNECTED_QUEUE;
-                assertThat(NettyConnection.CONNECTED_QUEUE).isEqualTo(16_384);
+                int room = 2 + MqttConnection.WAITING_BEYOND_WINDOW;
+                assertThat(MqttConnection.WAITING_BEYOND_WINDOW).isEqualTo(16_384);
                 for (int i = 0; i < room; i++) {
                     c.publish("out/x", ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false);
                 }
