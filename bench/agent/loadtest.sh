@@ -10,6 +10,8 @@
 # Defaults are the agent's: STRIDE 8, BATCH 1 sample per message, WORKERS 1.
 # Environment:
 #   WINDOW (60)          window length
+#   MODEL (embedded:s5-skab) the agent's model (a folder with config.json + model.safetensors); the load generator
+#                        sends as many values per sample as it has channels
 #   QOS_IN (1)           QoS of the sensor messages (loadgen and the agent's subscription)
 #   QOS_OUT (1)          QoS of the predictions
 #   SHADOW (0)           1 = a shadow model of the serving model's size on every stream
@@ -60,7 +62,7 @@ log_type error
 CONF
 cat > "$work/agent.yaml" <<CONF
 model:
-  path: embedded:s5-skab
+  path: ${MODEL:-embedded:s5-skab}
   stage: loadtest
   window: {length: $window, stride: $stride}
 mqtt: {host: 127.0.0.1, port: $mqtt_port, version: ${MQTT_VERSION:-5}, client_id: loadtest-agent, max_inflight: ${MAX_INFLIGHT:-1000}}
@@ -77,7 +79,7 @@ jvm_opts="@deploy/jvm.options ${SSM_EDGE_JAVA_OPTS:-}"
 loadgen_opts=${LOADGEN_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m}
 jfr_opts=${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile}
 shadow_flag=""; [ "$shadow" = "1" ] && shadow_flag="--load-test-shadow"
-tag="[$streams streams x $rate Hz, $batch/msg, window $window stride $stride, QoS $qos_in in/$qos_out out, shadow $([ "$shadow" = 1 ] && echo equal-size || echo none), $workers worker(s), max_inflight ${MAX_INFLIGHT:-1000}, loadgen connections ${CONNECTIONS:-auto}, JVM: ${jvm_opts% }${JAVA_HOME_AGENT:+ on $JAVA_HOME_AGENT}${AGENT_JAR:+, agent $AGENT_JAR}, load generator JVM: $loadgen_opts]"
+tag="[${MODEL:+model $MODEL, }$streams streams x $rate Hz, $batch/msg, window $window stride $stride, QoS $qos_in in/$qos_out out, shadow $([ "$shadow" = 1 ] && echo equal-size || echo none), $workers worker(s), max_inflight ${MAX_INFLIGHT:-1000}, loadgen connections ${CONNECTIONS:-auto}, JVM: ${jvm_opts% }${JAVA_HOME_AGENT:+ on $JAVA_HOME_AGENT}${AGENT_JAR:+, agent $AGENT_JAR}, load generator JVM: $loadgen_opts]"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${AGENT_LOG:-}" ] && cp "$work/agent.log" "$AGENT_LOG"; rm -rf "$work"; }
 trap cleanup EXIT
@@ -97,6 +99,7 @@ done
 rss_start=$(curl -s "http://127.0.0.1:$http_port/api/status" | grep -o '"rss_at_start_bytes":[0-9-]*' | cut -d: -f2)
 echo "$tag machine load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$tag agent RSS right after start: $(awk -v b="${rss_start:--1}" 'BEGIN{printf "%.1f MB", b/1e6}')"
+echo "$tag $(grep -ao 'streams: the heap.*' "$work/agent.log" | head -1)"
 if [ -n "${PCAP:-}" ]; then
   command -v tcpdump >/dev/null || { echo "loadtest: PCAP needs tcpdump (apt-get install tcpdump)" >&2; exit 1; }
   (sleep $(( ${WARMUP:-10} + 1 )); timeout $(( duration - 1 )) tcpdump -i lo -s ${PCAP_SNAPLEN:-1000} -w "$PCAP" tcp port "$mqtt_port" \
@@ -114,6 +117,7 @@ busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
    -v m=$((m1 - m0)) -v n="$(nproc)" 'BEGIN{s = t1 - t0; printf "broker %.2f, agent %.2f, load generator %.2f; the machine %.2f of %d\n",
    b / hz / s, a / hz / s, l / hz / s, m / hz / s, n}' > "$work/cores") & sampler=$!
 java $loadgen_opts -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$mqtt_port" --streams "$streams" \
+  --model "${MODEL:-embedded:s5-skab}" \
   --rate "$rate" --batch "$batch" --qos "$qos_in" --duration "$duration" --warmup "${WARMUP:-10}" --stagger "${STAGGER:-$stride}" \
   --connections "${CONNECTIONS:-0}" \
   --metrics-url "http://127.0.0.1:$http_port/metrics" 2>"$work/loadgen.log" | sed "s|^|$tag |" \

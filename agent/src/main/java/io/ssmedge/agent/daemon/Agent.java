@@ -32,6 +32,7 @@ import io.ssmedge.agent.mqtt.TlsSocketFactory;
 import io.ssmedge.agent.mqtt.Will;
 import io.ssmedge.agent.stream.LabelPayloadParser;
 import io.ssmedge.agent.stream.SensorPayloadParser;
+import io.ssmedge.agent.stream.StreamMemory;
 import io.ssmedge.agent.stream.StreamSession;
 import io.ssmedge.agent.stream.TopicFilter;
 import io.ssmedge.agent.stream.WorkerContext;
@@ -167,7 +168,7 @@ public final class Agent implements AutoCloseable {
                 new SensorPayloadParser(config.payload().format(), config.payload().maxBytes(), model.channels()),
                 new LabelPayloadParser(config.payload().format(), config.payload().maxBytes(), model.classes()),
                 config.labels(), overall, metrics, predictions, rejections, config.workers().maxStreams(), new AtomicInteger(),
-                durability, journal, config.input());
+                durability, journal, config.input(), streamMemory(config.workers().maxStreams(), deployments));
         pool = new WorkerPool(ctx, config.workers());
         if (journal != null) {
             pool.restore(journal.recovered());
@@ -232,6 +233,21 @@ public final class Agent implements AutoCloseable {
                 config.topics().sensors(), config.topics().predictions());
         a.reporter.once(MEMORY_AFTER_START_MILLIS, a::recordMemoryAfterStart);
         return a;
+    }
+
+    /**
+     * Streams the heap holds at the serving model ({@link StreamMemory}): logged at start, a warning with the -Xmx
+     * that would hold workers.max_streams when it is fewer.
+     */
+    private static StreamMemory streamMemory(int maxStreams, DeploymentManager deployments) {
+        StreamMemory m = StreamMemory.ofThisJvm(maxStreams).follow(deployments);
+        if (m.holdsMaxStreams()) {
+            log.info("streams: {}; workers.max_streams = {} fit", m.describe(), maxStreams);
+        } else {
+            log.warn("streams: {}, fewer than workers.max_streams = {}: further streams are refused (reason no_memory); "
+                    + "{}", m.describe(), maxStreams, m.advice());
+        }
+        return m;
     }
 
     /**
@@ -302,6 +318,7 @@ public final class Agent implements AutoCloseable {
                         + "broker    %s (MQTT %s) as '%s'%n"
                         + "sensors   %s  →  predictions %s%n"
                         + "workers   %d, queue %d each, overflow %s%n"
+                        + "streams   %s%n"
                         + "status    %s%n"
                         + "data      %s%n"
                         + "durability %s",
@@ -312,6 +329,7 @@ public final class Agent implements AutoCloseable {
                 config.mqtt().serverUri(), config.mqtt().version().key(), config.mqtt().clientId(),
                 config.topics().sensors(), config.topics().predictions(),
                 config.workers().threads(), config.workers().queueCapacity(), config.workers().overflow().key(),
+                streamsLine(config.workers().maxStreams(), new DeploymentManager(v, w, false)),
                 config.http().enabled() ? "http://" + config.http().bind() + ":" + config.http().port() + "/" : "off",
                 dataFolders(config.withDataFolders()),
                 switch (config.effectiveDurability()) {
@@ -319,6 +337,13 @@ public final class Agent implements AutoCloseable {
                     case PROCESSED -> "processed: samples are confirmed to the broker once processed";
                     case JOURNAL -> "journal in " + config.dataDir() + ": open windows survive a crash";
                 });
+    }
+
+    /** workers.max_streams and how many streams this JVM's heap holds, for {@code run --check}. */
+    private static String streamsLine(int maxStreams, DeploymentManager deployments) {
+        StreamMemory m = StreamMemory.ofThisJvm(maxStreams).follow(deployments);
+        return "at most " + maxStreams + " (workers.max_streams); " + m.describe() + (m.holdsMaxStreams() ? ": they fit"
+                : ": fewer, so further streams would be refused; " + m.advice());
     }
 
     /** Where each part keeps its state, for {@code run --check}. */

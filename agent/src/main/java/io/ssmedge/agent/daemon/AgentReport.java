@@ -15,6 +15,7 @@ import io.ssmedge.agent.metrics.MetricsExposition;
 import io.ssmedge.agent.metrics.MetricsReporter;
 import io.ssmedge.agent.metrics.ProcessMemory;
 import io.ssmedge.agent.stream.RejectReason;
+import io.ssmedge.agent.stream.StreamMemory;
 import io.ssmedge.agent.stream.StreamSession;
 import io.ssmedge.model.ModelInfo;
 
@@ -138,6 +139,11 @@ final class AgentReport implements StatusPages {
         List<StreamSession> streams = agent.streams();
         streams.sort(Comparator.comparing(StreamSession::id));
         mem.put("state_bytes_total", streams.stream().mapToLong(StreamSession::stateBytes).sum());
+        StreamMemory sm = agent.pool().memory();
+        if (sm != null) { // what StreamMemory estimates: new streams beyond streams_heap_holds are refused (no_memory)
+            mem.put("streams_heap_holds", sm.held());
+            mem.put("bytes_per_stream_estimate", sm.bytesPerStream());
+        }
         putScore(o.putObject("live_accuracy"), agent.overall().snapshot());
         putDeployment(o.putObject("deployment"), agent.deployments());
 

@@ -30,6 +30,11 @@ public final class SampleRing {
         this.ts = new double[capacity];
     }
 
+    /** Heap bytes of a ring: its two arrays (with their 16-byte headers) and the object itself. */
+    public static long bytes(int channels, int capacity) {
+        return 16 + 4L * capacity * channels + 16 + 8L * capacity + 48;
+    }
+
     public int channels() {
         return channels;
     }

@@ -27,7 +27,9 @@ public enum RejectReason {
     /** A label names a class the model does not have. */
     UNKNOWN_CLASS,
     /** workers.max_streams streams exist already. */
-    TOO_MANY_STREAMS;
+    TOO_MANY_STREAMS,
+    /** The heap holds no more streams of the current model(s) ({@link StreamMemory}); raise -Xmx. */
+    NO_MEMORY;
 
     /** The name used in metrics and reports, e.g. wrong_channel_count. */
     public String key() {

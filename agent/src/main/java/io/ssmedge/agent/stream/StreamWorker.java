@@ -146,9 +146,9 @@ public final class StreamWorker implements Runnable {
      */
     void restore(Map<String, SampleRing> rings) {
         for (Map.Entry<String, SampleRing> e : rings.entrySet()) {
-            if (!ctx.reserveStream()) {
-                log.warn("worker {}: journaled stream '{}' not rebuilt: workers.max_streams = {} reached", index,
-                        e.getKey(), ctx.maxStreams());
+            RejectReason refused = ctx.reserveStream();
+            if (refused != null) {
+                log.warn("worker {}: journaled stream not rebuilt: {}", index, ctx.refusal(refused, e.getKey()));
                 continue;
             }
             SampleRing ring = e.getValue();
@@ -846,11 +846,14 @@ public final class StreamWorker implements Runnable {
         metrics.labelsUnmatched.add(join.unmatched() - before);
     }
 
-    /** Creates the stream of a valid message, or rejects the message when max_streams streams exist. */
+    /**
+     * Creates the stream of a valid message, or rejects the message when max_streams streams exist or the heap
+     * holds no more.
+     */
     private StreamSession session(InboundMessage m) {
-        if (!ctx.reserveStream()) {
-            reject(null, m, RejectReason.TOO_MANY_STREAMS, "the agent already serves workers.max_streams = "
-                    + ctx.maxStreams() + " streams; stream '" + m.stream() + "' is ignored");
+        RejectReason refused = ctx.reserveStream();
+        if (refused != null) {
+            reject(null, m, refused, ctx.refusal(refused, m.stream()));
             return null;
         }
         StreamSession s = newSession(m.stream(), new SampleRing(samples.channels(),

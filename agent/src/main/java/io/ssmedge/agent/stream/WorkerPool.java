@@ -25,6 +25,11 @@ public final class WorkerPool {
     private final Thread[] threads;
     private final boolean block; // workers.overflow: block
 
+    /** Streams the heap holds (null when not checked). */
+    public StreamMemory memory() {
+        return ctx.memory();
+    }
+
     public WorkerPool(WorkerContext ctx, WorkersConfig cfg) {
         this.ctx = ctx;
         this.block = cfg.overflow() == io.ssmedge.agent.config.OverflowPolicy.BLOCK;

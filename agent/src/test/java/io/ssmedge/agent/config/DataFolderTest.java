@@ -59,7 +59,9 @@ class DataFolderTest {
     @Test
     void runCheckNamesTheFoldersAndRefusesOneItCannotWrite() throws Exception {
         AgentConfig c = load("data_dir: state\ndurability: processed\nrollout:\n  enabled: true\n");
-        assertThat(Agent.describe(c)).contains("rollout in " + c.dataDir().resolve("rollout"));
+        assertThat(Agent.describe(c)).contains("rollout in " + c.dataDir().resolve("rollout"))
+                .containsPattern("streams   at most 10000 \\(workers.max_streams\\); the heap \\(at most \\d+ MB, old "
+                        + "generation \\d+ MB\\) holds about [\\d,]+ streams of 9.5 KB each");
         Agent.preflight(c);
         Path file = dir.resolve("a-file");
         Files.writeString(file, "not a folder");

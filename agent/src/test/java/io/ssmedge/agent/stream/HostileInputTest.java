@@ -55,7 +55,7 @@ class HostileInputTest {
                 new LabelPayloadParser(PayloadFormat.AUTO, 65536, MODEL.classes()),
                 new LabelsConfig(500, 600, 1024), new LiveScore(2), metrics, out::add,
                 (stream, kind, reason, message) -> rejections.add(stream + ": " + reason.key() + ": " + message),
-                maxStreams, new AtomicInteger(), j == null ? Durability.PROCESSED : Durability.JOURNAL, j, input);
+                maxStreams, new AtomicInteger(), j == null ? Durability.PROCESSED : Durability.JOURNAL, j, input, null);
         pool = new WorkerPool(ctx, new WorkersConfig(2, 100_000, OverflowPolicy.BLOCK, maxStreams));
         return pool;
     }
