@@ -145,10 +145,13 @@ public final class StreamWorker implements Runnable {
      * and its open windows rebuilt by replaying them; then the journal file is rewritten with just those.
      */
     void restore(Map<String, SampleRing> rings) {
+        int notRebuilt = 0;
         for (Map.Entry<String, SampleRing> e : rings.entrySet()) {
             RejectReason refused = ctx.reserveStream();
             if (refused != null) {
-                log.warn("worker {}: journaled stream not rebuilt: {}", index, ctx.refusal(refused, e.getKey()));
+                if (notRebuilt++ == 0) { // one line for all of them: there may be thousands
+                    log.warn("worker {}: journaled stream not rebuilt: {}", index, ctx.refusal(refused, e.getKey()));
+                }
                 continue;
             }
             SampleRing ring = e.getValue();
@@ -158,6 +161,11 @@ public final class StreamWorker implements Runnable {
                 rebuild(s.shadow(), ring);
             }
             sessions.put(e.getKey(), s);
+        }
+        if (notRebuilt > 0) {
+            log.warn("worker {}: {} of {} journaled streams not rebuilt: their open windows are lost and their "
+                    + "recent samples leave the journal; their next samples are refused while there is no place", index,
+                    notRebuilt, rings.size());
         }
         if (journal != null) {
             compactJournal();

@@ -197,4 +197,31 @@ class HostileInputTest {
             assertThat(got.get(j).classIndex()).isEqualTo(Evaluator.argmax(expected, j, 2));
         }
     }
+
+    /** Journaled streams beyond the places there are now (e.g. max_streams or the heap lowered) are not rebuilt. */
+    @Test
+    void journalRebuildStopsAtTheStreamLimit() {
+        Recording rec = Recording.fixture(MODEL);
+        journal = StreamJournal.open(dir, MODEL.inputSize(), 60, 2, 2, 1 << 20, StreamJournal.versionsBesides(VERSION));
+        pool(WindowSpec.fixed(60, 8), 100, InputConfig.defaults(), journal).restore(journal.recovered());
+        pool.start();
+        Ack none = () -> { };
+        for (String id : List.of("a", "b", "c")) {
+            for (int i = 0; i < 10; i++) {
+                pool.submit(InboundMessage.of(InboundMessage.Kind.SENSOR, id, rec.json(i), 65536, System.nanoTime(),
+                        NOW, none));
+            }
+        }
+        pool.drainAndStop(Duration.ofSeconds(10));
+        journal.close();
+
+        journal = StreamJournal.open(dir, MODEL.inputSize(), 60, 2, 2, 1 << 20, StreamJournal.versionsBesides(VERSION));
+        assertThat(journal.recovered()).containsOnlyKeys("a", "b", "c");
+        pool(WindowSpec.fixed(60, 8), 2, InputConfig.defaults(), journal).restore(journal.recovered());
+        assertThat(pool.sessions()).hasSize(2).allSatisfy(x -> assertThat(x.samples()).isEqualTo(10));
+        pool.start();
+        pool.submit(sensor("d", new String(rec.json(20), StandardCharsets.UTF_8)));
+        pool.drainAndStop(Duration.ofSeconds(10));
+        assertThat(metrics.rejectedCount(RejectReason.TOO_MANY_STREAMS)).isEqualTo(1);
+    }
 }
