@@ -51,6 +51,11 @@ public final class WindowedStream {
         return new WindowedStream(model, spec, true);
     }
 
+    /** {@link #stateBytes} of a {@link #compact} stream, without creating one: a state per open window. */
+    public static long compactStateBytes(SsmModel model, WindowSpec spec) {
+        return spec.concurrentWindows() * model.stateBytesPerStream();
+    }
+
     /** Whether this stream holds states only ({@link #compact}). */
     public boolean isCompact() {
         return compact;

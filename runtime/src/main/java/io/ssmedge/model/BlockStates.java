@@ -40,6 +40,19 @@ public abstract class BlockStates implements StreamBlock {
         this(owner, streams, unitsPerLayer, unitMajor, separateIm, kernels, true);
     }
 
+    /**
+     * Bytes one stream takes in a states-only block, the arrays the constructor allocates per stream: the layers'
+     * states (xRe, and xIm of the same size when {@code separateIm}), the pooling sum (H floats) and the step count
+     * (a long): {@code 4·(Σ units·(separateIm ? 2 : 1) + H + 2)}.
+     */
+    public static long stateBytes(int[] unitsPerLayer, boolean separateIm, int width) {
+        long n = width + 2L;
+        for (int u : unitsPerLayer) {
+            n += separateIm ? 2L * u : u;
+        }
+        return 4 * n;
+    }
+
     /** @param scratch false: the states only, no step buffers (the block can be copied from and to, not stepped) */
     protected BlockStates(SsmModel owner, int streams, int[] unitsPerLayer, boolean unitMajor, boolean separateIm,
                           Kernels kernels, boolean scratch) {

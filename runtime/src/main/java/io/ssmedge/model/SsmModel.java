@@ -102,6 +102,13 @@ public interface SsmModel {
      */
     void step(StreamState state, float[] u, float[] logp);
 
+    /**
+     * Bytes of one stream's state kept between samples as a state block holds it ({@link BlockStates#stateBytes}),
+     * computed without allocating a block (which loads the kernels): a daemon sizes its stream limit with it before
+     * any stream exists. Equal to {@code newStateBlock(1).totalBytes()}.
+     */
+    long stateBytesPerStream();
+
     /** A block of {@code streams} stream states for {@link #stepBlock}, using {@link io.ssmedge.kernel.Kernels#preferred()}. */
     default StreamBlock newBlock(int streams) {
         return newBlock(streams, io.ssmedge.kernel.Kernels.preferred());

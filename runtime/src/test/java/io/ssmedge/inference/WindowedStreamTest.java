@@ -97,4 +97,19 @@ class WindowedStreamTest {
         assertThat(b.model()).isSameAs(pruned);
         assertThat(b.samples()).isEqualTo(200);
     }
+
+    /** The computed state size equals what a compact stream really allocates, for S5 and S4D, pruned or not. */
+    @ParameterizedTest
+    @CsvSource({"60, 8", "60, 60", "100, 7", "0, 8"})
+    void compactStateBytesAreComputedWithoutAllocating(int length, int stride) {
+        WindowSpec spec = length == 0 ? WindowSpec.continuous(stride) : WindowSpec.fixed(length, stride);
+        SsmModel s5 = io.ssmedge.model.RandomModels.s5(io.ssmedge.model.RandomModels.S5Spec.like(3, 16, 8, 2, 2), 7);
+        SsmModel s4d = io.ssmedge.model.RandomModels.s4d(
+                new io.ssmedge.model.RandomModels.S4DSpec(3, 16, 8, 2, 2, false, "pool"), 7);
+        for (SsmModel m : List.of(s5, s4d, Pruner.apply(s5, Pruner.plan(s5, PruningMethod.LAST, 30)),
+                Pruner.apply(s4d, Pruner.plan(s4d, PruningMethod.LAST, 30)))) {
+            assertThat(WindowedStream.compactStateBytes(m, spec)).as(m.summary())
+                    .isEqualTo(WindowedStream.compact(m, spec).stateBytes());
+        }
+    }
 }

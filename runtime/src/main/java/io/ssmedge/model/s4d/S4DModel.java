@@ -1,5 +1,6 @@
 package io.ssmedge.model.s4d;
 
+import io.ssmedge.model.BlockStates;
 import io.ssmedge.model.DiscreteLayer;
 import io.ssmedge.format.ModelFormatException;
 import io.ssmedge.kernel.Kernels;
@@ -174,6 +175,11 @@ public final class S4DModel extends AbstractSsmModel<S4DState, S4DBlock> {
     @Override
     public StreamBlock newStateBlock(int streams) {
         return new S4DBlock(this, streams, params.unitsPerLayer(), Kernels.preferred(), false);
+    }
+
+    @Override
+    public long stateBytesPerStream() {
+        return BlockStates.stateBytes(params.unitsPerLayer(), true, width()); // as S4DBlock: xRe and xIm apart
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ssmedge.model.s5;
 
+import io.ssmedge.model.BlockStates;
 import io.ssmedge.model.DiscreteLayer;
 import io.ssmedge.kernel.Kernels;
 import io.ssmedge.kernel.Rows;
@@ -139,20 +140,25 @@ public final class S5Model extends AbstractSsmModel<S5State, S5Block> {
 
     @Override
     public StreamBlock newBlock(int streams, Kernels kernels) {
-        int[] spans = new int[layers.length];
-        for (int l = 0; l < layers.length; l++) {
-            spans[l] = layers[l].span;
-        }
-        return new S5Block(this, streams, spans, kernels, true);
+        return new S5Block(this, streams, spans(), kernels, true);
     }
 
     @Override
     public StreamBlock newStateBlock(int streams) {
+        return new S5Block(this, streams, spans(), Kernels.preferred(), false);
+    }
+
+    @Override
+    public long stateBytesPerStream() {
+        return BlockStates.stateBytes(spans(), false, width()); // as S5Block: Re and Im in one span per layer
+    }
+
+    private int[] spans() {
         int[] spans = new int[layers.length];
         for (int l = 0; l < layers.length; l++) {
             spans[l] = layers[l].span;
         }
-        return new S5Block(this, streams, spans, Kernels.preferred(), false);
+        return spans;
     }
 
     /** Stored complex states of layer l. */
