@@ -40,6 +40,7 @@
 #                        generator always runs from agent/target/ssm-edge.jar)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$here/bench/agent/lib.sh"
 streams=${1:?streams}; rate=${2:?rate}; duration=${3:-30}; stride=${4:-8}; batch=${5:-1}; workers=${6:-1}
 window=${WINDOW:-60}; qos_in=${QOS_IN:-1}; qos_out=${QOS_OUT:-1}; shadow=${SHADOW:-0}
 mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
@@ -48,18 +49,8 @@ mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 java_agent=${JAVA_HOME_AGENT:+$JAVA_HOME_AGENT/bin/}java
 
 work=$(mktemp -d -t ssm-edge-loadtest.XXXXXX)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mqtt_port=$(free_port); http_port=$(free_port)
-cat > "$work/mosquitto.conf" <<CONF
-listener $mqtt_port 127.0.0.1
-set_tcp_nodelay true
-allow_anonymous true
-persistence false
-max_queued_messages 1000000
-max_inflight_messages ${BROKER_INFLIGHT:-1000}
-log_dest stderr
-log_type error
-CONF
+write_mosquitto_conf "$work/mosquitto.conf" "$mqtt_port"
 cat > "$work/agent.yaml" <<CONF
 model:
   path: ${MODEL:-embedded:s5-skab}
@@ -107,15 +98,8 @@ if [ -n "${PCAP:-}" ]; then
 fi
 # cores used by the broker, the agent, the load generator and the whole machine during the measured seconds (from
 # /proc: a process's utime + stime, the machine's non-idle time), to see which process fills the cores
-ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0; }
-busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
-(sleep $(( ${WARMUP:-10} + 1 )); lg=$(pgrep -f "loadgen --broker tcp://127.0.0.1:$mqtt_port " | head -1)
- b0=$(ticks "${pids[0]}"); a0=$(ticks "$agent"); l0=$(ticks "${lg:-0}"); m0=$(busy); t0=$(date +%s.%N)
- sleep $(( duration - 2 ))
- b1=$(ticks "${pids[0]}"); a1=$(ticks "$agent"); l1=$(ticks "${lg:-0}"); m1=$(busy); t1=$(date +%s.%N)
- awk -v hz="$(getconf CLK_TCK)" -v t0="$t0" -v t1="$t1" -v b=$((b1 - b0)) -v a=$((a1 - a0)) -v l=$((l1 - l0)) \
-   -v m=$((m1 - m0)) -v n="$(nproc)" 'BEGIN{s = t1 - t0; printf "broker %.2f, agent %.2f, load generator %.2f; the machine %.2f of %d\n",
-   b / hz / s, a / hz / s, l / hz / s, m / hz / s, n}' > "$work/cores") & sampler=$!
+measure_cores $(( ${WARMUP:-10} + 1 )) $(( duration - 2 )) "loadgen --broker tcp://127.0.0.1:$mqtt_port " \
+  broker="${pids[0]}" agent="$agent" > "$work/cores" & sampler=$!
 java $loadgen_opts -jar "$here/agent/target/ssm-edge.jar" loadgen --broker "tcp://127.0.0.1:$mqtt_port" --streams "$streams" \
   --model "${MODEL:-embedded:s5-skab}" \
   --rate "$rate" --batch "$batch" --qos "$qos_in" --duration "$duration" --warmup "${WARMUP:-10}" --stagger "${STAGGER:-$stride}" \
