@@ -6,12 +6,13 @@
 # installed, generational ZGC under the 1000 x 10 Hz load.
 #
 # usage: bench/agent/goals.sh [DURATION_S (30)]      e.g. GC=0 bench/agent/goals.sh 30
-#   CASES="idle default shadow stride60 tput1 tput10 streams10k" (all by default)
+#   CASES="idle default shadow stride60 tput1 tput10 streams10k alone1 alone10" (all by default; alone1 and alone10 are
+#   the throughput cases with no broker: bench/agent/agent-alone.sh, in a table of their own)
 #   JDK21 (a JDK 21+ for ZGC; default: the newest under /usr/lib/jvm, if any)
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 dur=${1:-30}
-cases=${CASES:-idle default shadow stride60 tput1 tput10 streams10k}
+cases=${CASES:-idle default shadow stride60 tput1 tput10 streams10k alone1 alone10}
 out=$(mktemp -d -t ssm-edge-goals.XXXXXX)
 lt="$here/bench/agent/loadtest.sh"
 
@@ -48,6 +49,16 @@ run() { # name goal env... -- loadtest args
   echo "$name: $(cat "$out/$name.settings")" >> "$out/settings.txt"
 }
 
+alone() { # name goal batch: bench/agent/agent-alone.sh, the agent with a stand-in instead of the broker
+  "$here/bench/agent/agent-alone.sh" 1000 "$dur" "$3" > "$out/$1.log" 2>&1
+  local f="$out/$1.log"
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(field "$f" "Processed " '{print $2}')" \
+    "$(field "$f" "Predictions " '{print $2}')" "$(field "$f" "cores during" '{gsub(",","");print $7}')" \
+    "$(field "$f" "agent CPU per sample" '{print $5" "$6}')" "$(field "$f" "machine load:" '{print $3}')" >> "$out/alone.md"
+  echo "$1: $(grep -m1 "^\[" "$f" | sed 's/\] .*/]/')" >> "$out/settings.txt"
+}
+echo "| case (no broker) | goal | processed samples/s | predictions/s | agent cores | agent CPU per sample | load (1 min) |" > "$out/alone.md"
+echo "|---|---|---|---|---|---|---|" >> "$out/alone.md"
 echo "| case | goal | sent samples/s | processed samples/s | e2e p99 ms | e2e p99.9 ms | dropped | agent RSS at end | RSS after start | agent cores (CPU per sample) | broker cores | load (1 min) |" > "$out/table.md"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|" >> "$out/table.md"
 for c in $cases; do
@@ -62,10 +73,13 @@ for c in $cases; do
     # queue made Serial GC copy up to a million queued samples: the GC thread used more CPU than the worker)
     tput1)      run tput1 ">= 80,000 samples/s, 1 sample/msg, no drops" OVERFLOW=block QUEUE_CAPACITY=10000 -- 1000 80 "$dur" 8 1 ;;
     tput10)     run tput10 ">= 200,000 samples/s, 10 samples/msg, no drops" OVERFLOW=block QUEUE_CAPACITY=10000 -- 1000 200 "$dur" 8 10 ;;
+    alone1)     alone alone1 ">= 80,000 samples/s, 1 sample/msg" 1 ;;
+    alone10)    alone alone10 ">= 200,000 samples/s, 10 samples/msg" 10 ;;
     streams10k) run streams10k "10,000 streams @ 1 Hz: RSS <= 300 MB, no drops" STAGGER=60 -- 10000 1 "$dur" ;;
   esac
 done
 cat "$out/table.md"
+if [ "$(wc -l < "$out/alone.md")" -gt 2 ]; then echo; cat "$out/alone.md"; fi
 echo
 cat "$out/settings.txt"
 

@@ -41,3 +41,24 @@ measure_cores() {
     awk -v m=$((m1 - m0)) -v hz="$(getconf CLK_TCK)" -v s="$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}')" -v n="$(nproc)" \
       '{v = $NF; $NF = ""; printf "%s%s%.2f", (NR > 1 ? ", " : ""), $0, v / hz / s} END{printf "; the machine %.2f of %d\n", m / hz / s, n}'
 }
+
+# write_agent_yaml FILE MQTT_PORT HTTP_PORT: the load tests' agent configuration, the agent's defaults unless the
+# caller set them: window, stride, qos_in, qos_out, workers (variables) and MODEL, MQTT_VERSION, MAX_INFLIGHT,
+# QUEUE_CAPACITY, OVERFLOW, MAX_STREAMS, REPORT_INTERVAL (environment; see loadtest.sh)
+write_agent_yaml() {
+  cat > "$1" <<CONF
+model:
+  path: ${MODEL:-embedded:s5-skab}
+  stage: loadtest
+  window: {length: $window, stride: $stride}
+mqtt: {host: 127.0.0.1, port: $2, version: ${MQTT_VERSION:-5}, client_id: loadtest-agent, max_inflight: ${MAX_INFLIGHT:-1000}}
+topics:
+  sensors: factory/line3/+/sensors
+  sensors_qos: $qos_in
+  predictions: factory/line3/{stream}/predictions
+  predictions_qos: $qos_out
+workers: {threads: $workers, queue_capacity: ${QUEUE_CAPACITY:-100000}, overflow: ${OVERFLOW:-drop-oldest}, max_streams: ${MAX_STREAMS:-100000}}
+http: {bind: 127.0.0.1, port: $3}
+metrics: {report_interval_seconds: ${REPORT_INTERVAL:-10}}
+CONF
+}

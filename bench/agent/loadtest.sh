@@ -51,21 +51,7 @@ java_agent=${JAVA_HOME_AGENT:+$JAVA_HOME_AGENT/bin/}java
 work=$(mktemp -d -t ssm-edge-loadtest.XXXXXX)
 mqtt_port=$(free_port); http_port=$(free_port)
 write_mosquitto_conf "$work/mosquitto.conf" "$mqtt_port"
-cat > "$work/agent.yaml" <<CONF
-model:
-  path: ${MODEL:-embedded:s5-skab}
-  stage: loadtest
-  window: {length: $window, stride: $stride}
-mqtt: {host: 127.0.0.1, port: $mqtt_port, version: ${MQTT_VERSION:-5}, client_id: loadtest-agent, max_inflight: ${MAX_INFLIGHT:-1000}}
-topics:
-  sensors: factory/line3/+/sensors
-  sensors_qos: $qos_in
-  predictions: factory/line3/{stream}/predictions
-  predictions_qos: $qos_out
-workers: {threads: $workers, queue_capacity: ${QUEUE_CAPACITY:-100000}, overflow: ${OVERFLOW:-drop-oldest}, max_streams: ${MAX_STREAMS:-100000}}
-http: {bind: 127.0.0.1, port: $http_port}
-metrics: {report_interval_seconds: ${REPORT_INTERVAL:-10}}
-CONF
+write_agent_yaml "$work/agent.yaml" "$mqtt_port" "$http_port"
 jvm_opts="@deploy/jvm.options ${SSM_EDGE_JAVA_OPTS:-}"
 loadgen_opts=${LOADGEN_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m}
 jfr_opts=${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile}

@@ -1,5 +1,6 @@
 package io.ssmedge.agent.cli;
 
+import io.ssmedge.agent.loadgen.FeedBroker;
 import io.ssmedge.agent.loadgen.LoadGenerator;
 import io.ssmedge.agent.loadgen.LoadReport;
 import io.ssmedge.agent.loadgen.LoadSettings;
@@ -76,6 +77,12 @@ public final class LoadgenCommand implements Callable<Integer> {
                     "0 = one per 40,000 messages/s asked, at most 8 (default: ${DEFAULT-VALUE})"})
     int connections;
 
+    @Option(names = "--serve", paramLabel = "PORT",
+            description = {"measure the agent alone: instead of publishing through a broker, be the agent's broker on",
+                    "127.0.0.1:PORT and feed its sensor subscription QoS 1 messages as fast as it confirms them (point",
+                    "the agent's mqtt.port here; --rate, --qos, --connections and --broker are not used)"})
+    Integer serve;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -94,6 +101,12 @@ public final class LoadgenCommand implements Callable<Integer> {
         LoadSettings s = new LoadSettings(broker, streams, rate, batch, duration, warmup, qos, topic, predictions, prefix,
                 m.channels(), data, metricsUrl, stagger, connections != 0 ? connections
                 : autoConnections(streams * rate / batch, streams));
+        if (serve != null) {
+            try (FeedBroker feed = new FeedBroker(s, serve)) {
+                feed.print(spec.commandLine().getOut(), feed.run(120));
+            }
+            return 0;
+        }
         LoadReport r = new LoadGenerator(s).run();
         r.print(spec.commandLine().getOut(), s);
         return 0;

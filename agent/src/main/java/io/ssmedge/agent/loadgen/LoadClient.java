@@ -260,30 +260,15 @@ final class LoadClient implements Closeable {
     }
 
     private int readLength() throws IOException {
-        int value = 0;
-        for (int shift = 0; shift <= 21; shift += 7) {
-            int b = in.readUnsignedByte();
-            value |= (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        throw new IOException("malformed remaining length from the broker");
+        return MqttBytes.readLength(in, "the broker");
     }
 
     private void header(int first, int remaining) {
-        buf[pos++] = (byte) first;
-        do {
-            int digit = remaining & 0x7f;
-            remaining >>>= 7;
-            buf[pos++] = (byte) (remaining > 0 ? digit | 0x80 : digit);
-        } while (remaining > 0);
+        pos = MqttBytes.header(buf, pos, first, remaining);
     }
 
     private void string(byte[] s) {
-        put((byte) (s.length >> 8), (byte) s.length);
-        System.arraycopy(s, 0, buf, pos, s.length);
-        pos += s.length;
+        pos = MqttBytes.string(buf, pos, s);
     }
 
     private void put(byte... bytes) {
