@@ -80,9 +80,7 @@ public final class WindowedBatch {
         int i = count++;
         members[i] = w;
         StreamBlock own = w.block();
-        for (int s = 0; s < slots; s++) {
-            own.copyStream(s, block, i * slots + s);
-        }
+        own.copyStreams(0, slots, block, i * slots);
         return i;
     }
 
@@ -153,9 +151,7 @@ public final class WindowedBatch {
     public void release() {
         for (int i = 0; i < count; i++) {
             StreamBlock own = members[i].block();
-            for (int s = 0; s < slots; s++) {
-                block.copyStream(i * slots + s, own, s);
-            }
+            block.copyStreams(i * slots, slots, own, 0);
             members[i] = null;
         }
         count = 0;

@@ -186,6 +186,39 @@ public abstract class BlockStates implements StreamBlock {
         b.steps[toStream] = steps[stream];
     }
 
+    @Override
+    public final void copyStreams(int first, int count, StreamBlock to, int toFirst) {
+        if (!(to instanceof BlockStates b) || b.owner != owner) {
+            throw new IllegalArgumentException("copyStreams: the target block belongs to another model");
+        }
+        if (count < 1 || first < 0 || first + count > capacity || toFirst < 0 || toFirst + count > b.capacity) {
+            throw new IllegalArgumentException("copyStreams: " + count + " streams from " + first + " of " + capacity
+                    + " to " + toFirst + " of " + b.capacity);
+        }
+        for (int l = 0; l < xRe.length; l++) {
+            copyRows(xRe[l], first, count, b.xRe[l], toFirst, b.capacity);
+            copyRows(xIm[l], first, count, b.xIm[l], toFirst, b.capacity);
+        }
+        System.arraycopy(pool, first * width, b.pool, toFirst * width, count * width);
+        System.arraycopy(steps, first, b.steps, toFirst, count);
+    }
+
+    /** Streams first..first+count-1 of a state array into another block's array of the same model, in one pass. */
+    private void copyRows(float[] src, int first, int count, float[] dst, int t, int dstCapacity) {
+        int units = src.length / capacity; // floats per stream
+        if (unitMajor) { // unit j at [j·S + s]: the count streams are adjacent within each unit
+            for (int j = 0; j < units; j++) {
+                int a = j * capacity + first;
+                int d = j * dstCapacity + t;
+                for (int k = 0; k < count; k++) {
+                    dst[d + k] = src[a + k];
+                }
+            }
+        } else {         // stream-major: [s·U + j], the count streams are one run
+            System.arraycopy(src, first * units, dst, t * units, count * units);
+        }
+    }
+
     /** One stream's floats of a state array, in this block's layout, into another block's array of the same model. */
     private void copyRow(float[] src, int s, float[] dst, int t, int dstCapacity) {
         int units = src.length / capacity; // floats per stream

@@ -38,9 +38,14 @@ class WorkerPoolTest {
     WorkerPool pool;
 
     WorkerPool pool(WindowSpec spec, int threads, int capacity, OverflowPolicy policy) {
-        WorkerContext ctx = new WorkerContext(new DeploymentManager(VERSION, spec, false),
-                new SensorPayloadParser(PayloadFormat.AUTO, 65536, MODEL.channels()),
-                new LabelPayloadParser(PayloadFormat.AUTO, 65536, MODEL.classes()),
+        return pool(VERSION, spec, threads, capacity, policy);
+    }
+
+    WorkerPool pool(ModelVersion version, WindowSpec spec, int threads, int capacity, OverflowPolicy policy) {
+        SsmModel model = version.model();
+        WorkerContext ctx = new WorkerContext(new DeploymentManager(version, spec, false),
+                new SensorPayloadParser(PayloadFormat.AUTO, 65536, model.channels()),
+                new LabelPayloadParser(PayloadFormat.AUTO, 65536, model.classes()),
                 new LabelsConfig(500, 600, 1024), overall, metrics, out::add,
                 (stream, kind, reason, message) -> rejections.add(stream + ": " + reason.key() + ": " + message),
                 100, new AtomicInteger());
@@ -110,6 +115,46 @@ class WorkerPoolTest {
         assertThat(metrics.samples.sum()).isEqualTo(2L * rec.rows());
         assertThat(pool.sessions()).hasSize(2);
         assertThat(pool.sessions().get(0).stateBytes()).isGreaterThan(0);
+    }
+
+    /**
+     * A model with large per-stream state (S4D: 133 KB of windows per stream at window 60 / stride 8) steps a flush's
+     * streams in several passes of at most StreamWorker.PASS_BYTES: 24 streams queued before the worker starts, so
+     * that its flushes hold many streams at once. Every stream's predictions still equal the batch evaluation.
+     */
+    @Test
+    void largeStateStreamsStepInPassesAndEqualTheBatchEvaluation() {
+        ModelVersion s4d = ModelVersions.load("embedded:s4d-skab");
+        SsmModel model = s4d.model();
+        Recording rec = Recording.fixture(model);
+        int len = 60;
+        int stride = 8;
+        int streams = 24;
+        int rows = Math.min(rec.rows(), 140);
+        long perStream = io.ssmedge.inference.WindowedStream.compactStateBytes(model, WindowSpec.fixed(len, stride));
+        assertThat(streams * perStream).isGreaterThan(2 * StreamWorker.PASS_BYTES);
+        pool(s4d, WindowSpec.fixed(len, stride), 1, 100_000, OverflowPolicy.BLOCK);
+        for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < streams; k++) {
+                pool.submit(sensor("pump-" + k, rec.csv(i)));
+            }
+        }
+        pool.start();
+        pool.drainAndStop(Duration.ofSeconds(60));
+
+        float[] expected = rec.expectedLogp(model, len, stride);
+        int windows = (rows - len) / stride + 1;
+        assertThat(windows).isGreaterThan(5);
+        for (int k = 0; k < streams; k++) {
+            String stream = "pump-" + k;
+            List<Prediction> got = out.stream().filter(p -> p.stream().equals(stream)).toList();
+            assertThat(got).as(stream).hasSize(windows);
+            for (int j = 0; j < windows; j++) {
+                assertThat(got.get(j).tsMillis()).isEqualTo(rec.ts(Recording.lastSample(j, len, stride)));
+                assertThat(got.get(j).logp()[0]).as("%s window %d", stream, j).isCloseTo(expected[2 * j], within(1e-4f));
+                assertThat(got.get(j).logp()[1]).as("%s window %d", stream, j).isCloseTo(expected[2 * j + 1], within(1e-4f));
+            }
+        }
     }
 
     @Test
