@@ -170,23 +170,6 @@ public abstract class BlockStates implements StreamBlock {
     }
 
     @Override
-    public final void copyStream(int stream, StreamBlock to, int toStream) {
-        if (!(to instanceof BlockStates b) || b.owner != owner) {
-            throw new IllegalArgumentException("copyStream: the target block belongs to another model");
-        }
-        if (stream < 0 || stream >= capacity || toStream < 0 || toStream >= b.capacity) {
-            throw new IllegalArgumentException("copyStream: stream " + stream + " of " + capacity + " to stream "
-                    + toStream + " of " + b.capacity);
-        }
-        for (int l = 0; l < xRe.length; l++) {
-            copyRow(xRe[l], stream, b.xRe[l], toStream, b.capacity);
-            copyRow(xIm[l], stream, b.xIm[l], toStream, b.capacity);
-        }
-        System.arraycopy(pool, stream * width, b.pool, toStream * width, width);
-        b.steps[toStream] = steps[stream];
-    }
-
-    @Override
     public final void copyStreams(int first, int count, StreamBlock to, int toFirst) {
         if (!(to instanceof BlockStates b) || b.owner != owner) {
             throw new IllegalArgumentException("copyStreams: the target block belongs to another model");
@@ -216,18 +199,6 @@ public abstract class BlockStates implements StreamBlock {
             }
         } else {         // stream-major: [s·U + j], the count streams are one run
             System.arraycopy(src, first * units, dst, t * units, count * units);
-        }
-    }
-
-    /** One stream's floats of a state array, in this block's layout, into another block's array of the same model. */
-    private void copyRow(float[] src, int s, float[] dst, int t, int dstCapacity) {
-        int units = src.length / capacity; // floats per stream
-        if (unitMajor) { // unit j at [j·S + s]
-            for (int j = 0; j < units; j++) {
-                dst[j * dstCapacity + t] = src[j * capacity + s];
-            }
-        } else {         // stream-major: [s·U + j]
-            System.arraycopy(src, s * units, dst, t * units, units);
         }
     }
 

@@ -117,7 +117,7 @@ public interface SsmModel {
     /**
      * A block of {@code streams} stream states without the step buffers (about half the bytes of
      * {@link #newBlock}): states kept between steps, copied into a full block to be stepped
-     * ({@link StreamBlock#copyStream}); {@link #stepBlock} refuses it. The daemon keeps every stream's windows so
+     * ({@link StreamBlock#copyStreams}); {@link #stepBlock} refuses it. The daemon keeps every stream's windows so
      * and steps them in a shared block ({@link io.ssmedge.inference.WindowedBatch}).
      */
     StreamBlock newStateBlock(int streams);

@@ -27,27 +27,16 @@ public interface StreamBlock {
     long totalBytes();
 
     /**
-     * Copies stream {@code stream}'s recurrent state, pooling sum and step count into stream {@code toStream} of
-     * {@code to}, a block of the same model (any capacity). How a batch gathers streams kept in their own blocks
-     * into one block to step them together, and hands them back. Allocates nothing.
-     *
-     * @throws IllegalArgumentException when {@code to} is not a block of this block's model
-     */
-    void copyStream(int stream, StreamBlock to, int toStream);
-
-    /**
-     * Copies streams {@code first .. first+count-1} into streams {@code toFirst ..} of {@code to}, as
-     * {@link #copyStream} one by one would, in one pass over the state arrays: with streams as the fast dimension
-     * (unit-major, S4D) one stream's state is one float per unit, {@code S} floats apart, so copying a window's
-     * slots stream by stream touched every cache line of the target once per stream. Allocates nothing.
+     * Copies streams {@code first .. first+count-1} (recurrent states, pooling sums, step counts) into streams
+     * {@code toFirst ..} of {@code to}, a block of the same model (any capacity, steppable or states-only). How a
+     * batch gathers streams kept in their own blocks into one block to step them together, and hands them back.
+     * One pass over the state arrays: with streams as the fast dimension (unit-major, S4D) one stream's state is one
+     * float per unit, {@code S} floats apart, so adjacent streams are copied together (copying them one by one
+     * touched every cache line of the target once per stream). Allocates nothing.
      *
      * @throws IllegalArgumentException when {@code to} is not a block of this model, or a range is out of bounds
      */
-    default void copyStreams(int first, int count, StreamBlock to, int toFirst) {
-        for (int k = 0; k < count; k++) {
-            copyStream(first + k, to, toFirst + k);
-        }
-    }
+    void copyStreams(int first, int count, StreamBlock to, int toFirst);
 
     /** The matrix kernel this block's steps use ("scalar", "vector-512", ...). */
     String kernel();

@@ -14,10 +14,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link StreamBlock#copyStreams}, the one-pass copy of adjacent streams a windowed batch uses to gather and hand back
- * a stream's window slots, against its oracle: {@link StreamBlock#copyStream} stream by stream. Both layouts
- * (stream-major S5, unit-major S4D), pruned layers of unequal size, steppable and states-only targets of other
- * capacities; the copied states, step counts and pooling sums (seen through the next step's output) are identical,
- * and nothing outside the target range changes.
+ * a stream's window slots, against a plain oracle: every float of each copied stream moved by the layout's index
+ * formula (unit j of stream s at [j·S + s] unit-major, [s·U + j] stream-major), nothing else changed, the step counts
+ * moved, and the pooling sums seen through the next step: the copied streams give the source streams' output. Both
+ * layouts (stream-major S5, unit-major S4D), pruned layers of unequal size, steppable and states-only targets of
+ * another capacity.
  */
 class CopyStreamsTest {
     private static SsmModel model(String name) {
@@ -51,34 +52,39 @@ class CopyStreamsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"s5", "s5 pruned", "s4d", "s4d pruned"})
-    void equalsCopyingStreamByStream(String name) {
+    void copiesEveryFloatOfTheRangeAndNothingElse(String name) {
         SsmModel m = model(name);
-        StreamBlock src = stepped(m, 20, 1);
+        BlockStates src = (BlockStates) stepped(m, 20, 1);
         for (boolean statesOnly : new boolean[] {false, true}) {
-            StreamBlock fast = statesOnly ? m.newStateBlock(13) : stepped(m, 13, 2);
-            StreamBlock oracle = statesOnly ? m.newStateBlock(13) : stepped(m, 13, 2);
-            src.copyStreams(5, 7, fast, 3);
-            for (int k = 0; k < 7; k++) {
-                src.copyStream(5 + k, oracle, 3 + k);
-            }
-            assertSameStates((BlockStates) fast, (BlockStates) oracle, name);
+            BlockStates to = (BlockStates) (statesOnly ? m.newStateBlock(13) : stepped(m, 13, 2));
+            float[][][] expected = expectedStates(src, 5, 7, to, 3);
+            long[] expectedSteps = new long[13];
             for (int s = 0; s < 13; s++) {
-                assertThat(fast.steps(s)).as("%s steps of stream %d", name, s).isEqualTo(oracle.steps(s));
+                expectedSteps[s] = s >= 3 && s < 10 ? src.steps(s + 2) : to.steps(s);
             }
-            // back into a steppable block, stepped once: the pooling sums and step counts decide the output too
-            StreamBlock a = m.newBlock(13);
-            StreamBlock b = m.newBlock(13);
-            fast.copyStreams(0, 13, a, 0);
+            src.copyStreams(5, 7, to, 3);
+            assertStates(to, expected, name);
             for (int s = 0; s < 13; s++) {
-                oracle.copyStream(s, b, s);
+                assertThat(to.steps(s)).as("%s steps of stream %d", name, s).isEqualTo(expectedSteps[s]);
             }
-            float[] u = new float[13 * m.inputSize()];
-            java.util.Arrays.fill(u, 0.5f);
-            float[] la = new float[13 * m.outputSize()];
-            float[] lb = new float[13 * m.outputSize()];
-            m.stepBlock(a, 13, u, la);
-            m.stepBlock(b, 13, u, lb);
-            assertThat(la).as("%s output after the copy", name).containsExactly(lb);
+            // and back to their first rows in a steppable block of the source's size (checked against the same
+            // oracle): the pooling sums and step counts decide the output, so each stream then answers the next sample
+            // exactly as its source does (same rows of same-size blocks: the same summation order)
+            BlockStates back = (BlockStates) m.newBlock(20);
+            float[][][] backExpected = expectedStates(to, 3, 7, back, 5);
+            to.copyStreams(3, 7, back, 5);
+            assertStates(back, backExpected, name + " copied back");
+            float[] u = new float[20 * m.inputSize()];
+            for (int i = 0; i < u.length; i++) {
+                u[i] = 0.25f * (i % 7) - 0.5f;
+            }
+            float[] ls = new float[20 * m.outputSize()];
+            float[] lb = new float[20 * m.outputSize()];
+            m.stepBlock(src, 20, u, ls);
+            m.stepBlock(back, 20, u, lb);
+            int o = m.outputSize();
+            assertThat(java.util.Arrays.copyOfRange(lb, 5 * o, 12 * o)).as("%s output of the copied streams", name)
+                    .containsExactly(java.util.Arrays.copyOfRange(ls, 5 * o, 12 * o));
         }
     }
 
@@ -95,11 +101,34 @@ class CopyStreamsTest {
                 .hasMessageContaining("another model");
     }
 
-    private static void assertSameStates(BlockStates a, BlockStates b, String name) {
-        assertThat(a.xRe.length).isEqualTo(b.xRe.length);
-        for (int l = 0; l < a.xRe.length; l++) {
-            assertThat(a.xRe[l]).as("%s layer %d Re", name, l).containsExactly(b.xRe[l]);
-            assertThat(a.xIm[l]).as("%s layer %d Im", name, l).containsExactly(b.xIm[l]);
+    /** Index of unit j of stream s in a state array of block b with U units per stream. */
+    private static int at(BlockStates b, int s, int j, int units) {
+        return b.unitMajor ? j * b.capacity + s : s * units + j;
+    }
+
+    /** [layer][0 = Re, 1 = Im]: to's state arrays after streams first..first+count-1 of src are copied to toFirst... */
+    private static float[][][] expectedStates(BlockStates src, int first, int count, BlockStates to, int toFirst) {
+        float[][][] e = new float[src.xRe.length][][];
+        for (int l = 0; l < e.length; l++) {
+            e[l] = new float[][] {to.xRe[l].clone(), to.xIm[l].clone()};
+            float[][] from = {src.xRe[l], src.xIm[l]};
+            for (int p = 0; p < 2; p++) {
+                int units = from[p].length / src.capacity;
+                for (int k = 0; k < count; k++) {
+                    for (int j = 0; j < units; j++) {
+                        e[l][p][at(to, toFirst + k, j, units)] = from[p][at(src, first + k, j, units)];
+                    }
+                }
+            }
+        }
+        return e;
+    }
+
+    private static void assertStates(BlockStates b, float[][][] expected, String name) {
+        assertThat(b.xRe.length).isEqualTo(expected.length);
+        for (int l = 0; l < expected.length; l++) {
+            assertThat(b.xRe[l]).as("%s layer %d Re", name, l).containsExactly(expected[l][0]);
+            assertThat(b.xIm[l]).as("%s layer %d Im", name, l).containsExactly(expected[l][1]);
         }
     }
 }
