@@ -1,5 +1,6 @@
 package io.ssmedge.agent.loadgen;
 
+import org.eclipse.paho.client.mqttv3.MqttTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,6 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -56,17 +56,8 @@ public final class FeedBroker implements Closeable {
     public FeedBroker(LoadSettings settings, int port) throws IOException {
         this.s = settings;
         this.server = new ServerSocket(port, 16, InetAddress.getLoopbackAddress());
-        this.topics = new byte[settings.streams()][];
-        for (int i = 0; i < topics.length; i++) {
-            topics[i] = settings.sensorTopic().replace("{stream}", settings.streamPrefix() + i)
-                    .getBytes(StandardCharsets.UTF_8);
-        }
-        Random rnd = new Random(42);
-        StringBuilder b = new StringBuilder();
-        for (int c = 0; c < settings.channels().size(); c++) {
-            b.append(',').append((float) rnd.nextGaussian());
-        }
-        this.rowText = b.toString();
+        this.topics = settings.sensorTopics();
+        this.rowText = LoadGenerator.rowText(LoadGenerator.syntheticRows(settings.channels().size())[0]);
         Thread acceptor = new Thread(this::acceptLoop, "feed-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -144,18 +135,14 @@ public final class FeedBroker implements Closeable {
         }
     }
 
-    /** MQTT topic filter match: '+' is one level, '#' the rest (MQTT 3.1.1 §4.7). */
+    /** Whether the topic filter matches the topic (MQTT 3.1.1 §4.7, Paho's {@code MqttTopic.isMatched}); an invalid
+     * filter matches nothing. */
     static boolean matches(String filter, String topic) {
-        String[] f = filter.split("/", -1), t = topic.split("/", -1);
-        for (int i = 0; i < f.length; i++) {
-            if (f[i].equals("#")) {
-                return true;
-            }
-            if (i >= t.length || !(f[i].equals("+") || f[i].equals(t[i]))) {
-                return false;
-            }
+        try {
+            return MqttTopic.isMatched(filter, topic);
+        } catch (IllegalArgumentException e) {
+            return false;
         }
-        return f.length == t.length;
     }
 
     /** One client connection, on its own thread: reads its packets and, once it subscribed to the sensors, feeds it. */
@@ -267,27 +254,25 @@ public final class FeedBroker implements Closeable {
         /** CONNECT: protocol name, level, flags, keep alive, (5:) properties, of which Receive Maximum (0x21) is the
          * window; answered with CONNACK, accepted, no session (and no properties). */
         private void connect(byte[] b) {
-            int i = 2 + ((b[0] & 0xff) << 8 | b[1] & 0xff);
+            int i = 2 + MqttBytes.u16(b, 0);
             version = b[i];
             i += 4; // level, flags, keep alive
             if (version == 5) {
-                int[] at = {i};
-                int end = varint(b, at);
-                end += at[0];
-                for (int p = at[0]; p < end; ) {
+                int end = propertiesEnd(b, i);
+                for (int p = i + MqttBytes.varintSize(b, i); p < end; ) {
                     int id = b[p++];
                     switch (id) {
                         case 0x21 -> {
-                            window = (b[p] & 0xff) << 8 | b[p + 1] & 0xff;
+                            window = MqttBytes.u16(b, p);
                             p += 2;
                         }
                         case 0x22 -> p += 2;
                         case 0x11, 0x27 -> p += 4;
                         case 0x17, 0x19 -> p += 1;
-                        case 0x15, 0x16 -> p += 2 + ((b[p] & 0xff) << 8 | b[p + 1] & 0xff);
+                        case 0x15, 0x16 -> p += 2 + MqttBytes.u16(b, p);
                         case 0x26 -> {
-                            p += 2 + ((b[p] & 0xff) << 8 | b[p + 1] & 0xff);
-                            p += 2 + ((b[p] & 0xff) << 8 | b[p + 1] & 0xff);
+                            p += 2 + MqttBytes.u16(b, p);
+                            p += 2 + MqttBytes.u16(b, p);
                         }
                         default -> p = end; // unknown: keep the default window
                     }
@@ -303,14 +288,9 @@ public final class FeedBroker implements Closeable {
         /** SUBSCRIBE: packet id, (5:) properties, then filter + options pairs; granted QoS min(asked, 1). A filter that
          * matches the sensor topics starts the feed on this connection. */
         private void subscribe(byte[] b) {
-            int[] at = {2};
-            if (version == 5) {
-                int n = varint(b, at);
-                at[0] += n;
-            }
             StringBuilder codes = new StringBuilder();
-            for (int i = at[0]; i < b.length; ) {
-                int n = (b[i] & 0xff) << 8 | b[i + 1] & 0xff;
+            for (int i = version == 5 ? propertiesEnd(b, 2) : 2; i < b.length; ) {
+                int n = MqttBytes.u16(b, i);
                 String filter = new String(b, i + 2, n, StandardCharsets.UTF_8);
                 int qos = Math.min(b[i + 2 + n] & 3, 1);
                 codes.append((char) qos);
@@ -332,13 +312,8 @@ public final class FeedBroker implements Closeable {
 
         private void unsubscribe(byte[] b) {
             int count = 0;
-            int[] at = {2};
-            if (version == 5) {
-                int n = varint(b, at);
-                at[0] += n;
-            }
-            for (int i = at[0]; i < b.length; count++) {
-                i += 2 + ((b[i] & 0xff) << 8 | b[i + 1] & 0xff);
+            for (int i = version == 5 ? propertiesEnd(b, 2) : 2; i < b.length; count++) {
+                i += 2 + MqttBytes.u16(b, i);
             }
             header(UNSUBACK << 4, 2 + (version == 5 ? 1 + count : 0));
             put(b[0], b[1]);
@@ -353,7 +328,7 @@ public final class FeedBroker implements Closeable {
         /** The agent's publish (predictions, status): counted, confirmed at QoS 1, otherwise dropped. */
         private void publish(int first, byte[] b) throws IOException {
             int qos = (first >> 1) & 3;
-            int n = (b[0] & 0xff) << 8 | b[1] & 0xff;
+            int n = MqttBytes.u16(b, 0);
             if (endsWith(b, 2 + n, "/predictions")) {
                 predictions.incrementAndGet();
             }
@@ -390,16 +365,9 @@ public final class FeedBroker implements Closeable {
             return MqttBytes.readLength(in, "a client");
         }
 
-        /** Variable byte integer at b[at[0]]; advances at[0] past it. */
-        private int varint(byte[] b, int[] at) {
-            int value = 0;
-            for (int shift = 0; ; shift += 7) {
-                int x = b[at[0]++] & 0xff;
-                value |= (x & 0x7f) << shift;
-                if ((x & 0x80) == 0) {
-                    return value;
-                }
-            }
+        /** End of an MQTT 5 property block at b[i]: its length (a variable byte integer), then the properties. */
+        private int propertiesEnd(byte[] b, int i) {
+            return i + MqttBytes.varintSize(b, i) + MqttBytes.varint(b, i);
         }
 
         private void header(int firstByte, int remaining) {

@@ -50,12 +50,17 @@ public final class LoadGenerator {
         this.rows = settings.data() != null ? readRows(settings) : syntheticRows(settings.channels().size());
         this.rowText = new String[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            StringBuilder b = new StringBuilder();
-            for (float v : rows[i]) {
-                b.append(',').append(v);
-            }
-            rowText[i] = b.toString();
+            rowText[i] = rowText(rows[i]);
         }
+    }
+
+    /** ",v1,v2,…": a row's values as they follow the ts on a CSV line. */
+    static String rowText(float[] row) {
+        StringBuilder b = new StringBuilder();
+        for (float v : row) {
+            b.append(',').append(v);
+        }
+        return b.toString();
     }
 
     /** ts in milliseconds with three decimals, without String.format (which costs more than the publish). */
@@ -82,7 +87,7 @@ public final class LoadGenerator {
         return r;
     }
 
-    private static float[][] syntheticRows(int channels) {
+    static float[][] syntheticRows(int channels) {
         Random rnd = new Random(42);
         float[][] r = new float[1000][channels];
         for (float[] row : r) {
@@ -99,10 +104,7 @@ public final class LoadGenerator {
     public LoadReport run() throws IOException, InterruptedException {
         LoadClient listener = LoadClient.subscriber(s.broker(), clientId("listen"), s.predictions(), this::onPrediction);
         LoadClient[] senders = new LoadClient[s.connections()];
-        byte[][] topics = new byte[s.streams()][];
-        for (int i = 0; i < topics.length; i++) {
-            topics[i] = s.sensorTopic().replace("{stream}", s.streamPrefix() + i).getBytes(StandardCharsets.UTF_8);
-        }
+        byte[][] topics = s.sensorTopics();
         try {
             for (int c = 0; c < senders.length; c++) {
                 senders[c] = LoadClient.publisher(s.broker(), clientId("send" + c));

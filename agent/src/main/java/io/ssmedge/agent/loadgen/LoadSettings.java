@@ -44,6 +44,15 @@ public record LoadSettings(String broker, int streams, double rateHz, int batch,
         }
     }
 
+    /** The sensor topic of each stream (streamPrefix + index in place of {stream}), UTF-8. */
+    public byte[][] sensorTopics() {
+        byte[][] t = new byte[streams][];
+        for (int i = 0; i < streams; i++) {
+            t[i] = sensorTopic.replace("{stream}", streamPrefix + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return t;
+    }
+
     public double samplesPerSecond() {
         return streams * rateHz;
     }

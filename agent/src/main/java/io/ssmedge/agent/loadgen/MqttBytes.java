@@ -31,6 +31,31 @@ final class MqttBytes {
         return pos + s.length;
     }
 
+    /** Two-byte big-endian integer at b[i] (string lengths, packet ids, Receive Maximum). */
+    static int u16(byte[] b, int i) {
+        return (b[i] & 0xff) << 8 | b[i + 1] & 0xff;
+    }
+
+    /** Variable byte integer at b[i] (remaining length, MQTT 5 property lengths): base-128, least significant first. */
+    static int varint(byte[] b, int i) {
+        int value = 0;
+        for (int shift = 0; ; shift += 7, i++) {
+            value |= (b[i] & 0x7f) << shift;
+            if ((b[i] & 0x80) == 0) {
+                return value;
+            }
+        }
+    }
+
+    /** Bytes of the variable byte integer at b[i]. */
+    static int varintSize(byte[] b, int i) {
+        int n = 1;
+        while ((b[i + n - 1] & 0x80) != 0) {
+            n++;
+        }
+        return n;
+    }
+
     /** Reads a remaining length; {@code who} names the peer in the error ("the broker", "a client"). */
     static int readLength(DataInputStream in, String who) throws IOException {
         int value = 0;
